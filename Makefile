@@ -1,0 +1,57 @@
+# The two commands of the README, each doing all set-up on a fresh Debian 12 machine:
+#   make demo   build and run the main job
+#   make test   build and run every test, release and ASan+UBSan, plus format and lint gates
+# Other targets: build, bench, format, lint, clean.
+
+SHELL      := /bin/bash
+JOBS       ?= $(shell nproc)
+RELEASE    := build/release
+SANITIZE   := build/asan
+CLI        := $(RELEASE)/tools/cli/faultline
+CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h')
+
+.PHONY: demo test setup build build-asan test-release test-asan bench format format-check lint clean
+
+demo: build
+	$(CLI) info
+
+test: setup format-check test-release test-asan lint
+	@echo "all tests passed"
+
+setup:
+	@tools/setup.sh
+
+build: setup
+	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(RELEASE) -j $(JOBS)
+
+# The sanitizer build uses clang, the release build the default g++: two compilers, one suite.
+build-asan: setup
+	cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFAULTLINE_SANITIZE=ON \
+	  -DFAULTLINE_BUILD_BENCH=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+	cmake --build $(SANITIZE) -j $(JOBS)
+
+test-release: build
+	cd $(RELEASE) && ctest -j $(JOBS) --output-on-failure
+
+test-asan: build-asan
+	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -j $(JOBS) --output-on-failure
+
+bench: build
+	$(RELEASE)/bench/faultline_bench --benchmark_min_time=0.5
+
+format:
+	clang-format -i $(CXX_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(CXX_FILES) && echo "clang-format: clean"
+
+# clang-tidy over the library and CLI sources, with the compile commands of the release build.
+lint: build
+	@git ls-files --cached --others --exclude-standard 'framework/src/*.cpp' 'tools/*.cpp' 'backends/*.cpp' 'executors/*.cpp' 'dispute/*.cpp' \
+	  | xargs -r -P $(JOBS) -n 4 clang-tidy -p $(RELEASE) --quiet 2>&1 | grep -v "warnings generated" ; \
+	  exit $${PIPESTATUS[1]}
+
+clean:
+	rm -rf build

@@ -1,0 +1,34 @@
+# Build settings shared by every faultline target.
+
+# Determinism is a security property: no FMA contraction or fast-math anywhere in the tree.
+add_compile_options(-ffp-contract=off -fno-fast-math)
+
+if(FAULTLINE_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# faultline_target(<target>): warnings as errors for code we own.
+function(faultline_target target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Werror)
+endfunction()
+
+# faultline_library(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...]): a component
+# library `faultline_<name>` exported as faultline::<name>, public headers in <dir>/include.
+function(faultline_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target faultline_${name})
+  add_library(${target} STATIC ${ARG_SOURCES})
+  add_library(faultline::${name} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME faultline_${name})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_libraries(${target} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  faultline_target(${target})
+  install(TARGETS ${target} EXPORT faultlineTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endfunction()

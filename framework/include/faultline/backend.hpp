@@ -1,0 +1,54 @@
+// Backend: what a machine architecture plugs into faultline, and the registry that finds it by
+// name. The framework knows no backend; the CLI's registry wires the built-in ones together.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/bytes.hpp"
+#include "faultline/error.hpp"
+#include "faultline/program.hpp"
+#include "faultline/step_verifier.hpp"
+
+namespace faultline {
+
+/// One architecture profile ("riscv64", "mips32", "onnx"). Stateless and thread-safe.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// Registry name: lower case, no spaces.
+  [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  /// One line for `faultline info`.
+  [[nodiscard]] virtual std::string_view description() const noexcept = 0;
+
+  /// Parses an artifact. malformed_input for a file that does not parse, unsupported for a
+  /// valid file of another kind (wrong machine, wrong class), out_of_range for contents that
+  /// do not fit the VM's address space.
+  [[nodiscard]] virtual Result<std::unique_ptr<Program>> load(ByteView artifact) const = 0;
+
+  /// The off-chain mirror of this backend's onchain step.
+  [[nodiscard]] virtual const StepVerifier& step_verifier() const noexcept = 0;
+};
+
+/// Backends by name.
+class BackendRegistry {
+ public:
+  /// invalid_argument if a backend of the same name is already registered.
+  Result<void> add(std::unique_ptr<Backend> backend);
+
+  /// not_found, naming the registered backends, if there is none called `name`.
+  [[nodiscard]] Result<const Backend*> find(std::string_view name) const;
+
+  /// All backends, ordered by name.
+  [[nodiscard]] std::vector<const Backend*> backends() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<Backend>, std::less<>> backends_;
+};
+
+}  // namespace faultline

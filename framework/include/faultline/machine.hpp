@@ -1,0 +1,84 @@
+// Machine: one running instance of a program on a backend (the "program executor" of one VM).
+// A backend implements this; the generic executors in executors/ drive it to produce traces.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "faultline/bytes.hpp"
+#include "faultline/preimage_oracle.hpp"
+
+namespace faultline {
+
+/// How a VM stands, stored in byte 0 of its state commitment so a claim says how the program
+/// ended. Values follow OP's fault proof VMs so commitments read the same way onchain.
+enum class VmStatus : std::uint8_t {
+  exited_ok = 0,       ///< halted with exit code 0
+  exited_failure = 1,  ///< halted with a non-zero exit code
+  faulted = 2,         ///< guest fault (illegal instruction, bad access): final, like a halt
+  running = 3,         ///< not halted yet
+};
+
+/// "exited_ok", "exited_failure", "faulted" or "running".
+std::string_view vm_status_name(VmStatus status) noexcept;
+
+/// The state commitment: keccak256(encoded_state) with byte 0 replaced by the status.
+Hash state_commitment(ByteView encoded_state, VmStatus status) noexcept;
+
+/// The status a commitment carries in byte 0, or nullopt if byte 0 is not a status.
+std::optional<VmStatus> commitment_status(const Hash& commitment) noexcept;
+
+/// The part of a preimage one step reads, so the onchain oracle can be loaded with it first.
+struct PreimageRead {
+  PreimageKey key{};
+  std::uint64_t offset = 0;
+};
+
+/// Everything the single-step verifier needs for step i (state i to state i + 1).
+struct StepWitness {
+  std::uint64_t step = 0;                ///< i: the number of steps before this one
+  Bytes state;                           ///< encoded pre-state (Machine::encode_state)
+  Bytes proof;                           ///< memory proofs, in the order the step uses them
+  std::optional<PreimageRead> preimage;  ///< set when the step reads preimage data
+};
+
+/// A program running on one VM. Implementations must be deterministic: the same program,
+/// oracle and number of steps give the same encoded state on every host.
+///
+/// A halted machine (any status but running) stays as it is: further steps change nothing,
+/// not even the step counter, so a trace can be padded to any length with its final state.
+class Machine {
+ public:
+  virtual ~Machine() = default;
+
+  [[nodiscard]] virtual VmStatus status() const noexcept = 0;
+  /// Steps executed so far (stops counting at the halt).
+  [[nodiscard]] virtual std::uint64_t step_count() const noexcept = 0;
+  /// Exit code once the program has exited (not for faults or while running).
+  [[nodiscard]] virtual std::optional<std::int64_t> exit_code() const noexcept = 0;
+
+  /// Runs up to `max_steps` steps at full speed, with no hashing; stops early at a halt.
+  /// Returns the number of steps executed.
+  virtual std::uint64_t run(std::uint64_t max_steps) = 0;
+
+  /// Executes one step and returns its witness: the encoded pre-state and the proofs of every
+  /// memory leaf the step touches, taken before the step.
+  [[nodiscard]] virtual StepWitness step_with_witness() = 0;
+
+  /// The state in the byte layout the step verifiers decode, including the memory root.
+  /// Non-const because it brings the memory's Merkle root up to date.
+  [[nodiscard]] virtual Bytes encode_state() = 0;
+
+  /// state_commitment(encode_state(), status()).
+  [[nodiscard]] Hash commitment() { return state_commitment(encode_state(), status()); }
+
+  /// An independent copy-on-write copy; restore a checkpoint by continuing from its copy.
+  [[nodiscard]] virtual std::unique_ptr<Machine> snapshot() = 0;
+
+  /// What the guest wrote to file descriptor `fd` (1 stdout, 2 stderr); empty for others.
+  [[nodiscard]] virtual ByteView output(int fd) const noexcept = 0;
+};
+
+}  // namespace faultline

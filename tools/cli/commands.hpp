@@ -1,0 +1,29 @@
+// Sub-commands of the faultline CLI.
+#pragma once
+
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::cli {
+
+/// Exit codes: 0 success, 1 the work failed (bad input file, failed check), 2 usage error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Arguments after the command name.
+using Arguments = std::vector<std::string>;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(const Arguments& args, std::ostream& out, std::ostream& err);
+};
+
+/// Every sub-command, in the order `faultline --help` lists them.
+std::span<const Command> commands();
+
+}  // namespace faultline::cli

@@ -1,0 +1,48 @@
+// faultline: run programs, print commitments and witnesses, play and simulate dispute games.
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "commands.hpp"
+#include "faultline/version.hpp"
+
+namespace {
+
+using faultline::cli::commands;
+
+void print_usage(std::ostream& out) {
+  out << "faultline " << faultline::kVersion << " - one fault-proof bisection engine for any VM\n\n"
+      << "usage: faultline <command> [options]\n"
+      << "       faultline <command> --help\n\n"
+      << "commands:\n";
+  for (const auto& command : commands()) {
+    out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
+        << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace faultline::cli;
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return kExitUsage;
+  }
+  const std::string_view first = argv[1];
+  if (first == "--help" || first == "-h" || first == "help") {
+    print_usage(std::cout);
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "faultline " << faultline::kVersion << "\n";
+    return kExitOk;
+  }
+  for (const auto& command : commands()) {
+    if (command.name == first) {
+      return command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
+    }
+  }
+  std::cerr << "faultline: unknown command '" << first << "'; run 'faultline --help'\n";
+  return kExitUsage;
+}
