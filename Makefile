@@ -22,7 +22,7 @@ setup:
 	@tools/setup.sh
 
 build: setup
-	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_BUILD_BENCH=ON
 	cmake --build $(RELEASE) -j $(JOBS)
 
 # The sanitizer build uses clang, the release build the default g++: two compilers, one suite.

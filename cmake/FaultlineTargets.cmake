@@ -28,6 +28,10 @@ function(faultline_library name)
   target_link_libraries(${target} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   target_compile_features(${target} PUBLIC cxx_std_20)
   faultline_target(${target})
+  if(FAULTLINE_SANITIZE)
+    # A sanitized static library needs the sanitizer runtime wherever it is linked.
+    target_link_options(${target} INTERFACE -fsanitize=address,undefined)
+  endif()
   install(TARGETS ${target} EXPORT faultlineTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
