@@ -12,13 +12,15 @@ namespace {
 
 std::vector<std::uint8_t> input(std::size_t size) {
   std::vector<std::uint8_t> out(size);
-  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(i * 131 + 7);
+  for (std::size_t i = 0; i < size; ++i)
+    out[i] = static_cast<std::uint8_t>(i * 131 + 7);
   return out;
 }
 
 void keccak256_throughput(benchmark::State& state) {
   const auto data = input(static_cast<std::size_t>(state.range(0)));
-  for (auto _ : state) benchmark::DoNotOptimize(faultline::keccak256(data));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(faultline::keccak256(data));
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(keccak256_throughput)->Arg(64)->Arg(1024)->Arg(1 << 20);
@@ -49,7 +51,8 @@ void keccak256_pairs_nodes(benchmark::State& state, const char* implementation) 
     return;
   }
   std::vector<faultline::Hash> children(2 * 4096);
-  for (std::size_t i = 0; i < children.size(); ++i) children[i][0] = static_cast<std::uint8_t>(i);
+  for (std::size_t i = 0; i < children.size(); ++i)
+    children[i][0] = static_cast<std::uint8_t>(i);
   std::vector<faultline::Hash> parents(4096);
   for (auto _ : state) {
     faultline::keccak256_pairs(children.data(), parents.data(), parents.size());

@@ -15,7 +15,8 @@ MerkleMemory filled_memory(unsigned address_bits, std::uint64_t pages) {
   std::mt19937_64 rng(42);
   for (std::uint64_t page = 0; page < pages; ++page) {
     auto* bytes = reinterpret_cast<std::uint64_t*>(memory.page_for_write(page));
-    for (std::size_t i = 0; i < MerkleMemory::kPageBytes / 8; ++i) bytes[i] = rng();
+    for (std::size_t i = 0; i < MerkleMemory::kPageBytes / 8; ++i)
+      bytes[i] = rng();
   }
   (void)memory.root();
   return memory;
@@ -27,7 +28,8 @@ void merkle_root_200mb(benchmark::State& state) {
   MerkleMemory memory = filled_memory(static_cast<unsigned>(state.range(0)), pages);
   for (auto _ : state) {
     state.PauseTiming();
-    for (std::uint64_t page = 0; page < pages; ++page) memory.page_for_write(page)[0] ^= 1;
+    for (std::uint64_t page = 0; page < pages; ++page)
+      memory.page_for_write(page)[0] ^= 1;
     state.ResumeTiming();
     benchmark::DoNotOptimize(memory.root());
   }
@@ -42,7 +44,8 @@ void merkle_root_update(benchmark::State& state) {
   MerkleMemory memory = filled_memory(64, pages);
   std::mt19937_64 rng(7);
   for (auto _ : state) {
-    for (std::int64_t k = 0; k < state.range(0); ++k) memory.page_for_write(rng() % pages)[0] ^= 1;
+    for (std::int64_t k = 0; k < state.range(0); ++k)
+      memory.page_for_write(rng() % pages)[0] ^= 1;
     benchmark::DoNotOptimize(memory.root());
   }
   state.SetItemsProcessed(state.iterations());
