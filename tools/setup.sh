@@ -10,7 +10,7 @@ packages=(
   clang lld llvm clang-format clang-tidy
   libboost-program-options-dev libboost-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
-  catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev
+  catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev libelf-dev
   libonnx-dev python3-onnx python3-numpy
   qemu-user gcc-riscv64-unknown-elf
 )

@@ -44,6 +44,12 @@ Result<void> InMemoryPreimageOracle::set_local(const PreimageKey& key, Bytes dat
   return {};
 }
 
+PreimageKey InMemoryPreimageOracle::set_program_input(Bytes input) {
+  const PreimageKey key = add(std::move(input));
+  entries_.insert_or_assign(local_preimage_key(kProgramInputSlot), Bytes(key.begin(), key.end()));
+  return key;
+}
+
 Result<ByteView> InMemoryPreimageOracle::get(const PreimageKey& key) const {
   const auto found = entries_.find(key);
   if (found == entries_.end()) {

@@ -29,12 +29,12 @@ class CounterMachine final : public Machine {
   std::optional<std::int64_t> exit_code() const noexcept override {
     return status() == VmStatus::running ? std::nullopt : std::optional<std::int64_t>(0);
   }
-  std::uint64_t run(std::uint64_t max_steps) override {
+  Result<std::uint64_t> run(std::uint64_t max_steps) override {
     const std::uint64_t steps = std::min(max_steps, kLimit - counter_);
     counter_ += steps;
     return steps;
   }
-  StepWitness step_with_witness() override {
+  Result<StepWitness> step_with_witness() override {
     StepWitness witness{counter_, encode_counter(counter_), {}, std::nullopt};
     (void)run(1);
     return witness;
@@ -122,8 +122,9 @@ TEST_CASE("a backend plugs in through the registry and its steps verify") {
   InMemoryPreimageOracle oracle;
   for (int i = 0; i < 8; ++i) {
     const Hash pre = machine->commitment();
-    const StepWitness witness = machine->step_with_witness();
-    const auto post = verify_step((*backend)->step_verifier(), pre, witness, oracle);
+    const auto witness = machine->step_with_witness();
+    REQUIRE(witness.ok());
+    const auto post = verify_step((*backend)->step_verifier(), pre, *witness, oracle);
     REQUIRE(post.ok());
     CHECK(*post == machine->commitment());
   }

@@ -2,33 +2,47 @@
 // messages and exit codes; the work itself lives in the libraries.
 #include "commands.hpp"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <thread>
 
 #include "built_in_backends.hpp"
+#include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
+#include "faultline/program_executor.hpp"
 #include "faultline/version.hpp"
 
 namespace faultline::cli {
 namespace {
 
 namespace po = boost::program_options;
+using Json = nlohmann::ordered_json;
 
 /// Parses `args` for `command`; prints help or a clear usage error and returns nullopt with
 /// `exit_code` set when the command should not run.
 std::optional<po::variables_map> parse_options(std::string_view command, std::string_view usage,
                                                const Arguments& args,
                                                const po::options_description& options,
+                                               const po::positional_options_description& positional,
                                                std::ostream& out, std::ostream& err,
                                                int& exit_code) {
   po::options_description all = options;
   all.add_options()("help,h", "show this help");
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(all).run(), values);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
+    if (values.contains("help")) {
+      out << "usage: faultline " << command << " " << usage << "\n\n" << all << "\n";
+      exit_code = kExitOk;
+      return std::nullopt;
+    }
     po::notify(values);
   } catch (const po::error& error) {
     err << "faultline " << command << ": " << error.what() << "\nrun 'faultline " << command
@@ -36,34 +50,247 @@ std::optional<po::variables_map> parse_options(std::string_view command, std::st
     exit_code = kExitUsage;
     return std::nullopt;
   }
-  if (values.contains("help")) {
-    out << "usage: faultline " << command << " " << usage << "\n\n" << all << "\n";
-    exit_code = kExitOk;
+  return values;
+}
+
+std::string dump(const Json& json) {
+  return json.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+/// Options shared by every command that runs a program.
+po::options_description program_options() {
+  po::options_description options("options");
+  options.add_options()
+      ("backend", po::value<std::string>()->required(), "backend name (see 'faultline info')")
+      ("program", po::value<std::string>()->required(), "program file (an ELF file for VM backends)")
+      ("input", po::value<std::string>(), "file served to the program as its input preimage")
+      ("checkpoint-interval", po::value<std::uint64_t>()->default_value(std::uint64_t{1} << 22),
+       "steps between executor checkpoints")
+      ("json", "print JSON");
+  return options;
+}
+
+/// A program loaded from the command line, with its oracle and executor.
+struct Session {
+  const Backend* backend = nullptr;
+  std::unique_ptr<Program> program;
+  std::shared_ptr<InMemoryPreimageOracle> oracle;
+  std::unique_ptr<ProgramExecutor> executor;
+};
+
+void print_progress(const ExecutorProgress& progress) {
+  const bool bounded = progress.target != std::numeric_limits<std::uint64_t>::max();
+  std::fprintf(stderr, "\r  step %llu  %.1f M steps/s", static_cast<unsigned long long>(progress.step),
+               progress.steps_per_second / 1e6);
+  if (bounded && progress.steps_per_second > 0) {
+    std::fprintf(stderr, "  ETA %.0f s   ",
+                 static_cast<double>(progress.target - progress.step) / progress.steps_per_second);
+  }
+  std::fflush(stderr);
+}
+
+/// Loads the program named by the options; returns an exit code on failure.
+std::optional<Session> open_session(std::string_view command, const po::variables_map& values,
+                                    std::ostream& err, int& exit_code) {
+  static const BackendRegistry registry = built_in_backends();
+  Session session;
+  auto backend = registry.find(values["backend"].as<std::string>());
+  if (!backend) {
+    err << "faultline " << command << ": " << backend.error().message << "\n";
+    exit_code = kExitUsage;
     return std::nullopt;
   }
-  return values;
+  session.backend = *backend;
+  const auto& path = values["program"].as<std::string>();
+  auto artifact = read_file(path);
+  if (!artifact) {
+    err << "faultline " << command << ": " << artifact.error().message << "\n";
+    exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  auto program = session.backend->load(*artifact);
+  if (!program) {
+    err << "faultline " << command << ": " << path << ": " << program.error().message << "\n";
+    exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  session.program = std::move(*program);
+  Bytes input;
+  if (values.contains("input")) {
+    auto read = read_file(values["input"].as<std::string>());
+    if (!read) {
+      err << "faultline " << command << ": " << read.error().message << "\n";
+      exit_code = kExitFailure;
+      return std::nullopt;
+    }
+    input = std::move(*read);
+  }
+  session.oracle = std::make_shared<InMemoryPreimageOracle>();
+  session.oracle->set_program_input(std::move(input));
+  ExecutorOptions options;
+  options.checkpoint_interval = values["checkpoint-interval"].as<std::uint64_t>();
+  if (isatty(STDERR_FILENO) != 0 && !values.contains("json")) options.progress = print_progress;
+  session.executor = std::make_unique<ProgramExecutor>(*session.program, session.oracle, options);
+  return session;
+}
+
+int fail(std::string_view command, std::ostream& err, const Error& error) {
+  err << "faultline " << command << ": " << error.message << "\n";
+  return kExitFailure;
+}
+
+std::string as_text(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+Json machine_summary(Machine& machine) {
+  Json json;
+  json["steps"] = machine.step_count();
+  json["status"] = vm_status_name(machine.status());
+  if (auto code = machine.exit_code()) json["exit_code"] = *code;
+  if (machine.status() == VmStatus::faulted) json["fault"] = machine.fault_description();
+  json["commitment"] = to_hex(machine.commitment());
+  return json;
+}
+
+int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
+  auto options = program_options();
+  options.add_options()("max-steps", po::value<std::uint64_t>(), "stop after this many steps");
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  int exit_code = kExitOk;
+  const auto values = parse_options("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]",
+                                    args, options, positional, out, err, exit_code);
+  if (!values) return exit_code;
+  auto session = open_session("run", *values, err, exit_code);
+  if (!session) return exit_code;
+
+  const std::uint64_t limit = values->contains("max-steps")
+                                  ? (*values)["max-steps"].as<std::uint64_t>()
+                                  : std::numeric_limits<std::uint64_t>::max();
+  auto machine = session->executor->machine_at(limit);
+  if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
+  if (!machine) return fail("run", err, machine.error());
+  Json json = machine_summary(**machine);
+  if (values->contains("json")) {
+    Json full;
+    full["backend"] = session->backend->name();
+    full["program"] = (*values)["program"].as<std::string>();
+    full["artifact_hash"] = to_hex(session->program->artifact_hash());
+    full.update(json);
+    full["stdout"] = as_text((*machine)->output(1));
+    full["stderr"] = as_text((*machine)->output(2));
+    out << dump(full) << "\n";
+    return kExitOk;
+  }
+  out << as_text((*machine)->output(1)) << std::flush;
+  err << as_text((*machine)->output(2));
+  err << "faultline: " << json["steps"] << " steps, " << json["status"].get<std::string>();
+  if (json.contains("exit_code")) err << " (exit code " << json["exit_code"] << ")";
+  if (json.contains("fault")) err << ": " << json["fault"].get<std::string>();
+  err << "\nfaultline: state commitment " << json["commitment"].get<std::string>() << "\n";
+  return kExitOk;
+}
+
+int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
+  auto options = program_options();
+  options.add_options()("at", po::value<std::uint64_t>()->required(), "step index N");
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  int exit_code = kExitOk;
+  const auto values = parse_options("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+                                    args, options, positional, out, err, exit_code);
+  if (!values) return exit_code;
+  auto session = open_session("state", *values, err, exit_code);
+  if (!session) return exit_code;
+  const std::uint64_t at = (*values)["at"].as<std::uint64_t>();
+  auto claim = session->executor->claim_at(at);
+  if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
+  if (!claim) return fail("state", err, claim.error());
+  if (values->contains("json")) {
+    Json json;
+    json["step"] = at;
+    json["commitment"] = to_hex(*claim);
+    json["status"] = vm_status_name(*commitment_status(*claim));
+    if (auto halt = session->executor->halt_step()) json["halted_at"] = *halt;
+    out << dump(json) << "\n";
+  } else {
+    out << to_hex(*claim) << "\n";
+  }
+  return kExitOk;
+}
+
+int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
+  auto options = program_options();
+  options.add_options()("at", po::value<std::uint64_t>()->required(), "step index N (state N to N+1)");
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  int exit_code = kExitOk;
+  const auto values = parse_options("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+                                    args, options, positional, out, err, exit_code);
+  if (!values) return exit_code;
+  auto session = open_session("witness", *values, err, exit_code);
+  if (!session) return exit_code;
+  const std::uint64_t at = (*values)["at"].as<std::uint64_t>();
+  auto pre = session->executor->claim_at(at);
+  if (!pre) return fail("witness", err, pre.error());
+  auto witness = session->executor->witness_at(at);
+  if (!witness) return fail("witness", err, witness.error());
+  auto post = session->executor->claim_at(at + 1);
+  if (!post) return fail("witness", err, post.error());
+  // The witness is only worth printing if the step verifier, from the witness alone, reaches
+  // the executor's post-state.
+  auto verified = verify_step(session->backend->step_verifier(), *pre, *witness, *session->oracle);
+  if (!verified) return fail("witness", err, verified.error());
+  if (*verified != *post) {
+    err << "faultline witness: internal error: the step verifier computed " << to_hex(*verified)
+        << " but the executor reached " << to_hex(*post) << "\n";
+    return kExitFailure;
+  }
+  Json json;
+  json["step"] = at;
+  json["pre_commitment"] = to_hex(*pre);
+  json["state"] = to_hex(witness->state);
+  json["proof"] = to_hex(witness->proof);
+  json["proof_bytes"] = witness->proof.size();
+  if (witness->preimage) {
+    json["preimage"] = {{"key", to_hex(witness->preimage->key)},
+                        {"offset", witness->preimage->offset}};
+  }
+  json["post_commitment"] = to_hex(*post);
+  json["verified"] = true;
+  if (values->contains("json")) {
+    out << dump(json) << "\n";
+    return kExitOk;
+  }
+  out << "step            " << at << "\npre-state       " << json["pre_commitment"].get<std::string>()
+      << "\npost-state      " << json["post_commitment"].get<std::string>() << "\nstate           "
+      << json["state"].get<std::string>() << "\nproof (" << witness->proof.size() << " bytes) "
+      << json["proof"].get<std::string>() << "\n";
+  if (witness->preimage) out << "preimage        " << json["preimage"].dump() << "\n";
+  out << "verified        the step verifier reaches the post-state from the witness alone\n";
+  return kExitOk;
 }
 
 int run_info(const Arguments& args, std::ostream& out, std::ostream& err) {
   po::options_description options("options");
   options.add_options()("json", "print JSON");
   int exit_code = kExitOk;
-  const auto values = parse_options("info", "[--json]", args, options, out, err, exit_code);
+  const auto values =
+      parse_options("info", "[--json]", args, options, {}, out, err, exit_code);
   if (!values) return exit_code;
 
   const BackendRegistry registry = built_in_backends();
-  nlohmann::ordered_json info;
+  Json info;
   info["version"] = kVersion;
   info["keccak_pairs"] = keccak_pairs_implementation();
   info["hardware_threads"] = std::thread::hardware_concurrency();
-  info["backends"] = nlohmann::ordered_json::array();
+  info["backends"] = Json::array();
   for (const Backend* backend : registry.backends()) {
     info["backends"].push_back({{"name", backend->name()},
                                 {"description", backend->description()},
                                 {"status", "available"}});
   }
   if (values->contains("json")) {
-    out << info.dump(2) << "\n";
+    out << dump(info) << "\n";
     return kExitOk;
   }
   out << "faultline " << kVersion << "\n"
@@ -79,12 +306,13 @@ int run_info(const Arguments& args, std::ostream& out, std::ostream& err) {
 
 constexpr Command kCommands[] = {
     {"info", "list the built-in backends and build facts", run_info},
+    {"run", "run a program; print its output, status and final state commitment", run_run},
+    {"state", "print the state commitment after N steps", run_state},
+    {"witness", "print the witness of step N and check it with the step verifier", run_witness},
 };
 
 }  // namespace
 
-std::span<const Command> commands() {
-  return kCommands;
-}
+std::span<const Command> commands() { return kCommands; }
 
 }  // namespace faultline::cli

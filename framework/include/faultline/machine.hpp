@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "faultline/bytes.hpp"
+#include "faultline/error.hpp"
 #include "faultline/preimage_oracle.hpp"
 
 namespace faultline {
@@ -60,12 +62,14 @@ class Machine {
   [[nodiscard]] virtual std::optional<std::int64_t> exit_code() const noexcept = 0;
 
   /// Runs up to `max_steps` steps at full speed, with no hashing; stops early at a halt.
-  /// Returns the number of steps executed.
-  virtual std::uint64_t run(std::uint64_t max_steps) = 0;
+  /// Returns the number of steps executed. An error means the machine cannot take its next
+  /// step on this host (a preimage its oracle lacks); the state is that before the step.
+  virtual Result<std::uint64_t> run(std::uint64_t max_steps) = 0;
 
   /// Executes one step and returns its witness: the encoded pre-state and the proofs of every
-  /// memory leaf the step touches, taken before the step.
-  [[nodiscard]] virtual StepWitness step_with_witness() = 0;
+  /// memory leaf the step touches, each taken when the step first touches the leaf.
+  /// Errors as for run(); the state is then unchanged.
+  [[nodiscard]] virtual Result<StepWitness> step_with_witness() = 0;
 
   /// The state in the byte layout the step verifiers decode, including the memory root.
   /// Non-const because it brings the memory's Merkle root up to date.
@@ -76,6 +80,10 @@ class Machine {
 
   /// An independent copy-on-write copy; restore a checkpoint by continuing from its copy.
   [[nodiscard]] virtual std::unique_ptr<Machine> snapshot() = 0;
+
+  /// Why the machine faulted, in words ("illegal instruction 0x00000000 at pc 0x10074");
+  /// empty unless status() is faulted.
+  [[nodiscard]] virtual std::string fault_description() const { return {}; }
 
   /// What the guest wrote to file descriptor `fd` (1 stdout, 2 stderr); empty for others.
   [[nodiscard]] virtual ByteView output(int fd) const noexcept = 0;

@@ -27,6 +27,10 @@ PreimageKey keccak_preimage_key(ByteView data) noexcept;
 /// The local key for slot `slot` of a game: type byte 1, slot big-endian in the last 8 bytes.
 PreimageKey local_preimage_key(std::uint64_t slot) noexcept;
 
+/// By convention, local slot 1 holds the keccak256-type key of the program's input, so a guest
+/// reads its input by asking for local slot 1 and then for the key found there.
+inline constexpr std::uint64_t kProgramInputSlot = 1;
+
 /// The key's type, or nullopt if byte 0 is not a known type.
 std::optional<PreimageKeyType> preimage_key_type(const PreimageKey& key) noexcept;
 
@@ -49,6 +53,10 @@ class InMemoryPreimageOracle final : public PreimageOracle {
 
   /// Stores data under a local key; invalid_argument if the key's type byte is not local.
   Result<void> set_local(const PreimageKey& key, Bytes data);
+
+  /// Stores `input` under its keccak256 key and that key in local slot kProgramInputSlot.
+  /// Returns the input's key (the input commitment).
+  PreimageKey set_program_input(Bytes input);
 
   [[nodiscard]] Result<ByteView> get(const PreimageKey& key) const override;
 

@@ -1,0 +1,111 @@
+// Static ELF loading with libelf; every check gives a message a user can act on.
+#include "elf_loader.hpp"
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include <memory>
+#include <string>
+
+#include "faultline/riscv/state.hpp"
+
+namespace faultline::riscv {
+namespace {
+
+constexpr unsigned kRiscvFloatAbiMask = 0x6;  // EF_RISCV_FLOAT_ABI
+constexpr unsigned kRiscvRve = 0x8;           // EF_RISCV_RVE
+
+Error elf_error(Errc code, const std::string& what) { return Error{code, "ELF: " + what}; }
+
+struct ElfCloser {
+  void operator()(Elf* elf) const { elf_end(elf); }
+};
+
+}  // namespace
+
+Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
+  if (elf_version(EV_CURRENT) == EV_NONE) {
+    return elf_error(Errc::unsupported, "libelf is out of date");
+  }
+  // libelf wants a mutable buffer; it only reads it (ELF_C_READ via elf_memory).
+  std::vector<char> image(file.begin(), file.end());
+  std::unique_ptr<Elf, ElfCloser> elf(elf_memory(image.data(), image.size()));
+  if (!elf || elf_kind(elf.get()) != ELF_K_ELF) {
+    return elf_error(Errc::malformed_input, "not an ELF file");
+  }
+  GElf_Ehdr header;
+  if (gelf_getehdr(elf.get(), &header) == nullptr) {
+    return elf_error(Errc::malformed_input, std::string("bad header: ") + elf_errmsg(-1));
+  }
+  const int elf_class = gelf_getclass(elf.get());
+  if (elf_class != (xlen == 32 ? ELFCLASS32 : ELFCLASS64)) {
+    return elf_error(Errc::unsupported, std::string(elf_class == ELFCLASS32 ? "32" : "64") +
+                                            "-bit file, but this backend runs " +
+                                            std::to_string(xlen) + "-bit programs");
+  }
+  if (header.e_ident[EI_DATA] != ELFDATA2LSB) {
+    return elf_error(Errc::unsupported, "big-endian file; RISC-V programs are little-endian");
+  }
+  if (header.e_machine != EM_RISCV) {
+    return elf_error(Errc::unsupported,
+                     "machine " + std::to_string(header.e_machine) + " is not RISC-V (243)");
+  }
+  if (header.e_type != ET_EXEC) {
+    return elf_error(Errc::unsupported, "only static executables (ET_EXEC) can run; link with -static");
+  }
+  if ((header.e_flags & kRiscvFloatAbiMask) != 0 || (header.e_flags & kRiscvRve) != 0) {
+    return elf_error(Errc::unsupported,
+                     "file uses a hard-float or RV32E ABI; build with -mabi=ilp32 or -mabi=lp64");
+  }
+
+  std::size_t count = 0;
+  if (elf_getphdrnum(elf.get(), &count) != 0) {
+    return elf_error(Errc::malformed_input, std::string("bad program headers: ") + elf_errmsg(-1));
+  }
+  const AddressMap& map = xlen == 32 ? kAddressMap32 : kAddressMap64;
+  LoadedElf loaded;
+  loaded.entry = header.e_entry;
+  bool entry_in_code = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr) {
+      return elf_error(Errc::malformed_input, "program header " + std::to_string(i) + " is unreadable");
+    }
+    if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC) {
+      return elf_error(Errc::unsupported, "dynamically linked; link with -static");
+    }
+    if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+    const std::string name = "segment " + std::to_string(i);
+    if (ph.p_filesz > ph.p_memsz) {
+      return elf_error(Errc::malformed_input, name + " has more file bytes than memory bytes");
+    }
+    if (ph.p_offset > file.size() || ph.p_filesz > file.size() - ph.p_offset) {
+      return elf_error(Errc::malformed_input, name + " is truncated: its bytes run past the end of the file");
+    }
+    if (ph.p_vaddr >= map.mmap_base || ph.p_memsz > map.mmap_base - ph.p_vaddr) {
+      return elf_error(Errc::out_of_range, name + " at " + hex_number(ph.p_vaddr) + " (+" +
+                                               hex_number(ph.p_memsz) +
+                                               ") does not fit below the mmap area at " +
+                                               hex_number(map.mmap_base));
+    }
+    Segment segment;
+    segment.address = ph.p_vaddr;
+    segment.memory_size = ph.p_memsz;
+    segment.data.assign(file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset),
+                        file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset + ph.p_filesz));
+    loaded.segments.push_back(std::move(segment));
+    loaded.end = std::max(loaded.end, ph.p_vaddr + ph.p_memsz);
+    if ((ph.p_flags & PF_X) != 0 && header.e_entry >= ph.p_vaddr &&
+        header.e_entry - ph.p_vaddr < ph.p_memsz) {
+      entry_in_code = true;
+    }
+  }
+  if (loaded.segments.empty()) return elf_error(Errc::malformed_input, "no loadable segments");
+  if (!entry_in_code || header.e_entry % 2 != 0) {
+    return elf_error(Errc::malformed_input,
+                     "entry point " + hex_number(header.e_entry) + " is not in an executable segment");
+  }
+  return loaded;
+}
+
+}  // namespace faultline::riscv
