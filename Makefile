@@ -27,7 +27,7 @@ build: setup
 
 # The sanitizer build uses clang, the release build the default g++: two compilers, one suite.
 build-asan: setup
-	cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFAULTLINE_SANITIZE=ON \
+	cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DFAULTLINE_SANITIZE=ON \
 	  -DFAULTLINE_BUILD_BENCH=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 	cmake --build $(SANITIZE) -j $(JOBS)
 

@@ -47,7 +47,8 @@ Result<void> ProgramExecutor::seek(std::uint64_t index) {
       if (now - last_report >= options_.progress_period) {
         last_report = now;
         const double seconds = std::chrono::duration<double>(now - started).count();
-        options_.progress({cursor_index_, index, static_cast<double>(cursor_index_ - first) / seconds});
+        options_.progress(
+            {cursor_index_, index, static_cast<double>(cursor_index_ - first) / seconds});
       }
     }
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -24,6 +25,23 @@ namespace {
 
 namespace po = boost::program_options;
 using Json = nlohmann::ordered_json;
+
+/// A non-negative step count or index. Boost would read "-3" into an unsigned as 2^64 - 3.
+struct Count {
+  std::uint64_t value = 0;
+};
+
+// Found by Boost.Program_options through argument-dependent lookup.
+void validate(boost::any& out, const std::vector<std::string>& tokens, Count*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& text = po::validators::get_single_string(tokens);
+  Count count;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count.value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw po::invalid_option_value(text);
+  }
+  out = count;
+}
 
 /// Parses `args` for `command`; prints help or a clear usage error and returns nullopt with
 /// `exit_code` set when the command should not run.
@@ -60,13 +78,14 @@ std::string dump(const Json& json) {
 /// Options shared by every command that runs a program.
 po::options_description program_options() {
   po::options_description options("options");
-  options.add_options()
-      ("backend", po::value<std::string>()->required(), "backend name (see 'faultline info')")
-      ("program", po::value<std::string>()->required(), "program file (an ELF file for VM backends)")
-      ("input", po::value<std::string>(), "file served to the program as its input preimage")
-      ("checkpoint-interval", po::value<std::uint64_t>()->default_value(std::uint64_t{1} << 22),
-       "steps between executor checkpoints")
-      ("json", "print JSON");
+  options.add_options()("backend", po::value<std::string>()->required(),
+                        "backend name (see 'faultline info')")(
+      "program", po::value<std::string>()->required(),
+      "program file (an ELF file for VM backends)")(
+      "input", po::value<std::string>(), "file served to the program as its input preimage")(
+      "checkpoint-interval",
+      po::value<Count>()->default_value(Count{std::uint64_t{1} << 22}, "4194304"),
+      "steps between executor checkpoints")("json", "print JSON");
   return options;
 }
 
@@ -80,8 +99,8 @@ struct Session {
 
 void print_progress(const ExecutorProgress& progress) {
   const bool bounded = progress.target != std::numeric_limits<std::uint64_t>::max();
-  std::fprintf(stderr, "\r  step %llu  %.1f M steps/s", static_cast<unsigned long long>(progress.step),
-               progress.steps_per_second / 1e6);
+  std::fprintf(stderr, "\r  step %llu  %.1f M steps/s",
+               static_cast<unsigned long long>(progress.step), progress.steps_per_second / 1e6);
   if (bounded && progress.steps_per_second > 0) {
     std::fprintf(stderr, "  ETA %.0f s   ",
                  static_cast<double>(progress.target - progress.step) / progress.steps_per_second);
@@ -128,7 +147,7 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   session.oracle = std::make_shared<InMemoryPreimageOracle>();
   session.oracle->set_program_input(std::move(input));
   ExecutorOptions options;
-  options.checkpoint_interval = values["checkpoint-interval"].as<std::uint64_t>();
+  options.checkpoint_interval = values["checkpoint-interval"].as<Count>().value;
   if (isatty(STDERR_FILENO) != 0 && !values.contains("json")) options.progress = print_progress;
   session.executor = std::make_unique<ProgramExecutor>(*session.program, session.oracle, options);
   return session;
@@ -139,7 +158,9 @@ int fail(std::string_view command, std::ostream& err, const Error& error) {
   return kExitFailure;
 }
 
-std::string as_text(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string as_text(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 Json machine_summary(Machine& machine) {
   Json json;
@@ -153,18 +174,19 @@ Json machine_summary(Machine& machine) {
 
 int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
-  options.add_options()("max-steps", po::value<std::uint64_t>(), "stop after this many steps");
+  options.add_options()("max-steps", po::value<Count>(), "stop after this many steps");
   po::positional_options_description positional;
   positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values = parse_options("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]",
-                                    args, options, positional, out, err, exit_code);
+  const auto values =
+      parse_options("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]", args,
+                    options, positional, out, err, exit_code);
   if (!values) return exit_code;
   auto session = open_session("run", *values, err, exit_code);
   if (!session) return exit_code;
 
   const std::uint64_t limit = values->contains("max-steps")
-                                  ? (*values)["max-steps"].as<std::uint64_t>()
+                                  ? (*values)["max-steps"].as<Count>().value
                                   : std::numeric_limits<std::uint64_t>::max();
   auto machine = session->executor->machine_at(limit);
   if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
@@ -192,16 +214,17 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
 
 int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
-  options.add_options()("at", po::value<std::uint64_t>()->required(), "step index N");
+  options.add_options()("at", po::value<Count>()->required(), "step index N");
   po::positional_options_description positional;
   positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values = parse_options("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
-                                    args, options, positional, out, err, exit_code);
+  const auto values =
+      parse_options("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]", args, options,
+                    positional, out, err, exit_code);
   if (!values) return exit_code;
   auto session = open_session("state", *values, err, exit_code);
   if (!session) return exit_code;
-  const std::uint64_t at = (*values)["at"].as<std::uint64_t>();
+  const std::uint64_t at = (*values)["at"].as<Count>().value;
   auto claim = session->executor->claim_at(at);
   if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
   if (!claim) return fail("state", err, claim.error());
@@ -220,16 +243,17 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
 
 int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
-  options.add_options()("at", po::value<std::uint64_t>()->required(), "step index N (state N to N+1)");
+  options.add_options()("at", po::value<Count>()->required(), "step index N (state N to N+1)");
   po::positional_options_description positional;
   positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values = parse_options("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
-                                    args, options, positional, out, err, exit_code);
+  const auto values =
+      parse_options("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]", args,
+                    options, positional, out, err, exit_code);
   if (!values) return exit_code;
   auto session = open_session("witness", *values, err, exit_code);
   if (!session) return exit_code;
-  const std::uint64_t at = (*values)["at"].as<std::uint64_t>();
+  const std::uint64_t at = (*values)["at"].as<Count>().value;
   auto pre = session->executor->claim_at(at);
   if (!pre) return fail("witness", err, pre.error());
   auto witness = session->executor->witness_at(at);
@@ -261,8 +285,9 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
     out << dump(json) << "\n";
     return kExitOk;
   }
-  out << "step            " << at << "\npre-state       " << json["pre_commitment"].get<std::string>()
-      << "\npost-state      " << json["post_commitment"].get<std::string>() << "\nstate           "
+  out << "step            " << at << "\npre-state       "
+      << json["pre_commitment"].get<std::string>() << "\npost-state      "
+      << json["post_commitment"].get<std::string>() << "\nstate           "
       << json["state"].get<std::string>() << "\nproof (" << witness->proof.size() << " bytes) "
       << json["proof"].get<std::string>() << "\n";
   if (witness->preimage) out << "preimage        " << json["preimage"].dump() << "\n";
@@ -274,8 +299,7 @@ int run_info(const Arguments& args, std::ostream& out, std::ostream& err) {
   po::options_description options("options");
   options.add_options()("json", "print JSON");
   int exit_code = kExitOk;
-  const auto values =
-      parse_options("info", "[--json]", args, options, {}, out, err, exit_code);
+  const auto values = parse_options("info", "[--json]", args, options, {}, out, err, exit_code);
   if (!values) return exit_code;
 
   const BackendRegistry registry = built_in_backends();
@@ -313,6 +337,8 @@ constexpr Command kCommands[] = {
 
 }  // namespace
 
-std::span<const Command> commands() { return kCommands; }
+std::span<const Command> commands() {
+  return kCommands;
+}
 
 }  // namespace faultline::cli

@@ -71,7 +71,8 @@ class RiscvMachine final : public Machine {
   std::string fault_description() const override {
     if (state_.status != VmStatus::faulted) return {};
     std::string what(fault_cause_name(state_.fault_cause));
-    for (char& c : what) c = c == '_' ? ' ' : c;
+    for (char& c : what)
+      c = c == '_' ? ' ' : c;
     const bool is_instruction = state_.fault_cause == FaultCause::illegal_instruction;
     return what + (is_instruction ? " " + hex_number(state_.fault_value) : "") + " at pc " +
            hex_number(state_.pc) +
@@ -122,7 +123,8 @@ class RiscvProgram final : public Program {
     state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
     state.mmap_next = map.mmap_base;
     state.x[2] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
-    if (xlen_ == 32) return std::make_unique<RiscvMachine<32>>(state, std::move(memory), std::move(oracle));
+    if (xlen_ == 32)
+      return std::make_unique<RiscvMachine<32>>(state, std::move(memory), std::move(oracle));
     return std::make_unique<RiscvMachine<64>>(state, std::move(memory), std::move(oracle));
   }
 

@@ -89,7 +89,8 @@ struct FastContext {
       std::memcpy(&value, memory.page_for_read(address >> MerkleMemory::kPageBits) + offset, size);
       return value;  // little-endian host (checked in state.cpp)
     }
-    for (unsigned i = 0; i < size; ++i) value |= std::uint64_t{load_byte(address + i)} << (8 * i);
+    for (unsigned i = 0; i < size; ++i)
+      value |= std::uint64_t{load_byte(address + i)} << (8 * i);
     return value;
   }
 
@@ -100,8 +101,8 @@ struct FastContext {
       return;
     }
     for (unsigned i = 0; i < size; ++i) {
-      memory.page_for_write((address + i) >> MerkleMemory::kPageBits)[(address + i) %
-                                                                       MerkleMemory::kPageBytes] =
+      memory.page_for_write((address + i) >>
+                            MerkleMemory::kPageBits)[(address + i) % MerkleMemory::kPageBytes] =
           static_cast<std::uint8_t>(value >> (8 * i));
     }
   }
@@ -127,8 +128,8 @@ struct FastContext {
 
  private:
   std::uint8_t load_byte(std::uint64_t address) {
-    return memory.page_for_read(address >> MerkleMemory::kPageBits)[address %
-                                                                    MerkleMemory::kPageBytes];
+    return memory.page_for_read(address >>
+                                MerkleMemory::kPageBits)[address % MerkleMemory::kPageBytes];
   }
 };
 
@@ -148,7 +149,8 @@ struct RecordingContext : FastContext {
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
-    for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned, unsigned) { (void)touch(at); });
+    for_each_leaf_part(address, size,
+                       [&](std::uint64_t at, unsigned, unsigned) { (void)touch(at); });
     return FastContext::load(address, size);
   }
 
@@ -250,9 +252,10 @@ struct ReplayContext {
     ++proofs_used;
     if (error) return entry;
     if (proofs.size() - cursor < size) {
-      error = Error{Errc::malformed_input,
-                    "proof for memory access " + std::to_string(proofs_used) + " (leaf at " +
-                        hex_number(leaf_index << MerkleMemory::kLeafBits) + ") is missing or truncated"};
+      error = Error{Errc::malformed_input, "proof for memory access " +
+                                               std::to_string(proofs_used) + " (leaf at " +
+                                               hex_number(leaf_index << MerkleMemory::kLeafBits) +
+                                               ") is missing or truncated"};
       return entry;
     }
     std::memcpy(entry.value.data(), proofs.data() + cursor, 32);

@@ -15,7 +15,9 @@ namespace {
 constexpr unsigned kRiscvFloatAbiMask = 0x6;  // EF_RISCV_FLOAT_ABI
 constexpr unsigned kRiscvRve = 0x8;           // EF_RISCV_RVE
 
-Error elf_error(Errc code, const std::string& what) { return Error{code, "ELF: " + what}; }
+Error elf_error(Errc code, const std::string& what) {
+  return Error{code, "ELF: " + what};
+}
 
 struct ElfCloser {
   void operator()(Elf* elf) const { elf_end(elf); }
@@ -51,7 +53,8 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
                      "machine " + std::to_string(header.e_machine) + " is not RISC-V (243)");
   }
   if (header.e_type != ET_EXEC) {
-    return elf_error(Errc::unsupported, "only static executables (ET_EXEC) can run; link with -static");
+    return elf_error(Errc::unsupported,
+                     "only static executables (ET_EXEC) can run; link with -static");
   }
   if ((header.e_flags & kRiscvFloatAbiMask) != 0 || (header.e_flags & kRiscvRve) != 0) {
     return elf_error(Errc::unsupported,
@@ -69,7 +72,8 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
   for (std::size_t i = 0; i < count; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr) {
-      return elf_error(Errc::malformed_input, "program header " + std::to_string(i) + " is unreadable");
+      return elf_error(Errc::malformed_input,
+                       "program header " + std::to_string(i) + " is unreadable");
     }
     if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC) {
       return elf_error(Errc::unsupported, "dynamically linked; link with -static");
@@ -80,13 +84,13 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
       return elf_error(Errc::malformed_input, name + " has more file bytes than memory bytes");
     }
     if (ph.p_offset > file.size() || ph.p_filesz > file.size() - ph.p_offset) {
-      return elf_error(Errc::malformed_input, name + " is truncated: its bytes run past the end of the file");
+      return elf_error(Errc::malformed_input,
+                       name + " is truncated: its bytes run past the end of the file");
     }
     if (ph.p_vaddr >= map.mmap_base || ph.p_memsz > map.mmap_base - ph.p_vaddr) {
-      return elf_error(Errc::out_of_range, name + " at " + hex_number(ph.p_vaddr) + " (+" +
-                                               hex_number(ph.p_memsz) +
-                                               ") does not fit below the mmap area at " +
-                                               hex_number(map.mmap_base));
+      return elf_error(Errc::out_of_range,
+                       name + " at " + hex_number(ph.p_vaddr) + " (+" + hex_number(ph.p_memsz) +
+                           ") does not fit below the mmap area at " + hex_number(map.mmap_base));
     }
     Segment segment;
     segment.address = ph.p_vaddr;
@@ -102,8 +106,8 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
   }
   if (loaded.segments.empty()) return elf_error(Errc::malformed_input, "no loadable segments");
   if (!entry_in_code || header.e_entry % 2 != 0) {
-    return elf_error(Errc::malformed_input,
-                     "entry point " + hex_number(header.e_entry) + " is not in an executable segment");
+    return elf_error(Errc::malformed_input, "entry point " + hex_number(header.e_entry) +
+                                                " is not in an executable segment");
   }
   return loaded;
 }

@@ -11,7 +11,7 @@ namespace faultline::riscv {
 
 struct Segment {
   std::uint64_t address = 0;
-  Bytes data;                    ///< the file bytes; the rest up to memory_size is zero
+  Bytes data;  ///< the file bytes; the rest up to memory_size is zero
   std::uint64_t memory_size = 0;
 };
 

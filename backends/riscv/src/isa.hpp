@@ -100,11 +100,21 @@ constexpr Op decode(std::uint32_t insn) {
 }
 
 // Field extraction (Volume I, section 2.3 "Immediate Encoding Variants").
-constexpr unsigned rd(std::uint32_t insn) { return insn >> 7 & 31; }
-constexpr unsigned rs1(std::uint32_t insn) { return insn >> 15 & 31; }
-constexpr unsigned rs2(std::uint32_t insn) { return insn >> 20 & 31; }
-constexpr unsigned funct3(std::uint32_t insn) { return insn >> 12 & 7; }
-constexpr std::int64_t imm_i(std::uint32_t insn) { return static_cast<std::int32_t>(insn) >> 20; }
+constexpr unsigned rd(std::uint32_t insn) {
+  return insn >> 7 & 31;
+}
+constexpr unsigned rs1(std::uint32_t insn) {
+  return insn >> 15 & 31;
+}
+constexpr unsigned rs2(std::uint32_t insn) {
+  return insn >> 20 & 31;
+}
+constexpr unsigned funct3(std::uint32_t insn) {
+  return insn >> 12 & 7;
+}
+constexpr std::int64_t imm_i(std::uint32_t insn) {
+  return static_cast<std::int32_t>(insn) >> 20;
+}
 constexpr std::int64_t sign_extend(std::uint32_t value, unsigned width) {
   const std::uint32_t sign = 1u << (width - 1);
   return static_cast<std::int64_t>(value ^ sign) - static_cast<std::int64_t>(sign);
@@ -113,17 +123,15 @@ constexpr std::int64_t imm_s(std::uint32_t insn) {
   return sign_extend((insn >> 25) << 5 | (insn >> 7 & 0x1f), 12);
 }
 constexpr std::int64_t imm_b(std::uint32_t insn) {
-  return sign_extend((insn >> 31) << 12 | (insn << 4 & 0x800) | (insn >> 20 & 0x7e0) |
-                         (insn >> 7 & 0x1e),
-                     13);
+  return sign_extend(
+      (insn >> 31) << 12 | (insn << 4 & 0x800) | (insn >> 20 & 0x7e0) | (insn >> 7 & 0x1e), 13);
 }
 constexpr std::int64_t imm_u(std::uint32_t insn) {
   return static_cast<std::int32_t>(insn & 0xfffff000u);
 }
 constexpr std::int64_t imm_j(std::uint32_t insn) {
-  return sign_extend((insn >> 31) << 20 | (insn & 0xff000) | (insn >> 9 & 0x800) |
-                         (insn >> 20 & 0x7fe),
-                     21);
+  return sign_extend(
+      (insn >> 31) << 20 | (insn & 0xff000) | (insn >> 9 & 0x800) | (insn >> 20 & 0x7fe), 21);
 }
 
 // Builders of 32-bit encodings, used to expand compressed instructions.
@@ -174,11 +182,10 @@ constexpr std::uint32_t expand_compressed(std::uint32_t c) {
   const unsigned shamt = bits(c, 12, 12) << 5 | bits(c, 6, 2);
   const std::uint32_t uimm_w = bits(c, 5, 5) << 6 | bits(c, 12, 10) << 3 | bits(c, 6, 6) << 2;
   const std::uint32_t uimm_d = bits(c, 6, 5) << 6 | bits(c, 12, 10) << 3;
-  const std::int64_t j_offset =
-      sign_extend(bits(c, 12, 12) << 11 | bits(c, 8, 8) << 10 | bits(c, 10, 9) << 8 |
-                      bits(c, 6, 6) << 7 | bits(c, 7, 7) << 6 | bits(c, 2, 2) << 5 |
-                      bits(c, 11, 11) << 4 | bits(c, 5, 3) << 1,
-                  12);
+  const std::int64_t j_offset = sign_extend(
+      bits(c, 12, 12) << 11 | bits(c, 8, 8) << 10 | bits(c, 10, 9) << 8 | bits(c, 6, 6) << 7 |
+          bits(c, 7, 7) << 6 | bits(c, 2, 2) << 5 | bits(c, 11, 11) << 4 | bits(c, 5, 3) << 1,
+      12);
   const std::int64_t b_offset =
       sign_extend(bits(c, 12, 12) << 8 | bits(c, 6, 5) << 6 | bits(c, 2, 2) << 5 |
                       bits(c, 11, 10) << 3 | bits(c, 4, 3) << 1,
@@ -187,18 +194,26 @@ constexpr std::uint32_t expand_compressed(std::uint32_t c) {
 
   switch (decode<Xlen>(c & 0xffff)) {
     case Op::c_addi4spn: {
-      const std::uint32_t nzuimm = bits(c, 10, 7) << 6 | bits(c, 12, 11) << 4 | bits(c, 5, 5) << 3 |
-                                   bits(c, 6, 6) << 2;
+      const std::uint32_t nzuimm =
+          bits(c, 10, 7) << 6 | bits(c, 12, 11) << 4 | bits(c, 5, 5) << 3 | bits(c, 6, 6) << 2;
       return nzuimm == 0 ? 0 : enc_i(0x13, rd_short, 2, nzuimm);
     }
-    case Op::c_lw: return enc_i(0x2003, rd_short, rs1_short, uimm_w);
-    case Op::c_ld: return enc_i(0x3003, rd_short, rs1_short, uimm_d);
-    case Op::c_sw: return enc_s(0x2023, rs1_short, rd_short, uimm_w);
-    case Op::c_sd: return enc_s(0x3023, rs1_short, rd_short, uimm_d);
-    case Op::c_addi: return enc_i(0x13, rd_full, rd_full, imm6);
-    case Op::c_jal: return enc_j(1, j_offset);
-    case Op::c_addiw: return rd_full == 0 ? 0 : enc_i(0x1b, rd_full, rd_full, imm6);
-    case Op::c_li: return enc_i(0x13, rd_full, 0, imm6);
+    case Op::c_lw:
+      return enc_i(0x2003, rd_short, rs1_short, uimm_w);
+    case Op::c_ld:
+      return enc_i(0x3003, rd_short, rs1_short, uimm_d);
+    case Op::c_sw:
+      return enc_s(0x2023, rs1_short, rd_short, uimm_w);
+    case Op::c_sd:
+      return enc_s(0x3023, rs1_short, rd_short, uimm_d);
+    case Op::c_addi:
+      return enc_i(0x13, rd_full, rd_full, imm6);
+    case Op::c_jal:
+      return enc_j(1, j_offset);
+    case Op::c_addiw:
+      return rd_full == 0 ? 0 : enc_i(0x1b, rd_full, rd_full, imm6);
+    case Op::c_li:
+      return enc_i(0x13, rd_full, 0, imm6);
     case Op::c_addi16sp: {
       const std::int64_t nzimm =
           sign_extend(bits(c, 12, 12) << 9 | bits(c, 4, 3) << 7 | bits(c, 5, 5) << 6 |
@@ -206,22 +221,34 @@ constexpr std::uint32_t expand_compressed(std::uint32_t c) {
                       10);
       return nzimm == 0 ? 0 : enc_i(0x13, 2, 2, nzimm);
     }
-    case Op::c_lui: return imm6 == 0 ? 0 : enc_u(0x37, rd_full, imm6 << 12);
+    case Op::c_lui:
+      return imm6 == 0 ? 0 : enc_u(0x37, rd_full, imm6 << 12);
     case Op::c_srli:
       return shamt_ok ? enc_i(0x5013, rs1_short, rs1_short, static_cast<std::int64_t>(shamt)) : 0;
     case Op::c_srai:
-      return shamt_ok ? enc_i(0x5013, rs1_short, rs1_short, 0x400 | static_cast<std::int64_t>(shamt))
-                      : 0;
-    case Op::c_andi: return enc_i(0x7013, rs1_short, rs1_short, imm6);
-    case Op::c_sub: return enc_r(0x40000033, rs1_short, rs1_short, rd_short);
-    case Op::c_xor: return enc_r(0x00004033, rs1_short, rs1_short, rd_short);
-    case Op::c_or: return enc_r(0x00006033, rs1_short, rs1_short, rd_short);
-    case Op::c_and: return enc_r(0x00007033, rs1_short, rs1_short, rd_short);
-    case Op::c_subw: return enc_r(0x4000003b, rs1_short, rs1_short, rd_short);
-    case Op::c_addw: return enc_r(0x0000003b, rs1_short, rs1_short, rd_short);
-    case Op::c_j: return enc_j(0, j_offset);
-    case Op::c_beqz: return enc_b(0x0063, rs1_short, 0, b_offset);
-    case Op::c_bnez: return enc_b(0x1063, rs1_short, 0, b_offset);
+      return shamt_ok
+                 ? enc_i(0x5013, rs1_short, rs1_short, 0x400 | static_cast<std::int64_t>(shamt))
+                 : 0;
+    case Op::c_andi:
+      return enc_i(0x7013, rs1_short, rs1_short, imm6);
+    case Op::c_sub:
+      return enc_r(0x40000033, rs1_short, rs1_short, rd_short);
+    case Op::c_xor:
+      return enc_r(0x00004033, rs1_short, rs1_short, rd_short);
+    case Op::c_or:
+      return enc_r(0x00006033, rs1_short, rs1_short, rd_short);
+    case Op::c_and:
+      return enc_r(0x00007033, rs1_short, rs1_short, rd_short);
+    case Op::c_subw:
+      return enc_r(0x4000003b, rs1_short, rs1_short, rd_short);
+    case Op::c_addw:
+      return enc_r(0x0000003b, rs1_short, rs1_short, rd_short);
+    case Op::c_j:
+      return enc_j(0, j_offset);
+    case Op::c_beqz:
+      return enc_b(0x0063, rs1_short, 0, b_offset);
+    case Op::c_bnez:
+      return enc_b(0x1063, rs1_short, 0, b_offset);
     case Op::c_slli:
       return shamt_ok ? enc_i(0x1013, rd_full, rd_full, static_cast<std::int64_t>(shamt)) : 0;
     case Op::c_lwsp: {
@@ -232,11 +259,16 @@ constexpr std::uint32_t expand_compressed(std::uint32_t c) {
       const std::uint32_t offset = bits(c, 4, 2) << 6 | bits(c, 12, 12) << 5 | bits(c, 6, 5) << 3;
       return rd_full == 0 ? 0 : enc_i(0x3003, rd_full, 2, offset);
     }
-    case Op::c_jr: return rd_full == 0 ? 0 : enc_i(0x67, 0, rd_full, 0);
-    case Op::c_mv: return enc_r(0x33, rd_full, 0, rs2_full);
-    case Op::c_ebreak: return 0x00100073;
-    case Op::c_jalr: return enc_i(0x67, 1, rd_full, 0);
-    case Op::c_add: return enc_r(0x33, rd_full, rd_full, rs2_full);
+    case Op::c_jr:
+      return rd_full == 0 ? 0 : enc_i(0x67, 0, rd_full, 0);
+    case Op::c_mv:
+      return enc_r(0x33, rd_full, 0, rs2_full);
+    case Op::c_ebreak:
+      return 0x00100073;
+    case Op::c_jalr:
+      return enc_i(0x67, 1, rd_full, 0);
+    case Op::c_add:
+      return enc_r(0x33, rd_full, rd_full, rs2_full);
     case Op::c_swsp: {
       const std::uint32_t offset = bits(c, 8, 7) << 6 | bits(c, 12, 9) << 2;
       return enc_s(0x2023, 2, rs2_full, offset);
@@ -245,7 +277,8 @@ constexpr std::uint32_t expand_compressed(std::uint32_t c) {
       const std::uint32_t offset = bits(c, 9, 7) << 6 | bits(c, 12, 10) << 3;
       return enc_s(0x3023, 2, rs2_full, offset);
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 

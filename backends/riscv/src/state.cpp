@@ -16,7 +16,8 @@ class Writer {
   explicit Writer(Bytes& out) : out_(out) {}
   void bytes(const Hash& value) { out_.insert(out_.end(), value.begin(), value.end()); }
   void u64(std::uint64_t value) {
-    for (int i = 7; i >= 0; --i) out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+    for (int i = 7; i >= 0; --i)
+      out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
   }
   void u8(std::uint8_t value) { out_.push_back(value); }
 
@@ -35,7 +36,8 @@ class Reader {
   }
   std::uint64_t u64() {
     std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) value = value << 8 | in_[at_++];
+    for (int i = 0; i < 8; ++i)
+      value = value << 8 | in_[at_++];
     return value;
   }
   std::uint8_t u8() { return in_[at_++]; }
@@ -49,11 +51,16 @@ class Reader {
 
 std::string_view fault_cause_name(FaultCause cause) noexcept {
   switch (cause) {
-    case FaultCause::none: return "none";
-    case FaultCause::illegal_instruction: return "illegal_instruction";
-    case FaultCause::breakpoint: return "breakpoint";
-    case FaultCause::misaligned_atomic: return "misaligned_atomic";
-    case FaultCause::address_wrap: return "address_wrap";
+    case FaultCause::none:
+      return "none";
+    case FaultCause::illegal_instruction:
+      return "illegal_instruction";
+    case FaultCause::breakpoint:
+      return "breakpoint";
+    case FaultCause::misaligned_atomic:
+      return "misaligned_atomic";
+    case FaultCause::address_wrap:
+      return "address_wrap";
   }
   return "unknown";
 }
@@ -76,7 +83,8 @@ Bytes encode(const State& state) {
   w.u8(static_cast<std::uint8_t>(state.fault_cause));
   w.u8(state.reservation_valid ? 1 : 0);
   w.u8(state.xlen);
-  for (std::size_t i = 1; i < 32; ++i) w.u64(state.x[i]);
+  for (std::size_t i = 1; i < 32; ++i)
+    w.u64(state.x[i]);
   return out;
 }
 
@@ -102,11 +110,13 @@ Result<State> decode(ByteView bytes) {
   const std::uint8_t cause = r.u8();
   const std::uint8_t reservation_valid = r.u8();
   s.xlen = r.u8();
-  for (std::size_t i = 1; i < 32; ++i) s.x[i] = r.u64();
+  for (std::size_t i = 1; i < 32; ++i)
+    s.x[i] = r.u64();
 
   // Reject every encoding that encode() cannot produce, so one state has one encoding.
   if (status > static_cast<std::uint8_t>(VmStatus::running)) {
-    return Error{Errc::malformed_input, "state status byte " + std::to_string(status) + " is not a VM status"};
+    return Error{Errc::malformed_input,
+                 "state status byte " + std::to_string(status) + " is not a VM status"};
   }
   if (cause > static_cast<std::uint8_t>(FaultCause::address_wrap)) {
     return Error{Errc::malformed_input, "fault cause " + std::to_string(cause) + " is unknown"};
@@ -120,9 +130,12 @@ Result<State> decode(ByteView bytes) {
   if (s.xlen == 32) {
     const std::uint64_t high = s.pc | s.reservation;
     for (std::size_t i = 1; i < 32; ++i) {
-      if ((s.x[i] >> 32) != 0) return Error{Errc::malformed_input, "RV32 register x" + std::to_string(i) + " exceeds 32 bits"};
+      if ((s.x[i] >> 32) != 0)
+        return Error{Errc::malformed_input,
+                     "RV32 register x" + std::to_string(i) + " exceeds 32 bits"};
     }
-    if ((high >> 32) != 0) return Error{Errc::malformed_input, "RV32 pc or reservation exceeds 32 bits"};
+    if ((high >> 32) != 0)
+      return Error{Errc::malformed_input, "RV32 pc or reservation exceeds 32 bits"};
   }
   s.status = static_cast<VmStatus>(status);
   s.fault_cause = static_cast<FaultCause>(cause);

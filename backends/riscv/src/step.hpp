@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <concepts>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "faultline/riscv/state.hpp"
@@ -176,22 +176,26 @@ StepOutcome step(Ctx& ctx) {
   const Op op = decode<Xlen>(insn);
   switch (op) {
     // Loads and stores
-#define FAULTLINE_LOAD(op_name, size, extend)                                \
-  case Op::op_name: {                                                        \
-    const U address = static_cast<U>(a + imm_i(insn));                       \
+#define FAULTLINE_LOAD(op_name, size, extend)                                  \
+  case Op::op_name: {                                                          \
+    const U address = static_cast<U>(a + imm_i(insn));                         \
     if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
-    set(d, extend(load(address, size)));                                     \
-    break;                                                                   \
+    set(d, extend(load(address, size)));                                       \
+    break;                                                                     \
   }
-#define FAULTLINE_STORE(op_name, size)                                       \
-  case Op::op_name: {                                                        \
-    const U address = static_cast<U>(a + imm_s(insn));                       \
+#define FAULTLINE_STORE(op_name, size)                                         \
+  case Op::op_name: {                                                          \
+    const U address = static_cast<U>(a + imm_s(insn));                         \
     if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
-    ctx.store(address, size, b);                                             \
-    break;                                                                   \
+    ctx.store(address, size, b);                                               \
+    break;                                                                     \
   }
-    FAULTLINE_LOAD(lb, 1, [](std::uint64_t v) { return static_cast<std::uint64_t>(static_cast<std::int8_t>(v)); })
-    FAULTLINE_LOAD(lh, 2, [](std::uint64_t v) { return static_cast<std::uint64_t>(static_cast<std::int16_t>(v)); })
+    FAULTLINE_LOAD(lb, 1, [](std::uint64_t v) {
+      return static_cast<std::uint64_t>(static_cast<std::int8_t>(v));
+    })
+    FAULTLINE_LOAD(lh, 2, [](std::uint64_t v) {
+      return static_cast<std::uint64_t>(static_cast<std::int16_t>(v));
+    })
     FAULTLINE_LOAD(lw, 4, sext32)
     FAULTLINE_LOAD(ld, 8, [](std::uint64_t v) { return v; })
     FAULTLINE_LOAD(lbu, 1, [](std::uint64_t v) { return v; })
@@ -205,60 +209,133 @@ StepOutcome step(Ctx& ctx) {
 #undef FAULTLINE_STORE
 
     // Integer computation
-    case Op::addi: set(d, a + static_cast<U>(imm_i(insn))); break;
-    case Op::slti: set(d, static_cast<S>(a) < imm_i(insn)); break;
-    case Op::sltiu: set(d, a < static_cast<U>(imm_i(insn))); break;
-    case Op::xori: set(d, a ^ static_cast<U>(imm_i(insn))); break;
-    case Op::ori: set(d, a | static_cast<U>(imm_i(insn))); break;
-    case Op::andi: set(d, a & static_cast<U>(imm_i(insn))); break;
-    case Op::slli:
-    case Op::slli64: set(d, a << (imm_i(insn) & shamt_mask)); break;
-    case Op::srli:
-    case Op::srli64: set(d, a >> (imm_i(insn) & shamt_mask)); break;
-    case Op::srai:
-    case Op::srai64: set(d, static_cast<U>(static_cast<S>(a) >> (imm_i(insn) & shamt_mask))); break;
-    case Op::lui: set(d, static_cast<U>(imm_u(insn))); break;
-    case Op::auipc: set(d, pc + static_cast<U>(imm_u(insn))); break;
-    case Op::add: set(d, a + b); break;
-    case Op::sub: set(d, a - b); break;
-    case Op::sll: set(d, a << (b & shamt_mask)); break;
-    case Op::slt: set(d, static_cast<S>(a) < static_cast<S>(b)); break;
-    case Op::sltu: set(d, a < b); break;
-    case Op::xor_: set(d, a ^ b); break;
-    case Op::srl: set(d, a >> (b & shamt_mask)); break;
-    case Op::sra: set(d, static_cast<U>(static_cast<S>(a) >> (b & shamt_mask))); break;
-    case Op::or_: set(d, a | b); break;
-    case Op::and_: set(d, a & b); break;
-    case Op::addiw: set(d, sext32(a + static_cast<U>(imm_i(insn)))); break;
-    case Op::slliw: set(d, sext32(static_cast<std::uint32_t>(a) << (imm_i(insn) & 31))); break;
-    case Op::srliw: set(d, sext32(static_cast<std::uint32_t>(a) >> (imm_i(insn) & 31))); break;
-    case Op::sraiw:
-      set(d, sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm_i(insn) & 31))));
+    case Op::addi:
+      set(d, a + static_cast<U>(imm_i(insn)));
       break;
-    case Op::addw: set(d, sext32(a + b)); break;
-    case Op::subw: set(d, sext32(a - b)); break;
-    case Op::sllw: set(d, sext32(static_cast<std::uint32_t>(a) << (b & 31))); break;
-    case Op::srlw: set(d, sext32(static_cast<std::uint32_t>(a) >> (b & 31))); break;
+    case Op::slti:
+      set(d, static_cast<S>(a) < imm_i(insn));
+      break;
+    case Op::sltiu:
+      set(d, a < static_cast<U>(imm_i(insn)));
+      break;
+    case Op::xori:
+      set(d, a ^ static_cast<U>(imm_i(insn)));
+      break;
+    case Op::ori:
+      set(d, a | static_cast<U>(imm_i(insn)));
+      break;
+    case Op::andi:
+      set(d, a & static_cast<U>(imm_i(insn)));
+      break;
+    case Op::slli:
+    case Op::slli64:
+      set(d, a << (imm_i(insn) & shamt_mask));
+      break;
+    case Op::srli:
+    case Op::srli64:
+      set(d, a >> (imm_i(insn) & shamt_mask));
+      break;
+    case Op::srai:
+    case Op::srai64:
+      set(d, static_cast<U>(static_cast<S>(a) >> (imm_i(insn) & shamt_mask)));
+      break;
+    case Op::lui:
+      set(d, static_cast<U>(imm_u(insn)));
+      break;
+    case Op::auipc:
+      set(d, pc + static_cast<U>(imm_u(insn)));
+      break;
+    case Op::add:
+      set(d, a + b);
+      break;
+    case Op::sub:
+      set(d, a - b);
+      break;
+    case Op::sll:
+      set(d, a << (b & shamt_mask));
+      break;
+    case Op::slt:
+      set(d, static_cast<S>(a) < static_cast<S>(b));
+      break;
+    case Op::sltu:
+      set(d, a < b);
+      break;
+    case Op::xor_:
+      set(d, a ^ b);
+      break;
+    case Op::srl:
+      set(d, a >> (b & shamt_mask));
+      break;
+    case Op::sra:
+      set(d, static_cast<U>(static_cast<S>(a) >> (b & shamt_mask)));
+      break;
+    case Op::or_:
+      set(d, a | b);
+      break;
+    case Op::and_:
+      set(d, a & b);
+      break;
+    case Op::addiw:
+      set(d, sext32(a + static_cast<U>(imm_i(insn))));
+      break;
+    case Op::slliw:
+      set(d, sext32(static_cast<std::uint32_t>(a) << (imm_i(insn) & 31)));
+      break;
+    case Op::srliw:
+      set(d, sext32(static_cast<std::uint32_t>(a) >> (imm_i(insn) & 31)));
+      break;
+    case Op::sraiw:
+      set(d,
+          sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm_i(insn) & 31))));
+      break;
+    case Op::addw:
+      set(d, sext32(a + b));
+      break;
+    case Op::subw:
+      set(d, sext32(a - b));
+      break;
+    case Op::sllw:
+      set(d, sext32(static_cast<std::uint32_t>(a) << (b & 31)));
+      break;
+    case Op::srlw:
+      set(d, sext32(static_cast<std::uint32_t>(a) >> (b & 31)));
+      break;
     case Op::sraw:
       set(d, sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31))));
       break;
 
     // Multiply and divide (division by zero and overflow as the M chapter's table 7.1 says)
-    case Op::mul: set(d, a * b); break;
+    case Op::mul:
+      set(d, a * b);
+      break;
     case Op::mulh:
       set(d, static_cast<U>(static_cast<SignedWide>(static_cast<S>(a)) *
-                                static_cast<SignedWide>(static_cast<S>(b)) >> Xlen));
+                                static_cast<SignedWide>(static_cast<S>(b)) >>
+                            Xlen));
       break;
     case Op::mulhsu:
       set(d, static_cast<U>(static_cast<SignedWide>(static_cast<S>(a)) *
-                                static_cast<SignedWide>(static_cast<Wide>(b)) >> Xlen));
+                                static_cast<SignedWide>(static_cast<Wide>(b)) >>
+                            Xlen));
       break;
-    case Op::mulhu: set(d, static_cast<U>(static_cast<Wide>(a) * b >> Xlen)); break;
-    case Op::div: set(d, static_cast<U>(detail::div_signed<S>(a, b))); break;
-    case Op::divu: set(d, detail::div_unsigned<U>(a, b)); break;
-    case Op::rem: set(d, static_cast<U>(detail::rem_signed<S>(a, b))); break;
-    case Op::remu: set(d, detail::rem_unsigned<U>(a, b)); break;
-    case Op::mulw: set(d, sext32(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b))); break;
+    case Op::mulhu:
+      set(d, static_cast<U>(static_cast<Wide>(a) * b >> Xlen));
+      break;
+    case Op::div:
+      set(d, static_cast<U>(detail::div_signed<S>(a, b)));
+      break;
+    case Op::divu:
+      set(d, detail::div_unsigned<U>(a, b));
+      break;
+    case Op::rem:
+      set(d, static_cast<U>(detail::rem_signed<S>(a, b)));
+      break;
+    case Op::remu:
+      set(d, detail::rem_unsigned<U>(a, b));
+      break;
+    case Op::mulw:
+      set(d, sext32(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b)));
+      break;
     case Op::divw:
       set(d, sext32(static_cast<std::uint32_t>(detail::div_signed<std::int32_t>(a, b))));
       break;
@@ -283,12 +360,24 @@ StepOutcome step(Ctx& ctx) {
       next_pc = target;
       break;
     }
-    case Op::beq: branch(a == b); break;
-    case Op::bne: branch(a != b); break;
-    case Op::blt: branch(static_cast<S>(a) < static_cast<S>(b)); break;
-    case Op::bge: branch(static_cast<S>(a) >= static_cast<S>(b)); break;
-    case Op::bltu: branch(a < b); break;
-    case Op::bgeu: branch(a >= b); break;
+    case Op::beq:
+      branch(a == b);
+      break;
+    case Op::bne:
+      branch(a != b);
+      break;
+    case Op::blt:
+      branch(static_cast<S>(a) < static_cast<S>(b));
+      break;
+    case Op::bge:
+      branch(static_cast<S>(a) >= static_cast<S>(b));
+      break;
+    case Op::bltu:
+      branch(a < b);
+      break;
+    case Op::bgeu:
+      branch(a >= b);
+      break;
 
     // Atomics
     case Op::lr_w:
@@ -312,34 +401,36 @@ StepOutcome step(Ctx& ctx) {
       s.reservation = 0;
       break;
     }
-#define FAULTLINE_AMO(op_name, size, operation)                                    \
-  case Op::op_name:                                                                \
-    if (!amo(size, operation)) return fault(FaultCause::misaligned_atomic, a);     \
+#define FAULTLINE_AMO(op_name, size, operation)                                \
+  case Op::op_name:                                                            \
+    if (!amo(size, operation)) return fault(FaultCause::misaligned_atomic, a); \
     break;
-    FAULTLINE_AMO(amoswap_w, 4, [](std::uint64_t, std::uint64_t y) { return y; })
-    FAULTLINE_AMO(amoadd_w, 4, [](std::uint64_t x, std::uint64_t y) { return x + y; })
-    FAULTLINE_AMO(amoxor_w, 4, [](std::uint64_t x, std::uint64_t y) { return x ^ y; })
-    FAULTLINE_AMO(amoand_w, 4, [](std::uint64_t x, std::uint64_t y) { return x & y; })
-    FAULTLINE_AMO(amoor_w, 4, [](std::uint64_t x, std::uint64_t y) { return x | y; })
-    FAULTLINE_AMO(amomin_w, 4, smin)
-    FAULTLINE_AMO(amomax_w, 4, smax)
-    FAULTLINE_AMO(amominu_w, 4, umin32)
-    FAULTLINE_AMO(amomaxu_w, 4, umax32)
-    FAULTLINE_AMO(amoswap_d, 8, [](std::uint64_t, std::uint64_t y) { return y; })
-    FAULTLINE_AMO(amoadd_d, 8, [](std::uint64_t x, std::uint64_t y) { return x + y; })
-    FAULTLINE_AMO(amoxor_d, 8, [](std::uint64_t x, std::uint64_t y) { return x ^ y; })
-    FAULTLINE_AMO(amoand_d, 8, [](std::uint64_t x, std::uint64_t y) { return x & y; })
-    FAULTLINE_AMO(amoor_d, 8, [](std::uint64_t x, std::uint64_t y) { return x | y; })
-    FAULTLINE_AMO(amomin_d, 8, smin)
-    FAULTLINE_AMO(amomax_d, 8, smax)
-    FAULTLINE_AMO(amominu_d, 8, umin)
-    FAULTLINE_AMO(amomaxu_d, 8, umax)
+      FAULTLINE_AMO(amoswap_w, 4, [](std::uint64_t, std::uint64_t y) { return y; })
+      FAULTLINE_AMO(amoadd_w, 4, [](std::uint64_t x, std::uint64_t y) { return x + y; })
+      FAULTLINE_AMO(amoxor_w, 4, [](std::uint64_t x, std::uint64_t y) { return x ^ y; })
+      FAULTLINE_AMO(amoand_w, 4, [](std::uint64_t x, std::uint64_t y) { return x & y; })
+      FAULTLINE_AMO(amoor_w, 4, [](std::uint64_t x, std::uint64_t y) { return x | y; })
+      FAULTLINE_AMO(amomin_w, 4, smin)
+      FAULTLINE_AMO(amomax_w, 4, smax)
+      FAULTLINE_AMO(amominu_w, 4, umin32)
+      FAULTLINE_AMO(amomaxu_w, 4, umax32)
+      FAULTLINE_AMO(amoswap_d, 8, [](std::uint64_t, std::uint64_t y) { return y; })
+      FAULTLINE_AMO(amoadd_d, 8, [](std::uint64_t x, std::uint64_t y) { return x + y; })
+      FAULTLINE_AMO(amoxor_d, 8, [](std::uint64_t x, std::uint64_t y) { return x ^ y; })
+      FAULTLINE_AMO(amoand_d, 8, [](std::uint64_t x, std::uint64_t y) { return x & y; })
+      FAULTLINE_AMO(amoor_d, 8, [](std::uint64_t x, std::uint64_t y) { return x | y; })
+      FAULTLINE_AMO(amomin_d, 8, smin)
+      FAULTLINE_AMO(amomax_d, 8, smax)
+      FAULTLINE_AMO(amominu_d, 8, umin)
+      FAULTLINE_AMO(amomaxu_d, 8, umax)
 #undef FAULTLINE_AMO
 
     // System
     case Op::fence:
-    case Op::fence_i: break;
-    case Op::ebreak: return fault(FaultCause::breakpoint, pc);
+    case Op::fence_i:
+      break;
+    case Op::ebreak:
+      return fault(FaultCause::breakpoint, pc);
     case Op::csrrs:
     case Op::csrrc:
     case Op::csrrsi:
@@ -360,7 +451,8 @@ StepOutcome step(Ctx& ctx) {
       break;
     }
     case Op::csrrw:
-    case Op::csrrwi: return fault(FaultCause::illegal_instruction, raw);
+    case Op::csrrwi:
+      return fault(FaultCause::illegal_instruction, raw);
     case Op::ecall: {
       const std::uint64_t number = s.x[17];
       const U a0 = reg(10), a1 = reg(11), a2 = reg(12), a3 = reg(13);
@@ -391,8 +483,9 @@ StepOutcome step(Ctx& ctx) {
             count = std::min<std::uint64_t>(count, 32 - a1 % 32);
             for (std::uint64_t i = 0; i < count; ++i) {
               const std::uint64_t at = offset + i;
-              const std::uint8_t byte = at < 8 ? static_cast<std::uint8_t>(data->size() >> (8 * (7 - at)))
-                                               : (*data)[at - 8];
+              const std::uint8_t byte =
+                  at < 8 ? static_cast<std::uint8_t>(data->size() >> (8 * (7 - at)))
+                         : (*data)[at - 8];
               ctx.store(static_cast<U>(a1 + i), 1, byte);
             }
             s.preimage_offset = offset + count;
@@ -413,7 +506,8 @@ StepOutcome step(Ctx& ctx) {
             // Key bytes shift in from the right; at most one memory leaf per step.
             const std::uint64_t count = std::min<std::uint64_t>(a2, 32 - a1 % 32);
             for (std::uint64_t i = 0; i < count; ++i) {
-              for (std::size_t k = 0; k < 31; ++k) s.preimage_key[k] = s.preimage_key[k + 1];
+              for (std::size_t k = 0; k < 31; ++k)
+                s.preimage_key[k] = s.preimage_key[k + 1];
               s.preimage_key[31] = static_cast<std::uint8_t>(ctx.load(static_cast<U>(a1 + i), 1));
             }
             s.preimage_offset = 0;
@@ -443,7 +537,9 @@ StepOutcome step(Ctx& ctx) {
           }
           break;
         }
-        case sys::kMunmap: result = 0; break;  // addresses are never reused, so nothing to do
+        case sys::kMunmap:
+          result = 0;
+          break;  // addresses are never reused, so nothing to do
         case sys::kClockGettime:
         case sys::kClockGettime64: {
           if (!fits(a1, 16)) return fault(FaultCause::address_wrap, a1);
@@ -452,14 +548,16 @@ StepOutcome step(Ctx& ctx) {
           result = 0;
           break;
         }
-        default: result = -sys::kENOSYS;
+        default:
+          result = -sys::kENOSYS;
       }
       set(10, static_cast<std::uint64_t>(result));
       break;
     }
 
     // Op::illegal, and compressed ops, which never reach here (they were expanded above).
-    default: return fault(FaultCause::illegal_instruction, raw);
+    default:
+      return fault(FaultCause::illegal_instruction, raw);
   }
 
   s.pc = next_pc;

@@ -37,8 +37,8 @@ inline constexpr AddressMap kAddressMap64{0x40'0000'0000, 0x70'0000'0000, 0x7f'f
 /// The full state of a RISC-V hart and its process. Registers hold XLEN-bit values
 /// zero-extended to 64 bits (RV32 uses the low 32 bits).
 struct State {
-  Hash memory_root{};         ///< Merkle root of memory (filled in when encoding)
-  Hash preimage_key{};        ///< key last written to the preimage channel
+  Hash memory_root{};                 ///< Merkle root of memory (filled in when encoding)
+  Hash preimage_key{};                ///< key last written to the preimage channel
   std::uint64_t preimage_offset = 0;  ///< read cursor in (8-byte big-endian length || data)
   std::uint64_t pc = 0;
   std::uint64_t step = 0;         ///< steps executed; also drives cycle/time/instret
@@ -50,7 +50,7 @@ struct State {
   VmStatus status = VmStatus::running;
   FaultCause fault_cause = FaultCause::none;
   bool reservation_valid = false;
-  std::uint8_t xlen = 64;  ///< 32 or 64
+  std::uint8_t xlen = 64;             ///< 32 or 64
   std::array<std::uint64_t, 32> x{};  ///< x[0] is always 0 and not encoded
 
   friend bool operator==(const State&, const State&) = default;

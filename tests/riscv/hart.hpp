@@ -1,0 +1,96 @@
+// A RISC-V hart for unit tests that runs every step through all three contexts at once (fast,
+// recording, replay from the witness) and requires them to agree.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "contexts.hpp"
+#include "faultline/riscv/state.hpp"
+#include "step.hpp"
+
+namespace faultline::test {
+
+class Hart {
+ public:
+  static constexpr std::uint64_t kCodeAddress = 0x1000;
+
+  Hart(unsigned xlen, ByteView code) : memory_(xlen) {
+    state.xlen = static_cast<std::uint8_t>(xlen);
+    state.pc = kCodeAddress;
+    state.heap = 0x10'0000;
+    state.mmap_next = xlen == 32 ? riscv::kAddressMap32.mmap_base : riscv::kAddressMap64.mmap_base;
+    REQUIRE(memory_.write(kCodeAddress, code));
+  }
+
+  std::uint64_t& x(unsigned i) { return state.x[i]; }
+  riscv::State state;
+  InMemoryPreimageOracle oracle;
+  riscv::Outputs outputs;
+
+  void poke(std::uint64_t address, ByteView bytes) { REQUIRE(memory_.write(address, bytes)); }
+  std::uint64_t peek(std::uint64_t address, unsigned size) {
+    std::uint8_t bytes[8] = {};
+    REQUIRE(memory_.read(address, std::span(bytes, size)));
+    std::uint64_t value = 0;
+    for (unsigned i = 0; i < size; ++i)
+      value |= std::uint64_t{bytes[i]} << (8 * i);
+    return value;
+  }
+
+  /// One step on every path; returns the outcome after checking that all paths agree.
+  riscv::StepOutcome step() {
+    // Fast path on a copy.
+    riscv::State fast_state = state;
+    MerkleMemory fast_memory = memory_.snapshot();
+    riscv::Outputs fast_outputs = outputs;
+    riscv::FastContext fast{fast_state, fast_memory, oracle, fast_outputs, std::nullopt, {}};
+    const auto fast_outcome = run(fast);
+
+    // Recording path on the real state.
+    state.memory_root = memory_.root();
+    const Bytes pre = riscv::encode(state);
+    Bytes proofs;
+    std::optional<PreimageRead> preimage;
+    riscv::RecordingContext recording(state, memory_, oracle, outputs, proofs, preimage);
+    const auto outcome = run(recording);
+    state.memory_root = memory_.root();
+
+    // Replay from the witness alone.
+    auto replayed = riscv::decode(pre);
+    REQUIRE(replayed.ok());
+    riscv::ReplayContext replay(*replayed, proofs, oracle);
+    const auto replay_outcome = run(replay);
+    REQUIRE(fast_outcome == outcome);
+    REQUIRE(replay_outcome == outcome);
+    if (outcome == riscv::StepOutcome::blocked) return outcome;  // the replay reports why
+    INFO("replay error: " << (replay.error ? replay.error->message : "none"));
+    REQUIRE_FALSE(replay.error.has_value());
+    REQUIRE(replay.cursor == proofs.size());
+    REQUIRE(replay_outcome == outcome);
+    REQUIRE(riscv::encode(*replayed) == riscv::encode(state));
+
+    REQUIRE(fast_outcome == outcome);
+    fast_state.memory_root = fast_memory.root();
+    REQUIRE(fast_state == state);
+    proof_bytes = proofs.size();
+    return outcome;
+  }
+
+  /// Steps until the pc leaves the code (or `limit` steps).
+  void run_code(std::size_t instructions) {
+    for (std::size_t i = 0; i < instructions; ++i)
+      REQUIRE(step() == riscv::StepOutcome::executed);
+  }
+
+  std::size_t proof_bytes = 0;
+
+ private:
+  template <class Context>
+  riscv::StepOutcome run(Context& context) {
+    return state.xlen == 32 ? riscv::step<32>(context) : riscv::step<64>(context);
+  }
+
+  MerkleMemory memory_;
+};
+
+}  // namespace faultline::test
