@@ -43,7 +43,8 @@ class Hart {
     riscv::State fast_state = state;
     MerkleMemory fast_memory = memory_.snapshot();
     riscv::Outputs fast_outputs = outputs;
-    riscv::FastContext fast{fast_state, fast_memory, oracle, fast_outputs, std::nullopt, {}};
+    riscv::DecodeCache fast_decoded;
+    riscv::FastContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
     const auto fast_outcome = run(fast);
 
     // Recording path on the real state.
@@ -51,7 +52,8 @@ class Hart {
     const Bytes pre = riscv::encode(state);
     Bytes proofs;
     std::optional<PreimageRead> preimage;
-    riscv::RecordingContext recording(state, memory_, oracle, outputs, proofs, preimage);
+    riscv::DecodeCache decoded;
+    riscv::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
     state.memory_root = memory_.root();
 

@@ -111,9 +111,9 @@ void print_progress(const ExecutorProgress& progress) {
 /// Loads the program named by the options; returns an exit code on failure.
 std::optional<Session> open_session(std::string_view command, const po::variables_map& values,
                                     std::ostream& err, int& exit_code) {
-  static const BackendRegistry registry = built_in_backends();
+  static const BackendRegistry kRegistry = built_in_backends();
   Session session;
-  auto backend = registry.find(values["backend"].as<std::string>());
+  auto backend = kRegistry.find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
     exit_code = kExitUsage;

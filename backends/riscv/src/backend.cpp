@@ -30,7 +30,7 @@ class RiscvMachine final : public Machine {
   }
 
   Result<std::uint64_t> run(std::uint64_t max_steps) override {
-    FastContext context{state_, memory_, *oracle_, outputs_, std::nullopt, {}};
+    FastContext context(state_, memory_, *oracle_, outputs_, decoded_);
     std::uint64_t done = 0;
     while (done < max_steps) {
       const StepOutcome outcome = step<Xlen>(context);
@@ -49,7 +49,8 @@ class RiscvMachine final : public Machine {
     witness.step = state_.step;
     witness.state = encode_state();
     const State before = state_;
-    RecordingContext context(state_, memory_, *oracle_, outputs_, witness.proof, witness.preimage);
+    RecordingContext context(state_, memory_, *oracle_, outputs_, decoded_, witness.proof,
+                             witness.preimage);
     if (step<Xlen>(context) == StepOutcome::blocked) {
       state_ = before;
       return blocked_error(*context.blocked_by);
@@ -98,6 +99,7 @@ class RiscvMachine final : public Machine {
   MerkleMemory memory_;
   std::shared_ptr<const PreimageOracle> oracle_;
   Outputs outputs_;
+  DecodeCache decoded_;  ///< not copied by snapshot(): rebuilt lazily from memory
 };
 
 class RiscvProgram final : public Program {

@@ -11,12 +11,15 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
 #include "faultline/riscv/state.hpp"
+#include "step.hpp"
 
 namespace faultline::riscv {
 
@@ -68,13 +71,78 @@ class LeafProofs {
   std::size_t count_ = 0;
 };
 
+/// Decoded instructions of the pages the program has executed, so the fast path decodes each
+/// instruction once. A store to a decoded page drops that page's decodings (self-modifying
+/// code stays correct). Instructions that cross a page boundary are never cached.
+class DecodeCache {
+ public:
+  struct Page {
+    std::array<Fetched, MerkleMemory::kPageBytes / 2> slots{};  // length 0: not decoded yet
+  };
+
+  /// The decodings of page `number`, created empty on first use.
+  Page& page(std::uint64_t number) {
+    auto& slot = pages_[number];
+    if (!slot) slot = std::make_unique<Page>();
+    for (auto& entry : store_checked_) {
+      if (entry == number) entry = kNone;
+    }
+    return *slot;
+  }
+
+  /// Called before every store to page `number`.
+  void before_store(std::uint64_t number) {
+    std::uint64_t& entry = store_checked_[number % store_checked_.size()];
+    if (entry == number) [[likely]]
+      return;
+    if (pages_.erase(number) != 0) ++invalidations_;
+    entry = number;
+  }
+
+  /// Bumped whenever a page's decodings are dropped, so users of a Page& can revalidate it.
+  [[nodiscard]] std::uint64_t invalidations() const noexcept { return invalidations_; }
+
+ private:
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+  std::array<std::uint64_t, 64> store_checked_ = make_unchecked();  ///< pages known undecoded
+  std::uint64_t invalidations_ = 0;
+
+  static std::array<std::uint64_t, 64> make_unchecked() {
+    std::array<std::uint64_t, 64> out{};
+    out.fill(kNone);
+    return out;
+  }
+};
+
 struct FastContext {
+  FastContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
+      : state(s), memory(m), oracle(o), outputs(out), decoded(cache) {}
+
   State& state;
   MerkleMemory& memory;
   const PreimageOracle& oracle;
   Outputs& outputs;
+  DecodeCache& decoded;
   std::optional<Error> blocked_by;  ///< why the last step could not run
   ByteView preimage_data;
+
+  template <unsigned Xlen>
+  Fetched fetch_decoded(std::uint64_t pc) {
+    const std::uint64_t number = pc >> MerkleMemory::kPageBits;
+    if (number != current_number_ || current_generation_ != decoded.invalidations()) {
+      current_ = &decoded.page(number);
+      current_number_ = number;
+      current_generation_ = decoded.invalidations();
+    }
+    Fetched& slot = current_->slots[(pc % MerkleMemory::kPageBytes) / 2];
+    if (slot.length != 0) [[likely]]
+      return slot;
+    const Fetched fresh = fetch_and_decode<Xlen>(*this, pc);
+    const bool crosses_page = pc % MerkleMemory::kPageBytes + fresh.length > MerkleMemory::kPageBytes;
+    if (!crosses_page) slot = fresh;
+    return fresh;
+  }
 
   std::uint16_t fetch16(std::uint64_t address) {
     const std::uint8_t* page = memory.page_for_read(address >> MerkleMemory::kPageBits);
@@ -97,9 +165,12 @@ struct FastContext {
   void store(std::uint64_t address, unsigned size, std::uint64_t value) {
     const std::size_t offset = address % MerkleMemory::kPageBytes;
     if (offset + size <= MerkleMemory::kPageBytes) [[likely]] {
+      decoded.before_store(address >> MerkleMemory::kPageBits);
       std::memcpy(memory.page_for_write(address >> MerkleMemory::kPageBits) + offset, &value, size);
       return;
     }
+    decoded.before_store(address >> MerkleMemory::kPageBits);
+    decoded.before_store((address + size - 1) >> MerkleMemory::kPageBits);
     for (unsigned i = 0; i < size; ++i) {
       memory.page_for_write((address + i) >>
                             MerkleMemory::kPageBits)[(address + i) % MerkleMemory::kPageBytes] =
@@ -127,6 +198,10 @@ struct FastContext {
   }
 
  private:
+  DecodeCache::Page* current_ = nullptr;
+  std::uint64_t current_number_ = ~std::uint64_t{0};
+  std::uint64_t current_generation_ = 0;
+
   std::uint8_t load_byte(std::uint64_t address) {
     return memory.page_for_read(address >>
                                 MerkleMemory::kPageBits)[address % MerkleMemory::kPageBytes];
@@ -139,9 +214,15 @@ struct RecordingContext : FastContext {
   std::optional<PreimageRead>& preimage_read;
   LeafProofs proven;
 
-  RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, Bytes& p,
-                   std::optional<PreimageRead>& read)
-      : FastContext{s, m, o, out, std::nullopt, {}}, proofs(p), preimage_read(read) {}
+  RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
+                   DecodeCache& cache, Bytes& p, std::optional<PreimageRead>& read)
+      : FastContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
+
+  /// The recorder must touch the instruction's leaves itself, so it never uses the cache.
+  template <unsigned Xlen>
+  Fetched fetch_decoded(std::uint64_t pc) {
+    return fetch_and_decode<Xlen>(*this, pc);
+  }
 
   std::uint16_t fetch16(std::uint64_t address) {
     (void)touch(address);
@@ -248,7 +329,7 @@ struct ReplayContext {
     const int slot = proven_.add(leaf_index);
     ProvenLeaf& entry = entries_[static_cast<std::size_t>(slot)];
     entry = ProvenLeaf{};
-    const std::size_t size = 32 * (1 + height_);
+    const std::size_t size = std::size_t{32} * (1 + height_);
     ++proofs_used;
     if (error) return entry;
     if (proofs.size() - cursor < size) {
@@ -259,7 +340,7 @@ struct ReplayContext {
       return entry;
     }
     std::memcpy(entry.value.data(), proofs.data() + cursor, 32);
-    std::memcpy(entry.siblings.data(), proofs.data() + cursor + 32, 32 * height_);
+    std::memcpy(entry.siblings.data(), proofs.data() + cursor + 32, std::size_t{32} * height_);
     cursor += size;
     if (merkle_root_from_proof(leaf_index, entry.value, std::span(entry.siblings).first(height_)) !=
         state.memory_root) {

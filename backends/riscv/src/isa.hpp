@@ -135,31 +135,31 @@ constexpr std::int64_t imm_j(std::uint32_t insn) {
 }
 
 // Builders of 32-bit encodings, used to expand compressed instructions.
-constexpr std::uint32_t enc_i(std::uint32_t opcode_funct3, unsigned rd_, unsigned rs1_,
+constexpr std::uint32_t enc_i(std::uint32_t opcode_funct3, unsigned dest, unsigned src1,
                               std::int64_t imm) {
-  return (static_cast<std::uint32_t>(imm) & 0xfff) << 20 | rs1_ << 15 | rd_ << 7 | opcode_funct3;
+  return (static_cast<std::uint32_t>(imm) & 0xfff) << 20 | src1 << 15 | dest << 7 | opcode_funct3;
 }
-constexpr std::uint32_t enc_r(std::uint32_t fixed, unsigned rd_, unsigned rs1_, unsigned rs2_) {
-  return fixed | rs2_ << 20 | rs1_ << 15 | rd_ << 7;
+constexpr std::uint32_t enc_r(std::uint32_t fixed, unsigned dest, unsigned src1, unsigned src2) {
+  return fixed | src2 << 20 | src1 << 15 | dest << 7;
 }
-constexpr std::uint32_t enc_s(std::uint32_t opcode_funct3, unsigned rs1_, unsigned rs2_,
-                              std::int64_t imm) {
-  const auto u = static_cast<std::uint32_t>(imm);
-  return (u >> 5 & 0x7f) << 25 | rs2_ << 20 | rs1_ << 15 | (u & 0x1f) << 7 | opcode_funct3;
-}
-constexpr std::uint32_t enc_b(std::uint32_t opcode_funct3, unsigned rs1_, unsigned rs2_,
+constexpr std::uint32_t enc_s(std::uint32_t opcode_funct3, unsigned src1, unsigned src2,
                               std::int64_t imm) {
   const auto u = static_cast<std::uint32_t>(imm);
-  return (u >> 12 & 1) << 31 | (u >> 5 & 0x3f) << 25 | rs2_ << 20 | rs1_ << 15 |
+  return (u >> 5 & 0x7f) << 25 | src2 << 20 | src1 << 15 | (u & 0x1f) << 7 | opcode_funct3;
+}
+constexpr std::uint32_t enc_b(std::uint32_t opcode_funct3, unsigned src1, unsigned src2,
+                              std::int64_t imm) {
+  const auto u = static_cast<std::uint32_t>(imm);
+  return (u >> 12 & 1) << 31 | (u >> 5 & 0x3f) << 25 | src2 << 20 | src1 << 15 |
          (u >> 1 & 0xf) << 8 | (u >> 11 & 1) << 7 | opcode_funct3;
 }
-constexpr std::uint32_t enc_j(unsigned rd_, std::int64_t imm) {
+constexpr std::uint32_t enc_j(unsigned dest, std::int64_t imm) {
   const auto u = static_cast<std::uint32_t>(imm);
   return (u >> 20 & 1) << 31 | (u >> 1 & 0x3ff) << 21 | (u >> 11 & 1) << 20 |
-         (u >> 12 & 0xff) << 12 | rd_ << 7 | 0x6f;
+         (u >> 12 & 0xff) << 12 | dest << 7 | 0x6f;
 }
-constexpr std::uint32_t enc_u(std::uint32_t opcode, unsigned rd_, std::int64_t imm) {
-  return (static_cast<std::uint32_t>(imm) & 0xfffff000u) | rd_ << 7 | opcode;
+constexpr std::uint32_t enc_u(std::uint32_t opcode, unsigned dest, std::int64_t imm) {
+  return (static_cast<std::uint32_t>(imm) & 0xfffff000u) | dest << 7 | opcode;
 }
 
 namespace detail {

@@ -97,6 +97,43 @@ constexpr U rem_unsigned(U a, U b) {
 
 }  // namespace detail
 
+/// An instruction as fetched and decoded: compressed forms already expanded.
+struct Fetched {
+  Op op = Op::illegal;
+  std::uint8_t length = 0;  ///< 2 or 4; 0 if a 32-bit instruction runs past the address space
+  std::uint32_t raw = 0;    ///< the bits in memory (16 or 32)
+  std::uint32_t insn = 0;   ///< the 32-bit instruction to execute (0 if reserved)
+};
+
+/// Fetches and decodes the instruction at `pc` through the context's memory. Contexts may
+/// provide `fetch_decoded<Xlen>(pc)` to serve this from a cache (the fast executor does).
+template <unsigned Xlen, class Ctx>
+Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
+  Fetched f;
+  f.raw = ctx.fetch16(pc);
+  if ((f.raw & 3) != 3) {
+    f.length = 2;
+    f.insn = expand_compressed<Xlen>(f.raw);  // 0 for reserved forms: decodes as illegal
+  } else {
+    const std::uint64_t top = Xlen == 32 ? 0xffff'ffffu : ~std::uint64_t{0};
+    if (pc > top - 3) return f;  // length 0: runs past the end of the address space
+    f.raw |= static_cast<std::uint32_t>(ctx.fetch16(pc + 2)) << 16;
+    f.insn = f.raw;
+    f.length = 4;
+  }
+  f.op = decode<Xlen>(f.insn);
+  return f;
+}
+
+template <unsigned Xlen, class Ctx>
+Fetched fetch(Ctx& ctx, std::uint64_t pc) {
+  if constexpr (requires { ctx.template fetch_decoded<Xlen>(pc); }) {
+    return ctx.template fetch_decoded<Xlen>(pc);
+  } else {
+    return fetch_and_decode<Xlen>(ctx, pc);
+  }
+}
+
 /// Executes one instruction of an RV32 (Xlen 32) or RV64 (Xlen 64) hart.
 template <unsigned Xlen, StepContext Ctx>
 StepOutcome step(Ctx& ctx) {
@@ -126,19 +163,13 @@ StepOutcome step(Ctx& ctx) {
   };
 
   const U pc = static_cast<U>(s.pc);
-  std::uint32_t raw = ctx.fetch16(pc);
-  std::uint32_t insn = raw;
-  unsigned length = 2;
-  if ((raw & 3) == 3) {
-    if (!fits(pc, 4)) return fault(FaultCause::address_wrap, pc);
-    raw |= static_cast<std::uint32_t>(ctx.fetch16(static_cast<U>(pc + 2))) << 16;
-    insn = raw;
-    length = 4;
-  } else {
-    insn = expand_compressed<Xlen>(raw);  // 0 for reserved forms: decodes as illegal
-  }
+  const Fetched fetched = fetch<Xlen>(ctx, pc);
+  if (fetched.length == 0) return fault(FaultCause::address_wrap, pc);
+  const std::uint32_t raw = fetched.raw;
+  const std::uint32_t insn = fetched.insn;
+  const Op op = fetched.op;
 
-  U next_pc = static_cast<U>(pc + length);
+  U next_pc = static_cast<U>(pc + fetched.length);
   const unsigned d = rd(insn);
   const U a = reg(rs1(insn));
   const U b = reg(rs2(insn));
@@ -149,11 +180,11 @@ StepOutcome step(Ctx& ctx) {
     if (taken) next_pc = static_cast<U>(pc + imm_b(insn));
   };
   // The atomic memory operations: aligned, then read-modify-write of 4 or 8 bytes.
-  const auto amo = [&](unsigned size, auto op) -> bool {
+  const auto amo = [&](unsigned size, auto operation) -> bool {
     const U address = a;
     if (address % size != 0) return false;
     const std::uint64_t old = ctx.load(address, size);
-    const std::uint64_t result = size == 4 ? op(sext32(old), sext32(b)) : op(old, b);
+    const std::uint64_t result = size == 4 ? operation(sext32(old), sext32(b)) : operation(old, b);
     ctx.store(address, size, result);
     set(d, size == 4 ? sext32(old) : old);
     return true;
@@ -173,7 +204,6 @@ StepOutcome step(Ctx& ctx) {
   const auto umin = [](std::uint64_t x, std::uint64_t y) { return x < y ? x : y; };
   const auto umax = [](std::uint64_t x, std::uint64_t y) { return x > y ? x : y; };
 
-  const Op op = decode<Xlen>(insn);
   switch (op) {
     // Loads and stores
 #define FAULTLINE_LOAD(op_name, size, extend)                                  \
