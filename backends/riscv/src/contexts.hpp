@@ -128,7 +128,7 @@ struct FastContext {
   ByteView preimage_data;
 
   template <unsigned Xlen>
-  Fetched fetch_decoded(std::uint64_t pc) {
+  FAULTLINE_INLINE Fetched fetch_decoded(std::uint64_t pc) {
     const std::uint64_t number = pc >> MerkleMemory::kPageBits;
     if (number != current_number_ || current_generation_ != decoded.invalidations()) {
       current_ = &decoded.page(number);
@@ -144,13 +144,13 @@ struct FastContext {
     return fresh;
   }
 
-  std::uint16_t fetch16(std::uint64_t address) {
+  FAULTLINE_INLINE std::uint16_t fetch16(std::uint64_t address) {
     const std::uint8_t* page = memory.page_for_read(address >> MerkleMemory::kPageBits);
     const std::size_t offset = address % MerkleMemory::kPageBytes;  // even: never straddles
     return static_cast<std::uint16_t>(page[offset] | page[offset + 1] << 8);
   }
 
-  std::uint64_t load(std::uint64_t address, unsigned size) {
+  FAULTLINE_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
     const std::size_t offset = address % MerkleMemory::kPageBytes;
     std::uint64_t value = 0;
     if (offset + size <= MerkleMemory::kPageBytes) [[likely]] {
@@ -162,7 +162,7 @@ struct FastContext {
     return value;
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+  FAULTLINE_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
     const std::size_t offset = address % MerkleMemory::kPageBytes;
     if (offset + size <= MerkleMemory::kPageBytes) [[likely]] {
       decoded.before_store(address >> MerkleMemory::kPageBits);

@@ -126,7 +126,7 @@ Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
 }
 
 template <unsigned Xlen, class Ctx>
-Fetched fetch(Ctx& ctx, std::uint64_t pc) {
+__attribute__((always_inline)) inline Fetched fetch(Ctx& ctx, std::uint64_t pc) {
   if constexpr (requires { ctx.template fetch_decoded<Xlen>(pc); }) {
     return ctx.template fetch_decoded<Xlen>(pc);
   } else {
@@ -134,9 +134,13 @@ Fetched fetch(Ctx& ctx, std::uint64_t pc) {
   }
 }
 
+/// Forces inlining where the fast path needs it (the step into the run loop, memory access
+/// into the step) so sizes become constants and state stays in registers.
+#define FAULTLINE_INLINE __attribute__((always_inline)) inline
+
 /// Executes one instruction of an RV32 (Xlen 32) or RV64 (Xlen 64) hart.
 template <unsigned Xlen, StepContext Ctx>
-StepOutcome step(Ctx& ctx) {
+FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   using U = typename detail::Word<Xlen>::U;
   using S = typename detail::Word<Xlen>::S;
   using Wide = typename detail::Word<Xlen>::Wide;
@@ -146,11 +150,11 @@ StepOutcome step(Ctx& ctx) {
   State& s = ctx.state;
   if (s.status != VmStatus::running) return StepOutcome::halted;
 
-  const auto reg = [&s](unsigned i) -> U { return static_cast<U>(s.x[i]); };
-  const auto set = [&s](unsigned i, std::uint64_t value) {
+  const auto reg = [&s](unsigned i) __attribute__((always_inline)) -> U { return static_cast<U>(s.x[i]); };
+  const auto set = [&s](unsigned i, std::uint64_t value) __attribute__((always_inline)) {
     if (i != 0) s.x[i] = static_cast<U>(value);
   };
-  const auto fault = [&s](FaultCause cause, std::uint64_t value) {
+  const auto fault = [&s](FaultCause cause, std::uint64_t value) __attribute__((always_inline)) {
     s.status = VmStatus::faulted;
     s.fault_cause = cause;
     s.fault_value = value;
@@ -158,7 +162,7 @@ StepOutcome step(Ctx& ctx) {
     return StepOutcome::executed;
   };
   // True if [address, address + size) stays inside the XLEN-bit address space.
-  const auto fits = [](U address, unsigned size) {
+  const auto fits = [](U address, unsigned size) __attribute__((always_inline)) {
     return static_cast<U>(address + size - 1) >= address;
   };
 
@@ -175,12 +179,12 @@ StepOutcome step(Ctx& ctx) {
   const U b = reg(rs2(insn));
   const auto shamt_mask = Xlen - 1;
 
-  const auto load = [&](U address, unsigned size) { return ctx.load(address, size); };
-  const auto branch = [&](bool taken) {
+  const auto load = [&](U address, unsigned size) __attribute__((always_inline)) { return ctx.load(address, size); };
+  const auto branch = [&](bool taken) __attribute__((always_inline)) {
     if (taken) next_pc = static_cast<U>(pc + imm_b(insn));
   };
   // The atomic memory operations: aligned, then read-modify-write of 4 or 8 bytes.
-  const auto amo = [&](unsigned size, auto operation) -> bool {
+  const auto amo = [&](unsigned size, auto operation) __attribute__((always_inline)) -> bool {
     const U address = a;
     if (address % size != 0) return false;
     const std::uint64_t old = ctx.load(address, size);
