@@ -37,7 +37,8 @@ void run_process(const std::vector<std::string>& argv) {
     std::FILE* null = std::freopen("/dev/null", "w", stdout);
     (void)null;
     std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    for (const auto& arg : argv)
+      args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
@@ -99,7 +100,8 @@ int main(int argc, char** argv) {
   (void)machine->run(middle);
   (void)machine->commitment();
   const double witnesses = median_seconds(repetitions, [&] {
-    for (int i = 0; i < 1000; ++i) (void)machine->step_with_witness();
+    for (int i = 0; i < 1000; ++i)
+      (void)machine->step_with_witness();
   });
 
   std::printf("workload: %s, %llu guest instructions\n", elf.c_str(),
@@ -110,11 +112,11 @@ int main(int argc, char** argv) {
   std::printf("%-44s %10.3f %14s\n", "native x86-64, same C source", host, "-");
   std::printf("fast mode / qemu: %.2fx the time; native / fast mode: %.1fx faster\n", fast / qemu,
               fast / host);
-  std::printf("run to step %llu: %.3f s; with a commitment there: %.3f s (%.2fx); "
-              "executor claim_at (checkpointing): %.3f s (%.2fx)\n",
-              static_cast<unsigned long long>(middle), plain_to_middle, commitment_at_middle,
-              commitment_at_middle / plain_to_middle, executor_claim,
-              executor_claim / plain_to_middle);
+  std::printf(
+      "run to step %llu: %.3f s; with a commitment there: %.3f s (%.2fx); "
+      "executor claim_at (checkpointing): %.3f s (%.2fx)\n",
+      static_cast<unsigned long long>(middle), plain_to_middle, commitment_at_middle,
+      commitment_at_middle / plain_to_middle, executor_claim, executor_claim / plain_to_middle);
   std::printf("witness generation: %.1f us per step (median of %d x 1000 steps)\n",
               witnesses / 1000 * 1e6, repetitions);
   return 0;

@@ -2,6 +2,9 @@
 // into encodings, so unit tests do not trust our own encoders.
 #pragma once
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,11 +21,14 @@ inline std::vector<Bytes> assemble_lines(unsigned xlen, const std::vector<std::s
   std::string source;
   for (const auto& line : lines)
     source += line + "\n";
-  const std::string path = "asm-" + std::to_string(xlen) + ".s";
+  // Test cases run as parallel processes in one directory: name the file per process and call.
+  static int calls = 0;
+  const std::string path = "asm-" + std::to_string(getpid()) + "-" + std::to_string(++calls) + ".s";
   if (!write_file(path, as_bytes(source))) return {};
   const std::string attributes = compressed ? "+m,+a,+c" : "+m,+a";
   const auto result = run_command("llvm-mc -triple=riscv" + std::to_string(xlen) +
                                   " -mattr=" + attributes + " --show-encoding " + path + " 2>&1");
+  std::remove(path.c_str());
   std::vector<Bytes> encodings;
   std::istringstream output(result.output);
   for (std::string line; std::getline(output, line);) {

@@ -12,9 +12,9 @@
 #include <array>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
@@ -139,7 +139,8 @@ struct FastContext {
     if (slot.length != 0) [[likely]]
       return slot;
     const Fetched fresh = fetch_and_decode<Xlen>(*this, pc);
-    const bool crosses_page = pc % MerkleMemory::kPageBytes + fresh.length > MerkleMemory::kPageBytes;
+    const bool crosses_page =
+        pc % MerkleMemory::kPageBytes + fresh.length > MerkleMemory::kPageBytes;
     if (!crosses_page) slot = fresh;
     return fresh;
   }

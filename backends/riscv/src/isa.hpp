@@ -10,13 +10,16 @@ namespace faultline::riscv {
 
 /// Every instruction of isa.def, 32-bit forms then compressed forms, then `illegal`.
 enum class Op : std::uint8_t {
-#define RV_INSN(name, mask, match, xlen) name,
+#define RV_INSN(name, mask, match, xlen, format) name,
 #define RV_CINSN(name, mask, match, xlen) name,
 #include "isa.def"
 #undef RV_INSN
 #undef RV_CINSN
   illegal,
 };
+
+/// Where an instruction keeps its immediate (Volume I, section 2.3).
+enum class Format : std::uint8_t { R, I, S, B, U, J };
 
 struct Encoding {
   Op op;
@@ -25,11 +28,13 @@ struct Encoding {
   std::uint32_t match;
   unsigned xlen;  ///< 0: both, else 32 or 64 only
   bool compressed;
+  Format format;  ///< of the 32-bit form (compressed entries: R, unused)
 };
 
 inline constexpr Encoding kEncodings[] = {
-#define RV_INSN(name, mask, match, xlen) {Op::name, #name, mask, match, xlen, false},
-#define RV_CINSN(name, mask, match, xlen) {Op::name, #name, mask, match, xlen, true},
+#define RV_INSN(name, mask, match, xlen, format) \
+  {Op::name, #name, mask, match, xlen, false, Format::format},
+#define RV_CINSN(name, mask, match, xlen) {Op::name, #name, mask, match, xlen, true, Format::R},
 #include "isa.def"
 #undef RV_INSN
 #undef RV_CINSN
@@ -37,6 +42,10 @@ inline constexpr Encoding kEncodings[] = {
 
 static_assert(std::size(kEncodings) == static_cast<std::size_t>(Op::illegal),
               "every Op has exactly one encoding entry");
+
+constexpr Format op_format(Op op) {
+  return op == Op::illegal ? Format::R : kEncodings[static_cast<std::size_t>(op)].format;
+}
 
 /// The mnemonic of an op as written in isa.def ("amoadd_w", "c_addi", "illegal").
 constexpr std::string_view op_name(Op op) {
@@ -132,6 +141,25 @@ constexpr std::int64_t imm_u(std::uint32_t insn) {
 constexpr std::int64_t imm_j(std::uint32_t insn) {
   return sign_extend(
       (insn >> 31) << 20 | (insn & 0xff000) | (insn >> 9 & 0x800) | (insn >> 20 & 0x7fe), 21);
+}
+
+/// The immediate of `insn` in the given format (0 for R).
+constexpr std::int64_t immediate(Format format, std::uint32_t insn) {
+  switch (format) {
+    case Format::I:
+      return imm_i(insn);
+    case Format::S:
+      return imm_s(insn);
+    case Format::B:
+      return imm_b(insn);
+    case Format::U:
+      return imm_u(insn);
+    case Format::J:
+      return imm_j(insn);
+    case Format::R:
+      return 0;
+  }
+  return 0;
 }
 
 // Builders of 32-bit encodings, used to expand compressed instructions.

@@ -101,8 +101,10 @@ constexpr U rem_unsigned(U a, U b) {
 struct Fetched {
   Op op = Op::illegal;
   std::uint8_t length = 0;  ///< 2 or 4; 0 if a 32-bit instruction runs past the address space
-  std::uint32_t raw = 0;    ///< the bits in memory (16 or 32)
-  std::uint32_t insn = 0;   ///< the 32-bit instruction to execute (0 if reserved)
+  std::uint8_t rd = 0, rs1 = 0, rs2 = 0;
+  std::int32_t imm = 0;    ///< the immediate, decoded by the op's format
+  std::uint32_t raw = 0;   ///< the bits in memory (16 or 32)
+  std::uint32_t insn = 0;  ///< the 32-bit instruction to execute (0 if reserved)
 };
 
 /// Fetches and decodes the instruction at `pc` through the context's memory. Contexts may
@@ -122,6 +124,10 @@ Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
     f.length = 4;
   }
   f.op = decode<Xlen>(f.insn);
+  f.rd = static_cast<std::uint8_t>(rd(f.insn));
+  f.rs1 = static_cast<std::uint8_t>(rs1(f.insn));
+  f.rs2 = static_cast<std::uint8_t>(rs2(f.insn));
+  f.imm = static_cast<std::int32_t>(immediate(op_format(f.op), f.insn));
   return f;
 }
 
@@ -150,7 +156,9 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   State& s = ctx.state;
   if (s.status != VmStatus::running) return StepOutcome::halted;
 
-  const auto reg = [&s](unsigned i) __attribute__((always_inline)) -> U { return static_cast<U>(s.x[i]); };
+  const auto reg = [&s](unsigned i) __attribute__((always_inline))->U {
+    return static_cast<U>(s.x[i]);
+  };
   const auto set = [&s](unsigned i, std::uint64_t value) __attribute__((always_inline)) {
     if (i != 0) s.x[i] = static_cast<U>(value);
   };
@@ -174,17 +182,20 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   const Op op = fetched.op;
 
   U next_pc = static_cast<U>(pc + fetched.length);
-  const unsigned d = rd(insn);
-  const U a = reg(rs1(insn));
-  const U b = reg(rs2(insn));
+  const unsigned d = fetched.rd;
+  const U a = reg(fetched.rs1);
+  const U b = reg(fetched.rs2);
+  const std::int64_t imm = fetched.imm;
   const auto shamt_mask = Xlen - 1;
 
-  const auto load = [&](U address, unsigned size) __attribute__((always_inline)) { return ctx.load(address, size); };
+  const auto load = [&](U address, unsigned size) __attribute__((always_inline)) {
+    return ctx.load(address, size);
+  };
   const auto branch = [&](bool taken) __attribute__((always_inline)) {
-    if (taken) next_pc = static_cast<U>(pc + imm_b(insn));
+    if (taken) next_pc = static_cast<U>(pc + imm);
   };
   // The atomic memory operations: aligned, then read-modify-write of 4 or 8 bytes.
-  const auto amo = [&](unsigned size, auto operation) __attribute__((always_inline)) -> bool {
+  const auto amo = [&](unsigned size, auto operation) __attribute__((always_inline))->bool {
     const U address = a;
     if (address % size != 0) return false;
     const std::uint64_t old = ctx.load(address, size);
@@ -212,14 +223,14 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
     // Loads and stores
 #define FAULTLINE_LOAD(op_name, size, extend)                                  \
   case Op::op_name: {                                                          \
-    const U address = static_cast<U>(a + imm_i(insn));                         \
+    const U address = static_cast<U>(a + imm);                                 \
     if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
     set(d, extend(load(address, size)));                                       \
     break;                                                                     \
   }
 #define FAULTLINE_STORE(op_name, size)                                         \
   case Op::op_name: {                                                          \
-    const U address = static_cast<U>(a + imm_s(insn));                         \
+    const U address = static_cast<U>(a + imm);                                 \
     if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
     ctx.store(address, size, b);                                               \
     break;                                                                     \
@@ -244,40 +255,40 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
 
     // Integer computation
     case Op::addi:
-      set(d, a + static_cast<U>(imm_i(insn)));
+      set(d, a + static_cast<U>(imm));
       break;
     case Op::slti:
-      set(d, static_cast<S>(a) < imm_i(insn));
+      set(d, static_cast<S>(a) < imm);
       break;
     case Op::sltiu:
-      set(d, a < static_cast<U>(imm_i(insn)));
+      set(d, a < static_cast<U>(imm));
       break;
     case Op::xori:
-      set(d, a ^ static_cast<U>(imm_i(insn)));
+      set(d, a ^ static_cast<U>(imm));
       break;
     case Op::ori:
-      set(d, a | static_cast<U>(imm_i(insn)));
+      set(d, a | static_cast<U>(imm));
       break;
     case Op::andi:
-      set(d, a & static_cast<U>(imm_i(insn)));
+      set(d, a & static_cast<U>(imm));
       break;
     case Op::slli:
     case Op::slli64:
-      set(d, a << (imm_i(insn) & shamt_mask));
+      set(d, a << (imm & shamt_mask));
       break;
     case Op::srli:
     case Op::srli64:
-      set(d, a >> (imm_i(insn) & shamt_mask));
+      set(d, a >> (imm & shamt_mask));
       break;
     case Op::srai:
     case Op::srai64:
-      set(d, static_cast<U>(static_cast<S>(a) >> (imm_i(insn) & shamt_mask)));
+      set(d, static_cast<U>(static_cast<S>(a) >> (imm & shamt_mask)));
       break;
     case Op::lui:
-      set(d, static_cast<U>(imm_u(insn)));
+      set(d, static_cast<U>(imm));
       break;
     case Op::auipc:
-      set(d, pc + static_cast<U>(imm_u(insn)));
+      set(d, pc + static_cast<U>(imm));
       break;
     case Op::add:
       set(d, a + b);
@@ -310,17 +321,16 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
       set(d, a & b);
       break;
     case Op::addiw:
-      set(d, sext32(a + static_cast<U>(imm_i(insn))));
+      set(d, sext32(a + static_cast<U>(imm)));
       break;
     case Op::slliw:
-      set(d, sext32(static_cast<std::uint32_t>(a) << (imm_i(insn) & 31)));
+      set(d, sext32(static_cast<std::uint32_t>(a) << (imm & 31)));
       break;
     case Op::srliw:
-      set(d, sext32(static_cast<std::uint32_t>(a) >> (imm_i(insn) & 31)));
+      set(d, sext32(static_cast<std::uint32_t>(a) >> (imm & 31)));
       break;
     case Op::sraiw:
-      set(d,
-          sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm_i(insn) & 31))));
+      set(d, sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31))));
       break;
     case Op::addw:
       set(d, sext32(a + b));
@@ -386,10 +396,10 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
     // Control transfer
     case Op::jal:
       set(d, next_pc);
-      next_pc = static_cast<U>(pc + imm_j(insn));
+      next_pc = static_cast<U>(pc + imm);
       break;
     case Op::jalr: {
-      const U target = static_cast<U>((a + imm_i(insn)) & ~U{1});
+      const U target = static_cast<U>((a + imm) & ~U{1});
       set(d, next_pc);
       next_pc = target;
       break;
