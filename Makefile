@@ -12,8 +12,17 @@ CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' 
 
 .PHONY: demo test setup build build-asan test-release test-asan bench format format-check lint clean
 
+GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
+
+# The main job: what is built in, then a RISC-V guest run, a commitment and a checked witness.
 demo: build
 	$(CLI) info
+	@echo; echo "== faultline run --backend riscv64 sha256.elf --input README.md"
+	$(CLI) run --backend riscv64 $(GUEST64)/sha256.elf --input README.md
+	@echo "(sha256sum says: $$(sha256sum README.md | cut -d' ' -f1))"
+	@echo; echo "== faultline state --at 1000, then the witness of step 1000"
+	$(CLI) state --backend riscv64 $(GUEST64)/sha256.elf --input README.md --at 1000
+	$(CLI) witness --backend riscv64 $(GUEST64)/sha256.elf --input README.md --at 1000 | cut -c1-110
 
 test: setup format-check test-release test-asan lint
 	@echo "all tests passed"

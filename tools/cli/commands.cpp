@@ -153,6 +153,26 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   return session;
 }
 
+/// The parsed options and loaded program of a command that runs one (run, state, witness).
+struct ProgramCommand {
+  po::variables_map values;
+  Session session;
+};
+
+std::optional<ProgramCommand> start_program_command(std::string_view command,
+                                                    std::string_view usage,
+                                                    const po::options_description& options,
+                                                    const Arguments& args, std::ostream& out,
+                                                    std::ostream& err, int& exit_code) {
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  auto values = parse_options(command, usage, args, options, positional, out, err, exit_code);
+  if (!values) return std::nullopt;
+  auto session = open_session(command, *values, err, exit_code);
+  if (!session) return std::nullopt;
+  return ProgramCommand{std::move(*values), std::move(*session)};
+}
+
 int fail(std::string_view command, std::ostream& err, const Error& error) {
   err << "faultline " << command << ": " << error.message << "\n";
   return kExitFailure;
@@ -175,28 +195,25 @@ Json machine_summary(Machine& machine) {
 int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
   options.add_options()("max-steps", po::value<Count>(), "stop after this many steps");
-  po::positional_options_description positional;
-  positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values =
-      parse_options("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]", args,
-                    options, positional, out, err, exit_code);
-  if (!values) return exit_code;
-  auto session = open_session("run", *values, err, exit_code);
-  if (!session) return exit_code;
+  auto command =
+      start_program_command("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]",
+                            options, args, out, err, exit_code);
+  if (!command) return exit_code;
+  auto& [values, session] = *command;
 
-  const std::uint64_t limit = values->contains("max-steps")
-                                  ? (*values)["max-steps"].as<Count>().value
+  const std::uint64_t limit = values.contains("max-steps")
+                                  ? values["max-steps"].as<Count>().value
                                   : std::numeric_limits<std::uint64_t>::max();
-  auto machine = session->executor->machine_at(limit);
+  auto machine = session.executor->machine_at(limit);
   if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
   if (!machine) return fail("run", err, machine.error());
   Json json = machine_summary(**machine);
-  if (values->contains("json")) {
+  if (values.contains("json")) {
     Json full;
-    full["backend"] = session->backend->name();
-    full["program"] = (*values)["program"].as<std::string>();
-    full["artifact_hash"] = to_hex(session->program->artifact_hash());
+    full["backend"] = session.backend->name();
+    full["program"] = values["program"].as<std::string>();
+    full["artifact_hash"] = to_hex(session.program->artifact_hash());
     full.update(json);
     full["stdout"] = as_text((*machine)->output(1));
     full["stderr"] = as_text((*machine)->output(2));
@@ -215,25 +232,22 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
 int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N");
-  po::positional_options_description positional;
-  positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values =
-      parse_options("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]", args, options,
-                    positional, out, err, exit_code);
-  if (!values) return exit_code;
-  auto session = open_session("state", *values, err, exit_code);
-  if (!session) return exit_code;
-  const std::uint64_t at = (*values)["at"].as<Count>().value;
-  auto claim = session->executor->claim_at(at);
+  auto command =
+      start_program_command("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+                            options, args, out, err, exit_code);
+  if (!command) return exit_code;
+  auto& [values, session] = *command;
+  const std::uint64_t at = values["at"].as<Count>().value;
+  auto claim = session.executor->claim_at(at);
   if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
   if (!claim) return fail("state", err, claim.error());
-  if (values->contains("json")) {
+  if (values.contains("json")) {
     Json json;
     json["step"] = at;
     json["commitment"] = to_hex(*claim);
     json["status"] = vm_status_name(*commitment_status(*claim));
-    if (auto halt = session->executor->halt_step()) json["halted_at"] = *halt;
+    if (auto halt = session.executor->halt_step()) json["halted_at"] = *halt;
     out << dump(json) << "\n";
   } else {
     out << to_hex(*claim) << "\n";
@@ -244,25 +258,22 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
 int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N (state N to N+1)");
-  po::positional_options_description positional;
-  positional.add("program", 1);
   int exit_code = kExitOk;
-  const auto values =
-      parse_options("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]", args,
-                    options, positional, out, err, exit_code);
-  if (!values) return exit_code;
-  auto session = open_session("witness", *values, err, exit_code);
-  if (!session) return exit_code;
-  const std::uint64_t at = (*values)["at"].as<Count>().value;
-  auto pre = session->executor->claim_at(at);
+  auto command =
+      start_program_command("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+                            options, args, out, err, exit_code);
+  if (!command) return exit_code;
+  auto& [values, session] = *command;
+  const std::uint64_t at = values["at"].as<Count>().value;
+  auto pre = session.executor->claim_at(at);
   if (!pre) return fail("witness", err, pre.error());
-  auto witness = session->executor->witness_at(at);
+  auto witness = session.executor->witness_at(at);
   if (!witness) return fail("witness", err, witness.error());
-  auto post = session->executor->claim_at(at + 1);
+  auto post = session.executor->claim_at(at + 1);
   if (!post) return fail("witness", err, post.error());
   // The witness is only worth printing if the step verifier, from the witness alone, reaches
   // the executor's post-state.
-  auto verified = verify_step(session->backend->step_verifier(), *pre, *witness, *session->oracle);
+  auto verified = verify_step(session.backend->step_verifier(), *pre, *witness, *session.oracle);
   if (!verified) return fail("witness", err, verified.error());
   if (*verified != *post) {
     err << "faultline witness: internal error: the step verifier computed " << to_hex(*verified)
@@ -281,7 +292,7 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   }
   json["post_commitment"] = to_hex(*post);
   json["verified"] = true;
-  if (values->contains("json")) {
+  if (values.contains("json")) {
     out << dump(json) << "\n";
     return kExitOk;
   }
