@@ -18,8 +18,9 @@ ProgramExecutor::ProgramExecutor(const Program& program,
 Result<void> ProgramExecutor::seek(std::uint64_t index) {
   // Past a known halt every state is the final one.
   if (halt_step_ && index > *halt_step_) index = *halt_step_;
-  if (index < cursor_index_) {
-    auto nearest = std::prev(checkpoints_.upper_bound(index));
+  // Start from the nearest checkpoint at or before the index, unless the cursor is nearer.
+  const auto nearest = std::prev(checkpoints_.upper_bound(index));
+  if (index < cursor_index_ || nearest->first > cursor_index_) {
     cursor_ = nearest->second->snapshot();
     cursor_index_ = nearest->first;
   }

@@ -1,0 +1,202 @@
+// The bisection game's rules (docs/dispute-game.md).
+#include "faultline/dispute/game.hpp"
+
+#include <string>
+
+namespace faultline::dispute {
+namespace {
+
+Error rule(const std::string& what) {
+  return Error{Errc::invalid_argument, what};
+}
+
+}  // namespace
+
+std::uint64_t GameConfig::trace_length() const noexcept {
+  std::uint64_t length = 1;
+  for (unsigned i = 0; i < max_depth; ++i)
+    length *= arity;
+  return length;
+}
+
+Result<void> GameConfig::validate() const {
+  if (arity < 2 || arity > 64) return rule("arity must lie in [2, 64]");
+  std::uint64_t length = 1;
+  for (unsigned i = 0; i < max_depth; ++i) {
+    if (length > (std::uint64_t{1} << 62) / arity)
+      return rule("arity^max_depth must be below 2^62");
+    length *= arity;
+  }
+  if (clock_extension >= max_clock) return rule("clock_extension must be below max_clock");
+  return {};
+}
+
+Result<Game> Game::create(const GameConfig& config, const StepVerifier& verifier,
+                          const PreimageOracle& oracle, PartyId proposer, const Hash& root_claim,
+                          std::uint64_t now) {
+  if (auto valid = config.validate(); !valid) return valid.error();
+  Game game(config, verifier, oracle);
+  Node root;
+  root.claimant = proposer;
+  root.hi = config.trace_length();
+  root.left = config.absolute_prestate;
+  root.right = Assertion{root.hi, root_claim, false};
+  root.bond = config.base_bond;
+  root.created_at = now;
+  game.nodes_.push_back(std::move(root));
+  game.balances_[proposer] -= static_cast<std::int64_t>(config.base_bond);
+  return game;
+}
+
+std::uint64_t Game::bond_at_depth(unsigned depth) const {
+  std::uint64_t bond = config_.base_bond;
+  for (unsigned i = 0; i < depth; ++i)
+    bond = bond * (100 + config_.bond_growth_percent) / 100;
+  return bond;
+}
+
+std::uint64_t Game::counter_clock(NodeId target, std::uint64_t now) const {
+  const Node& node = nodes_.at(target);
+  const std::uint64_t used = node.parent == kNoNode ? 0 : nodes_[node.parent].clock;
+  return used + (now > node.created_at ? now - node.created_at : 0);
+}
+
+std::vector<Assertion> Game::assertions(NodeId id) const {
+  const Node& node = nodes_.at(id);
+  std::vector<Assertion> out{{node.lo, node.left, false}};
+  const std::uint64_t piece = (node.hi - node.lo) / config_.arity;
+  for (std::size_t t = 0; t < node.points.size(); ++t) {
+    out.push_back({node.lo + (t + 1) * piece, node.points[t], false});
+  }
+  out.push_back(node.right);
+  return out;
+}
+
+Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
+                                 bool is_step) {
+  if (resolved()) return rule("the game is resolved");
+  if (target >= nodes_.size()) return rule("node " + std::to_string(target) + " does not exist");
+  const Node& parent = nodes_[target];
+  if (parent.is_step) return rule("a step cannot be countered");
+  if (parent.resolved) return rule("node " + std::to_string(target) + " is resolved");
+  if (now < parent.created_at) return rule("a move cannot predate the node it counters");
+  const std::vector<Assertion> points = assertions(target);
+  if (piece + 1 >= points.size()) {
+    return rule("node " + std::to_string(target) + " has " + std::to_string(points.size() - 1) +
+                " pieces; piece " + std::to_string(piece) + " is out of range");
+  }
+  const std::uint64_t lo = points[piece].index;
+  const std::uint64_t hi = points[piece + 1].index;
+  if (is_step != (hi - lo == 1)) {
+    return rule(is_step ? "a step is only possible on a piece of one step"
+                        : "a piece of one step is decided by a step, not a counter");
+  }
+  std::uint64_t clock = counter_clock(target, now);
+  if (clock >= config_.max_clock) return rule("the countering side's clock has run out");
+  if (clock > config_.max_clock - config_.clock_extension) {
+    clock = config_.max_clock - config_.clock_extension;
+  }
+  Node node;
+  node.parent = target;
+  node.claimant = who;
+  node.depth = parent.depth + 1;
+  node.piece = piece;
+  node.lo = lo;
+  node.hi = hi;
+  node.left = points[piece].value;
+  node.right = Assertion{hi, points[piece + 1].value, !points[piece + 1].negated};
+  node.is_step = is_step;
+  node.created_at = now;
+  node.clock = clock;
+  const auto id = static_cast<NodeId>(nodes_.size());
+  nodes_.push_back(std::move(node));
+  nodes_[target].children.push_back(id);
+  return id;
+}
+
+Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
+                             std::uint64_t bond, std::uint64_t now) {
+  if (resolved()) return rule("the game is resolved");
+  if (points.size() != config_.arity - 1) {
+    return rule("a counter posts " + std::to_string(config_.arity - 1) + " states, not " +
+                std::to_string(points.size()));
+  }
+  if (target < nodes_.size()) {
+    for (const NodeId child : nodes_[target].children) {
+      const Node& existing = nodes_[child];
+      if (existing.piece == piece && existing.points == points) {
+        return rule("the same counter was already posted (node " + std::to_string(child) + ")");
+      }
+    }
+    const std::uint64_t required = bond_at_depth(nodes_[target].depth + 1);
+    if (bond != required) {
+      return rule("the bond at depth " + std::to_string(nodes_[target].depth + 1) + " is " +
+                  std::to_string(required) + ", not " + std::to_string(bond));
+    }
+  }
+  auto id = add_counter(who, target, piece, now, false);
+  if (!id) return id;
+  Node& node = nodes_[*id];
+  node.points = std::move(points);
+  node.bond = bond;
+  balances_[who] -= static_cast<std::int64_t>(bond);
+  return id;
+}
+
+Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const StepWitness& witness,
+                          std::uint64_t now) {
+  if (resolved()) return rule("the game is resolved");
+  if (target < nodes_.size()) {
+    for (const NodeId child : nodes_[target].children) {
+      if (nodes_[child].is_step && nodes_[child].piece == piece) {
+        return rule("that piece was already decided by a step (node " + std::to_string(child) +
+                    ")");
+      }
+    }
+  }
+  const auto points = target < nodes_.size() ? assertions(target) : std::vector<Assertion>{};
+  if (piece + 1 < points.size() && points[piece + 1].index - points[piece].index != 1) {
+    return rule("a step is only possible on a piece of one step");
+  }
+  if (piece + 1 < points.size() && witness.step != points[piece].index) {
+    return rule("the witness is for step " + std::to_string(witness.step) + ", the piece is step " +
+                std::to_string(points[piece].index));
+  }
+  if (piece + 1 < points.size()) {
+    auto post = verify_step(*verifier_, points[piece].value, witness, *oracle_);
+    if (!post) return Error{post.error().code, "invalid step: " + post.error().message};
+    const Assertion& disputed = points[piece + 1];
+    const bool contradicts = disputed.negated ? *post == disputed.value : *post != disputed.value;
+    if (!contradicts) return rule("the step agrees with the node it counters");
+  }
+  auto id = add_counter(who, target, piece, now, true);
+  if (!id) return id;
+  Node& node = nodes_[*id];
+  node.resolved = true;  // a valid step stands; nothing can counter it
+  node.bond_recipient = who;
+  return id;
+}
+
+bool Game::resolve(std::uint64_t now) {
+  // Children always come after their parents, so one backward pass is bottom-up.
+  for (std::size_t i = nodes_.size(); i-- > 0;) {
+    Node& node = nodes_[i];
+    if (node.resolved) continue;
+    if (counter_clock(static_cast<NodeId>(i), now) < config_.max_clock) continue;
+    const Node* first_standing = nullptr;
+    bool children_resolved = true;
+    for (const NodeId child : node.children) {
+      const Node& c = nodes_[child];
+      children_resolved = children_resolved && c.resolved;
+      if (c.resolved && !c.countered && first_standing == nullptr) first_standing = &c;
+    }
+    if (!children_resolved) continue;
+    node.resolved = true;
+    node.countered = first_standing != nullptr;
+    node.bond_recipient = node.countered ? first_standing->claimant : node.claimant;
+    balances_[node.bond_recipient] += static_cast<std::int64_t>(node.bond);
+  }
+  return resolved();
+}
+
+}  // namespace faultline::dispute

@@ -1,0 +1,107 @@
+// The game's rules, one by one, on a synthetic trace.
+#include <catch2/catch.hpp>
+
+#include "faultline/dispute/game.hpp"
+#include "synthetic.hpp"
+
+namespace {
+
+using namespace faultline;
+using namespace faultline::dispute;
+
+struct Fixture {
+  test::SyntheticVerifier verifier;
+  InMemoryPreimageOracle oracle;
+  test::SyntheticTrace truth{7, 10};
+  GameConfig config;
+  Fixture() {
+    config.arity = 4;
+    config.max_depth = 2;  // 16 steps
+    config.absolute_prestate = *truth.claim_at(0);
+  }
+  Game game(const Hash& root) { return *Game::create(config, verifier, oracle, 1, root, 0); }
+  std::vector<Hash> points(std::uint64_t lo, std::uint64_t hi) {
+    std::vector<Hash> out;
+    for (unsigned t = 1; t < config.arity; ++t)
+      out.push_back(*truth.claim_at(lo + t * (hi - lo) / 4));
+    return out;
+  }
+};
+
+bool rejected(const Result<NodeId>& move, const std::string& text) {
+  return !move.ok() && move.error().message.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a wrong root is bisected to one step and countered by it") {
+  Fixture f;
+  Hash wrong = *f.truth.claim_at(16);
+  wrong[5] ^= 1;
+  Game game = f.game(wrong);
+  const std::uint64_t bond1 = game.bond_at_depth(1);
+  CHECK(bond1 == 1'250'000);
+  auto first = game.counter(2, 0, 0, f.points(0, 16), bond1, 100);
+  REQUIRE(first.ok());
+  CHECK(game.node(*first).lo == 0);
+  CHECK(game.node(*first).hi == 16);
+  // The proposer (wrongly) disputes the counter's first piece [0, 4] with a wrong state at 1.
+  auto points = f.points(0, 4);
+  points[0][3] ^= 1;
+  auto second = game.counter(1, *first, 0, points, game.bond_at_depth(2), 200);
+  REQUIRE(second.ok());
+  // Pieces of the depth-2 node are single steps: [0,1] is decided by executing step 0.
+  CHECK(rejected(game.counter(2, *second, 0, f.points(0, 1), game.bond_at_depth(3), 300), "step"));
+  auto step = game.step(2, *second, 0, *f.truth.witness_at(0), 300);
+  REQUIRE(step.ok());
+  CHECK(rejected(game.step(2, *second, 0, *f.truth.witness_at(0), 301), "already decided"));
+  // A true piece cannot be countered by a step.
+  CHECK(rejected(game.step(2, *second, 2, *f.truth.witness_at(2), 302), "agrees"));
+
+  CHECK_FALSE(game.resolve(1000));  // clocks still running
+  REQUIRE(game.resolve(10'000'000));
+  CHECK_FALSE(game.root_stands());
+  CHECK(game.node(*second).countered);
+  CHECK_FALSE(game.node(*first).countered);
+  CHECK(game.node(0).bond_recipient == 2);
+  std::int64_t total = 0;
+  for (const auto& [party, balance] : game.balances())
+    total += balance;
+  CHECK(total == 0);
+  CHECK(game.balances().at(2) ==
+        static_cast<std::int64_t>(game.bond_at_depth(0) + game.bond_at_depth(2)));
+  CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1, 10'000'001), "resolved"));
+}
+
+TEST_CASE("malformed and out-of-rule moves are rejected with reasons") {
+  Fixture f;
+  Game game = f.game(*f.truth.claim_at(16));
+  const std::uint64_t bond1 = game.bond_at_depth(1);
+  CHECK(rejected(game.counter(2, 9, 0, f.points(0, 16), bond1, 1), "does not exist"));
+  CHECK(rejected(game.counter(2, 0, 1, f.points(0, 16), bond1, 1), "out of range"));
+  CHECK(rejected(game.counter(2, 0, 0, {Hash{}}, bond1, 1), "posts 3 states"));
+  CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1 - 1, 1), "bond"));
+  REQUIRE(game.counter(2, 0, 0, f.points(0, 16), bond1, 1).ok());
+  CHECK(rejected(game.counter(3, 0, 0, f.points(0, 16), bond1, 2), "already posted"));
+  // The challengers' clock: countering the root after max_clock has passed is too late.
+  CHECK(rejected(game.counter(3, 0, 0, {Hash{}, Hash{}, Hash{}}, bond1, f.config.max_clock),
+                 "clock"));
+  // A step with a witness for another step, or a forged pre-state, is rejected.
+  auto deep = game.counter(1, 1, 1, f.points(4, 8), game.bond_at_depth(2), 10);
+  REQUIRE(deep.ok());
+  CHECK(rejected(game.step(2, *deep, 0, *f.truth.witness_at(5), 20), "witness is for step"));
+  StepWitness forged = *f.truth.witness_at(4);
+  forged.state[8] ^= 1;
+  const auto bad = game.step(2, *deep, 0, forged, 20);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == Errc::invalid_proof);
+}
+
+TEST_CASE("clock extension keeps a late mover's side at least the extension") {
+  Fixture f;
+  Game game = f.game(*f.truth.claim_at(16));
+  const std::uint64_t late = f.config.max_clock - 10;
+  auto counter = game.counter(2, 0, 0, f.points(0, 16), game.bond_at_depth(1), late);
+  REQUIRE(counter.ok());
+  CHECK(game.node(*counter).clock == f.config.max_clock - f.config.clock_extension);
+}
