@@ -34,7 +34,7 @@ std::size_t TraceAgent::act(Game& game, std::uint64_t now) {
   std::size_t moves = 0;
   const GameConfig& config = game.config();
   for (NodeId id = 0; id < game.nodes().size(); ++id) {
-    const Node& node = game.node(id);
+    const Node& node = game.node(id);  // valid until this agent posts (below, once)
     if (node.is_step || node.resolved || node.claimant == this->id() || decided_.contains(id)) {
       continue;
     }
@@ -103,8 +103,10 @@ SpamAgent::SpamAgent(PartyId id, std::uint64_t seed, std::size_t max_moves_per_r
 std::size_t SpamAgent::act(Game& game, std::uint64_t now) {
   std::size_t moves = 0;
   for (NodeId id = 0; id < game.nodes().size() && moves < max_moves_; ++id) {
+    // Copies: posting a counter may move the game's nodes.
     const Node& node = game.node(id);
     if (node.is_step || node.resolved || node.claimant == this->id()) continue;
+    const std::uint64_t bond = game.bond_at_depth(node.depth + 1);
     const std::size_t pieces = game.assertions(id).size() - 1;
     for (unsigned piece = 0; piece < pieces && moves < max_moves_; ++piece) {
       if (!tried_.insert({id, piece}).second) continue;
@@ -116,8 +118,7 @@ std::size_t SpamAgent::act(Game& game, std::uint64_t now) {
         }
       }
       // Pieces of one step cannot be spammed: a step must verify.
-      if (game.counter(this->id(), id, piece, points, game.bond_at_depth(node.depth + 1), now))
-        ++moves;
+      if (game.counter(this->id(), id, piece, points, bond, now)) ++moves;
     }
   }
   return moves;

@@ -344,6 +344,7 @@ constexpr Command kCommands[] = {
     {"run", "run a program; print its output, status and final state commitment", run_run},
     {"state", "print the state commitment after N steps", run_state},
     {"witness", "print the witness of step N and check it with the step verifier", run_witness},
+    {"game", "simulate a dispute game between the honest agent and an adversary", run_game},
 };
 
 }  // namespace

@@ -23,6 +23,9 @@ struct Command {
   int (*run)(const Arguments& args, std::ostream& out, std::ostream& err);
 };
 
+/// `faultline game ...` (game_command.cpp).
+int run_game(const Arguments& args, std::ostream& out, std::ostream& err);
+
 /// Every sub-command, in the order `faultline --help` lists them.
 std::span<const Command> commands();
 

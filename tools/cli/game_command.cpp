@@ -1,0 +1,263 @@
+// `faultline game simulate`: plays a full dispute game in memory between the honest agent
+// (with checkpoints over the real program's trace) and a chosen adversary.
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "built_in_backends.hpp"
+#include "commands.hpp"
+#include "faultline/dispute/simulator.hpp"
+#include "faultline/file.hpp"
+#include "faultline/program_executor.hpp"
+
+namespace faultline::cli {
+namespace {
+
+namespace po = boost::program_options;
+using dispute::LyingTrace;
+using dispute::TraceAgent;
+using Json = nlohmann::ordered_json;
+
+constexpr dispute::PartyId kHonest = 1;
+
+/// The adversaries the command can field.
+const char* const kStrategies[] = {"lie-at", "lie-from", "random", "late", "spam", "coalition"};
+
+std::string dot_graph(const dispute::Game& game, dispute::PartyId honest) {
+  std::string out = "digraph game {\n  node [shape=box, fontname=monospace];\n";
+  for (dispute::NodeId id = 0; id < game.nodes().size(); ++id) {
+    const auto& node = game.node(id);
+    const std::string who =
+        node.claimant == honest ? "honest" : "party " + std::to_string(node.claimant);
+    out += "  n" + std::to_string(id) + " [label=\"" + (node.is_step ? "step " : "node ") +
+           std::to_string(id) + "\\n" + who + "\\n[" + std::to_string(node.lo) + ", " +
+           std::to_string(node.hi) + "]\", style=filled, fillcolor=\"" +
+           (node.countered ? "#f4b6b6" : "#b6e3b6") + "\"];\n";
+    if (node.parent != dispute::kNoNode) {
+      out += "  n" + std::to_string(node.parent) + " -> n" + std::to_string(id) + " [label=\"" +
+             std::to_string(node.piece) + "\"];\n";
+    }
+  }
+  return out + "}\n";
+}
+
+int usage_error(std::ostream& err, const std::string& message) {
+  err << "faultline game simulate: " << message
+      << "\nrun 'faultline game simulate --help' for usage\n";
+  return kExitUsage;
+}
+
+int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+  po::options_description options("options");
+  options.add_options()("backend", po::value<std::string>()->required(),
+                        "backend name (see 'faultline info')")(
+      "program", po::value<std::string>()->required(), "program file")(
+      "input", po::value<std::string>(), "file served to the program as its input preimage")(
+      "arity", po::value<unsigned>()->default_value(2), "k: states posted per move + 1 (2..64)")(
+      "dishonest", po::value<std::string>()->default_value("lie-from"),
+      "adversary: lie-at, lie-from, random, late, spam or coalition")(
+      "lie-at", po::value<std::uint64_t>(),
+      "the step the adversary lies at or from (default: half the run)")(
+      "honest-role", po::value<std::string>()->default_value("challenger"),
+      "proposer (posts the true result) or challenger (disputes a false one)")(
+      "dot", po::value<std::string>(), "write the game tree to this Graphviz file")(
+      "json", "print JSON")("help,h", "show this help");
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
+    if (values.contains("help")) {
+      out << "usage: faultline game simulate --backend NAME PROGRAM [--arity K] [--dishonest "
+             "STRATEGY]\n"
+             "         [--lie-at N] [--honest-role proposer|challenger] [--dot FILE] [--json]\n\n"
+          << options << "\n";
+      return kExitOk;
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    return usage_error(err, error.what());
+  }
+  const std::string strategy = values["dishonest"].as<std::string>();
+  if (std::find(std::begin(kStrategies), std::end(kStrategies), strategy) ==
+      std::end(kStrategies)) {
+    return usage_error(err, "unknown --dishonest strategy '" + strategy + "'");
+  }
+  const std::string role = values["honest-role"].as<std::string>();
+  if (role != "proposer" && role != "challenger")
+    return usage_error(err, "--honest-role must be proposer or challenger");
+  const unsigned arity = values["arity"].as<unsigned>();
+  if (arity < 2 || arity > 64) return usage_error(err, "--arity must lie in [2, 64]");
+
+  static const BackendRegistry kRegistry = built_in_backends();
+  auto backend = kRegistry.find(values["backend"].as<std::string>());
+  if (!backend) return usage_error(err, backend.error().message);
+  const auto fail = [&err](const Error& error) {
+    err << "faultline game simulate: " << error.message << "\n";
+    return kExitFailure;
+  };
+  auto artifact = read_file(values["program"].as<std::string>());
+  if (!artifact) return fail(artifact.error());
+  auto program = (*backend)->load(*artifact);
+  if (!program) return fail(program.error());
+  Bytes input;
+  if (values.contains("input")) {
+    auto read = read_file(values["input"].as<std::string>());
+    if (!read) return fail(read.error());
+    input = std::move(*read);
+  }
+  auto oracle = std::make_shared<InMemoryPreimageOracle>();
+  oracle->set_program_input(std::move(input));
+
+  // A separate trace for the adversaries to lie about; its first run measures the program.
+  ProgramExecutor adversary_truth(**program, oracle);
+  auto final_machine = adversary_truth.machine_at(~std::uint64_t{0} >> 2);
+  if (!final_machine) return fail(final_machine.error());
+  const std::uint64_t length = std::max<std::uint64_t>(1, (*final_machine)->step_count());
+  // The honest trace keeps ~256 checkpoints over the run, so a query re-runs at most 1/256 of
+  // it and the whole game costs about one run.
+  ExecutorOptions honest_options;
+  honest_options.checkpoint_interval = std::max<std::uint64_t>(64, length / 256);
+  honest_options.max_checkpoints = 512;
+  ProgramExecutor honest_trace(**program, oracle, honest_options);
+
+  dispute::GameConfig config;
+  config.arity = arity;
+  config.max_depth = 0;
+  for (std::uint64_t covered = 1; covered < length; covered *= arity)
+    ++config.max_depth;
+  config.absolute_prestate = (*program)->absolute_prestate();
+  const std::uint64_t lie = values.contains("lie-at") ? values["lie-at"].as<std::uint64_t>()
+                                                      : std::max<std::uint64_t>(1, length / 2);
+  if (lie == 0 || lie > config.trace_length()) {
+    return usage_error(err,
+                       "--lie-at must lie in [1, " + std::to_string(config.trace_length()) + "]");
+  }
+
+  std::vector<std::unique_ptr<LyingTrace>> views;
+  std::vector<std::unique_ptr<dispute::Agent>> adversaries;
+  const auto liar = [&](dispute::PartyId id, LyingTrace::Pattern pattern, std::uint64_t index,
+                        TraceAgent::Timing timing, const std::string& name) {
+    views.push_back(std::make_unique<LyingTrace>(adversary_truth, pattern, index, id));
+    adversaries.push_back(std::make_unique<TraceAgent>(id, *views.back(), name, timing));
+  };
+  const std::string at = std::to_string(lie);
+  if (strategy == "lie-at")
+    liar(2, LyingTrace::Pattern::at, lie, TraceAgent::Timing::prompt, "lie-at " + at);
+  if (strategy == "lie-from")
+    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt, "lie-from " + at);
+  if (strategy == "random")
+    liar(2, LyingTrace::Pattern::random, 100, TraceAgent::Timing::prompt, "random lies");
+  if (strategy == "late")
+    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::late, "late lie-from " + at);
+  if (strategy == "spam" || strategy == "coalition") {
+    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt, "lie-from " + at);
+  }
+  if (strategy == "spam") adversaries.push_back(std::make_unique<dispute::SpamAgent>(3, 7, 8));
+  if (strategy == "coalition") {
+    liar(3, LyingTrace::Pattern::at, std::max<std::uint64_t>(1, lie / 3), TraceAgent::Timing::late,
+         "late lie-at " + std::to_string(std::max<std::uint64_t>(1, lie / 3)));
+    liar(4, LyingTrace::Pattern::random, 50, TraceAgent::Timing::prompt, "random lies");
+  }
+  TraceAgent honest(kHonest, honest_trace, "honest");
+
+  // The proposer posts its view of the final state; the adversary proposes a lie about it
+  // (a lie-at adversary lies at the end when it proposes).
+  const bool honest_proposes = role == "proposer";
+  TraceProvider& proposer_view =
+      honest_proposes ? static_cast<TraceProvider&>(honest_trace) : *views.front();
+  auto root = proposer_view.claim_at(config.trace_length());
+  if (!root) return fail(root.error());
+  if (!honest_proposes && *root == *honest_trace.claim_at(config.trace_length())) (*root)[31] ^= 1;
+  const dispute::PartyId proposer = honest_proposes ? kHonest : 2;
+  auto game =
+      dispute::Game::create(config, (*backend)->step_verifier(), *oracle, proposer, *root, 0);
+  if (!game) return fail(game.error());
+  std::vector<dispute::Agent*> agents = {&honest};
+  for (auto& adversary : adversaries)
+    agents.push_back(adversary.get());
+  auto result = dispute::simulate(*game, agents, 0, 3600);
+  if (!result) return fail(result.error());
+
+  const bool honest_won = result->root_stands == honest_proposes;
+  std::map<dispute::PartyId, std::string> names = {{kHonest, "honest"}};
+  for (const auto& adversary : adversaries)
+    names[adversary->id()] = adversary->describe();
+  Json json;
+  json["backend"] = (*backend)->name();
+  json["program_steps"] = length;
+  json["arity"] = arity;
+  json["depth"] = config.max_depth;
+  json["trace_length"] = config.trace_length();
+  json["honest_role"] = role;
+  json["dishonest"] = strategy;
+  json["moves"] = Json::array();
+  for (dispute::NodeId id = 0; id < game->nodes().size(); ++id) {
+    const auto& node = game->node(id);
+    Json move{{"node", id},
+              {"time", node.created_at},
+              {"party", names[node.claimant]},
+              {"kind", id == 0        ? "root"
+                       : node.is_step ? "step"
+                                      : "counter"},
+              {"depth", node.depth},
+              {"segment", {node.lo, node.hi}},
+              {"countered", node.countered}};
+    if (node.parent != dispute::kNoNode) move["target"] = node.parent, move["piece"] = node.piece;
+    json["moves"].push_back(move);
+  }
+  json["rounds"] = result->rounds;
+  json["winner"] = honest_won ? "honest" : "dishonest";
+  json["root_stands"] = result->root_stands;
+  Json bonds = Json::object();
+  for (const auto& [party, balance] : game->balances())
+    bonds[names[party]] = balance;
+  json["bond_flows"] = bonds;
+  json["honest_steps_executed"] = honest_trace.steps_executed();
+
+  if (values.contains("dot")) {
+    const std::string dot = dot_graph(*game, kHonest);
+    if (auto written = write_file(values["dot"].as<std::string>(), as_bytes(dot)); !written) {
+      return fail(written.error());
+    }
+  }
+  if (values.contains("json")) {
+    out << json.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  out << "game over " << length << " steps of " << values["program"].as<std::string>()
+      << ": k = " << arity << ", d = " << config.max_depth << " (" << config.trace_length()
+      << "-step trace)\n"
+      << "honest party is the " << role << "; adversary: " << strategy << "\n\nmoves:\n";
+  for (const auto& move : json["moves"]) {
+    out << "  t=" << move["time"].get<std::uint64_t>() << "s  node " << move["node"] << "  "
+        << move["party"].get<std::string>() << "  " << move["kind"].get<std::string>();
+    if (move.contains("target")) out << " on node " << move["target"] << " piece " << move["piece"];
+    out << "  [" << move["segment"][0] << ", " << move["segment"][1] << "]"
+        << (move["countered"].get<bool>() ? "  (countered)" : "") << "\n";
+  }
+  out << "\nrounds " << result->rounds << ", winner: " << json["winner"].get<std::string>()
+      << " (root claim " << (result->root_stands ? "stands" : "countered") << ")\nbonds:";
+  for (const auto& [name, balance] : bonds.items())
+    out << "  " << name << " " << balance;
+  out << "\nhonest agent executed " << honest_trace.steps_executed() << " steps ("
+      << static_cast<double>(honest_trace.steps_executed()) / static_cast<double>(length)
+      << "x the program)\n";
+  return honest_won ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+int run_game(const Arguments& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? err : out) << "usage: faultline game simulate [options]   (see --help)\n";
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "simulate")
+    return simulate_command(Arguments(args.begin() + 1, args.end()), out, err);
+  err << "faultline game: unknown subcommand '" << args[0] << "' (known: simulate)\n";
+  return kExitUsage;
+}
+
+}  // namespace faultline::cli
