@@ -3,20 +3,38 @@
 
 namespace faultline::dispute {
 
-TraceAgent::TraceAgent(PartyId id, TraceProvider& trace, std::string description, Timing timing)
-    : Agent(id), trace_(trace), description_(std::move(description)), timing_(timing) {}
+TraceAgent::TraceAgent(PartyId id, TraceProvider& trace, std::string description, Timing timing,
+                       InnerTraces inner)
+    : Agent(id),
+      trace_(trace),
+      description_(std::move(description)),
+      timing_(timing),
+      inner_(std::move(inner)) {}
 
-Result<Hash> TraceAgent::claim(std::uint64_t index) {
-  if (const auto known = known_.find(index); known != known_.end()) return known->second;
-  auto claim = trace_.claim_at(index);
-  if (claim) known_.emplace(index, *claim);
-  return claim;
+TraceProvider* TraceAgent::trace_for(const Where& where) {
+  if (where.layer == 0) return &trace_;
+  return inner_ ? inner_(where.layer, where.path) : nullptr;
 }
 
-Result<bool> TraceAgent::believes(const Assertion& assertion) {
-  auto value = claim(assertion.index);
-  if (!value) return value.error();
-  return assertion.negated ? *value != assertion.value : *value == assertion.value;
+Result<std::vector<Hash>> TraceAgent::claims(const Where& where,
+                                             const std::vector<std::uint64_t>& indices) {
+  TraceProvider* trace = trace_for(where);
+  if (trace == nullptr) return Error{Errc::not_found, "no view of this layer"};
+  auto& known = known_[where];
+  std::vector<std::uint64_t> wanted;
+  for (const std::uint64_t index : indices) {
+    if (!known.contains(index)) wanted.push_back(index);
+  }
+  // One forward pass over the trace for all of them (the executor re-runs only from its
+  // nearest checkpoint).
+  auto fresh = trace->claims_at(wanted);
+  if (!fresh) return fresh.error();
+  for (std::size_t i = 0; i < wanted.size(); ++i)
+    known.emplace(wanted[i], (*fresh)[i]);
+  std::vector<Hash> out;
+  for (const std::uint64_t index : indices)
+    out.push_back(known.at(index));
+  return out;
 }
 
 bool TraceAgent::already_countered(const Game& game, NodeId target, unsigned piece,
@@ -44,49 +62,55 @@ std::size_t TraceAgent::act(Game& game, std::uint64_t now) {
       continue;
     }
     decided_.insert(id);
+    const Where where{node.layer, node.path};
     const std::vector<Assertion> points = game.assertions(id);
-    // One forward pass over the trace for all the node's points (the executor re-runs only
-    // from its nearest checkpoint).
-    std::vector<std::uint64_t> wanted;
-    for (const Assertion& point : points) {
-      if (!known_.contains(point.index)) wanted.push_back(point.index);
-    }
-    if (auto claims = trace_.claims_at(wanted)) {
-      for (std::size_t i = 0; i < wanted.size(); ++i)
-        known_.emplace(wanted[i], (*claims)[i]);
-    }
+    std::vector<std::uint64_t> indices;
+    for (const Assertion& point : points)
+      indices.push_back(point.index);
+    auto view = claims(where, indices);
+    if (!view) continue;
+    const auto believed = [&](std::size_t t) {
+      return points[t].negated ? (*view)[t] != points[t].value : (*view)[t] == points[t].value;
+    };
     // Only a node whose first wrong point follows a right one is worth a counter; one that
     // starts from a wrong state sits under a wrong ancestor that is countered instead.
-    auto first_right = believes(points[0]);
-    if (!first_right || !*first_right) continue;
+    if (!believed(0)) continue;
     std::size_t wrong = 0;
     for (std::size_t t = 1; t < points.size() && wrong == 0; ++t) {
-      auto right = believes(points[t]);
-      if (!right) break;
-      if (!*right) wrong = t;
+      if (!believed(t)) wrong = t;
     }
     if (wrong == 0) continue;
     const auto piece = static_cast<unsigned>(wrong - 1);
     const std::uint64_t lo = points[piece].index;
     const std::uint64_t hi = points[piece + 1].index;
+    const bool last_layer = node.layer + 1 == config.layer_count();
+    const std::uint64_t bond = game.bond_at_depth(node.depth + 1);
     Result<NodeId> posted = Error{Errc::invalid_argument, ""};
-    if (hi - lo == 1) {
+    if (hi - lo == 1 && last_layer) {
       if (already_countered(game, id, piece, {}, true)) continue;
-      auto witness = trace_.witness_at(lo);
+      TraceProvider* trace = trace_for(where);
+      auto witness = trace->witness_at(lo);
       if (!witness) continue;
       posted = game.step(this->id(), id, piece, *witness, now);
     } else {
-      std::vector<std::uint64_t> indices;
-      for (unsigned t = 1; t < config.arity; ++t)
-        indices.push_back(lo + t * (hi - lo) / config.arity);
-      auto claims = trace_.claims_at(indices);
-      if (!claims) continue;
-      for (std::size_t i = 0; i < indices.size(); ++i)
-        known_.emplace(indices[i], (*claims)[i]);
+      // Interior states of the piece, or of the whole next layer when the piece is one step.
+      Where target = where;
+      std::uint64_t from = lo, to = hi;
+      if (hi - lo == 1) {
+        target.layer += 1;
+        target.path.push_back(lo);
+        from = 0;
+        to = config.layer_length(target.layer);
+      }
+      const unsigned k = config.layer_arity(target.layer);
+      std::vector<std::uint64_t> interior;
+      for (unsigned t = 1; t < k; ++t)
+        interior.push_back(from + t * (to - from) / k);
+      auto states = claims(target, interior);
+      if (!states) continue;
       // Someone may already have posted exactly this counter; it serves as well as our own.
-      if (already_countered(game, id, piece, *claims, false)) continue;
-      posted = game.counter(this->id(), id, piece, std::move(*claims),
-                            game.bond_at_depth(node.depth + 1), now);
+      if (already_countered(game, id, piece, *states, false)) continue;
+      posted = game.counter(this->id(), id, piece, std::move(*states), bond, now);
     }
     if (posted) {
       ++moves;
@@ -110,7 +134,7 @@ std::size_t SpamAgent::act(Game& game, std::uint64_t now) {
     const std::size_t pieces = game.assertions(id).size() - 1;
     for (unsigned piece = 0; piece < pieces && moves < max_moves_; ++piece) {
       if (!tried_.insert({id, piece}).second) continue;
-      std::vector<Hash> points(game.config().arity - 1);
+      std::vector<Hash> points(game.config().layer_arity(game.node(id).layer) - 1);
       for (Hash& point : points) {
         for (auto& byte : point) {
           state_ ^= state_ << 13, state_ ^= state_ >> 7, state_ ^= state_ << 17;

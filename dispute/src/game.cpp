@@ -13,19 +13,36 @@ Error rule(const std::string& what) {
 }  // namespace
 
 std::uint64_t GameConfig::trace_length() const noexcept {
+  return layer_length(0);
+}
+
+unsigned GameConfig::layer_arity(std::size_t layer) const noexcept {
+  return layer == 0 ? arity : inner_layers[layer - 1].arity;
+}
+
+std::uint64_t GameConfig::layer_length(std::size_t layer) const noexcept {
+  const unsigned depth = layer == 0 ? max_depth : inner_layers[layer - 1].max_depth;
   std::uint64_t length = 1;
-  for (unsigned i = 0; i < max_depth; ++i)
-    length *= arity;
+  for (unsigned i = 0; i < depth; ++i)
+    length *= layer_arity(layer);
   return length;
 }
 
 Result<void> GameConfig::validate() const {
-  if (arity < 2 || arity > 64) return rule("arity must lie in [2, 64]");
-  std::uint64_t length = 1;
-  for (unsigned i = 0; i < max_depth; ++i) {
-    if (length > (std::uint64_t{1} << 62) / arity)
-      return rule("arity^max_depth must be below 2^62");
-    length *= arity;
+  for (std::size_t layer = 0; layer < layer_count(); ++layer) {
+    const unsigned k = layer_arity(layer);
+    const unsigned depth = layer == 0 ? max_depth : inner_layers[layer - 1].max_depth;
+    const std::string name = "layer " + std::to_string(layer) + ": ";
+    if (k < 2 || k > 64) return rule(name + "arity must lie in [2, 64]");
+    std::uint64_t length = 1;
+    for (unsigned i = 0; i < depth; ++i) {
+      if (length > (std::uint64_t{1} << 62) / k)
+        return rule(name + "arity^max_depth must be below 2^62");
+      length *= k;
+    }
+    if (layer > 0 && (!inner_layers[layer - 1].bind_start || !inner_layers[layer - 1].bind_end)) {
+      return rule(name + "needs bind_start and bind_end");
+    }
   }
   if (clock_extension >= max_clock) return rule("clock_extension must be below max_clock");
   return {};
@@ -64,7 +81,7 @@ std::uint64_t Game::counter_clock(NodeId target, std::uint64_t now) const {
 std::vector<Assertion> Game::assertions(NodeId id) const {
   const Node& node = nodes_.at(id);
   std::vector<Assertion> out{{node.lo, node.left, false}};
-  const std::uint64_t piece = (node.hi - node.lo) / config_.arity;
+  const std::uint64_t piece = (node.hi - node.lo) / config_.layer_arity(node.layer);
   for (std::size_t t = 0; t < node.points.size(); ++t) {
     out.push_back({node.lo + (t + 1) * piece, node.points[t], false});
   }
@@ -87,9 +104,12 @@ Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std
   }
   const std::uint64_t lo = points[piece].index;
   const std::uint64_t hi = points[piece + 1].index;
-  if (is_step != (hi - lo == 1)) {
-    return rule(is_step ? "a step is only possible on a piece of one step"
-                        : "a piece of one step is decided by a step, not a counter");
+  const bool last_layer = parent.layer + 1 == config_.layer_count();
+  const bool single = hi - lo == 1;
+  if (is_step != (single && last_layer)) {
+    return rule(is_step
+                    ? "a step is only possible on a piece of one step of the last layer"
+                    : "a piece of one step of the last layer is decided by a step, not a counter");
   }
   std::uint64_t clock = counter_clock(target, now);
   if (clock >= config_.max_clock) return rule("the countering side's clock has run out");
@@ -101,10 +121,23 @@ Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std
   node.claimant = who;
   node.depth = parent.depth + 1;
   node.piece = piece;
+  node.layer = parent.layer;
+  node.path = parent.path;
   node.lo = lo;
   node.hi = hi;
   node.left = points[piece].value;
   node.right = Assertion{hi, points[piece + 1].value, !points[piece + 1].negated};
+  if (single && !last_layer) {
+    // Open the next layer over the trace of outer step `lo`, bound to its start and end states.
+    const Layer& inner = config_.inner_layers[parent.layer];
+    node.layer = parent.layer + 1;
+    node.path.push_back(lo);
+    node.lo = 0;
+    node.hi = config_.layer_length(node.layer);
+    node.left = inner.bind_start(node.path, points[piece].value);
+    node.right = Assertion{node.hi, inner.bind_end(node.path, points[piece + 1].value),
+                           !points[piece + 1].negated};
+  }
   node.is_step = is_step;
   node.created_at = now;
   node.clock = clock;
@@ -117,9 +150,18 @@ Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std
 Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
                              std::uint64_t bond, std::uint64_t now) {
   if (resolved()) return rule("the game is resolved");
-  if (points.size() != config_.arity - 1) {
-    return rule("a counter posts " + std::to_string(config_.arity - 1) + " states, not " +
-                std::to_string(points.size()));
+  if (target < nodes_.size()) {
+    // A counter posts the interior states of its own layer (the next one if it opens it).
+    const Node& parent = nodes_[target];
+    const auto pieces = assertions(target);
+    const bool opens = piece + 1 < pieces.size() &&
+                       pieces[piece + 1].index - pieces[piece].index == 1 &&
+                       parent.layer + 1 < config_.layer_count();
+    const unsigned k = config_.layer_arity(parent.layer + (opens ? 1 : 0));
+    if (points.size() != k - 1) {
+      return rule("a counter posts " + std::to_string(k - 1) + " states, not " +
+                  std::to_string(points.size()));
+    }
   }
   if (target < nodes_.size()) {
     for (const NodeId child : nodes_[target].children) {
@@ -155,8 +197,9 @@ Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const Step
     }
   }
   const auto points = target < nodes_.size() ? assertions(target) : std::vector<Assertion>{};
-  if (piece + 1 < points.size() && points[piece + 1].index - points[piece].index != 1) {
-    return rule("a step is only possible on a piece of one step");
+  if (piece + 1 < points.size() && (points[piece + 1].index - points[piece].index != 1 ||
+                                    nodes_[target].layer + 1 != config_.layer_count())) {
+    return rule("a step is only possible on a piece of one step of the last layer");
   }
   if (piece + 1 < points.size() && witness.step != points[piece].index) {
     return rule("the witness is for step " + std::to_string(witness.step) + ", the piece is step " +

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "faultline/dispute/game.hpp"
 #include "faultline/trace_provider.hpp"
@@ -35,19 +38,28 @@ class Agent {
 class TraceAgent : public Agent {
  public:
   enum class Timing { prompt, late };
+  /// The trace of one step of an outer layer: `layer` >= 1, `path` the step index in every
+  /// outer layer. Null if the agent has no view of it.
+  using InnerTraces =
+      std::function<TraceProvider*(std::size_t layer, std::span<const std::uint64_t> path)>;
 
   TraceAgent(PartyId id, TraceProvider& trace, std::string description,
-             Timing timing = Timing::prompt);
+             Timing timing = Timing::prompt, InnerTraces inner = {});
   std::size_t act(Game& game, std::uint64_t now) override;
   [[nodiscard]] std::string describe() const override { return description_; }
   /// Moves rejected by the game (for an honest agent this must stay zero).
   [[nodiscard]] std::size_t rejected_moves() const noexcept { return rejected_; }
 
  private:
-  /// This agent's view of the state at `index`, remembered once asked.
-  Result<Hash> claim(std::uint64_t index);
-  /// Whether this agent's view agrees with an assertion.
-  Result<bool> believes(const Assertion& assertion);
+  /// Where a node's trace indices point: its layer and outer steps.
+  struct Where {
+    std::size_t layer = 0;
+    std::vector<std::uint64_t> path;
+    auto operator<=>(const Where&) const = default;
+  };
+  TraceProvider* trace_for(const Where& where);
+  /// This agent's view of the states at `indices` of one layer trace, remembered once asked.
+  Result<std::vector<Hash>> claims(const Where& where, const std::vector<std::uint64_t>& indices);
   /// Whether `target` already has this counter (or, for a step, any step) on `piece`.
   static bool already_countered(const Game& game, NodeId target, unsigned piece,
                                 const std::vector<Hash>& points, bool is_step);
@@ -55,8 +67,9 @@ class TraceAgent : public Agent {
   TraceProvider& trace_;
   std::string description_;
   Timing timing_;
+  InnerTraces inner_;
   std::set<NodeId> decided_;
-  std::map<std::uint64_t, Hash> known_;
+  std::map<Where, std::map<std::uint64_t, Hash>> known_;
   std::size_t rejected_ = 0;
 };
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "faultline/bytes.hpp"
@@ -20,17 +22,36 @@ using PartyId = std::uint32_t;
 using NodeId = std::uint32_t;
 inline constexpr NodeId kNoNode = ~NodeId{0};
 
+/// A layer below the first (split depth, opML's multi-phase games): the trace of one step of
+/// the layer above, e.g. the instructions of one chunk, or the VM run of one ML operator.
+struct Layer {
+  unsigned arity = 2;
+  unsigned max_depth = 8;
+  /// This layer's state 0 and final state (after k^d steps) for the outer step `path.back()`
+  /// (path: the step index in every outer layer), from the outer layer's states at that step's
+  /// start and end. Must be injective in the outer state, so a disagreement carries over.
+  std::function<Hash(std::span<const std::uint64_t> path, const Hash& outer_state)> bind_start;
+  std::function<Hash(std::span<const std::uint64_t> path, const Hash& outer_state)> bind_end;
+};
+
 struct GameConfig {
-  unsigned arity = 2;      ///< k: a move splits a disputed segment into k pieces
-  unsigned max_depth = 8;  ///< d: the trace has k^d steps; a counter at depth d is a step
+  unsigned arity = 2;      ///< k of the first layer: a move splits a segment into k pieces
+  unsigned max_depth = 8;  ///< d of the first layer: its trace has k^d steps
+  /// Further layers, outermost first. A piece of one step in a layer that has a layer below is
+  /// disputed by opening that layer; in the last layer it is decided by a step.
+  std::vector<Layer> inner_layers;
   std::uint64_t max_clock = 302'400;       ///< seconds each side may use on a path (3.5 days)
   std::uint64_t clock_extension = 10'800;  ///< a mover keeps at least this much (3 hours)
   std::uint64_t base_bond = 1'000'000;     ///< bond of the root claim
   unsigned bond_growth_percent = 25;       ///< each depth's bond is this much above the last
   Hash absolute_prestate{};                ///< the agreed state 0
 
-  /// k^d, the number of steps the root claim speaks about.
+  /// k^d of the first layer: the number of steps the root claim speaks about.
   [[nodiscard]] std::uint64_t trace_length() const noexcept;
+  /// Layers in all, the first included.
+  [[nodiscard]] std::size_t layer_count() const noexcept { return 1 + inner_layers.size(); }
+  [[nodiscard]] unsigned layer_arity(std::size_t layer) const noexcept;
+  [[nodiscard]] std::uint64_t layer_length(std::size_t layer) const noexcept;
   /// invalid_argument unless 2 <= k <= 64 and k^d < 2^63.
   [[nodiscard]] Result<void> validate() const;
 };
@@ -51,12 +72,14 @@ struct Assertion {
 struct Node {
   NodeId parent = kNoNode;
   PartyId claimant = 0;
-  unsigned depth = 0;
-  unsigned piece = 0;            ///< which of the parent's pieces it disputes
-  std::uint64_t lo = 0, hi = 0;  ///< the trace indices of its segment
-  Hash left{};                   ///< the state it agrees with at lo
-  std::vector<Hash> points;      ///< its states at the k-1 interior points
-  Assertion right;               ///< what it says of the state at hi
+  unsigned depth = 0;               ///< in the whole tree (bonds grow with it)
+  unsigned layer = 0;               ///< whose trace [lo, hi] indexes
+  std::vector<std::uint64_t> path;  ///< the outer step of each layer above `layer`
+  unsigned piece = 0;               ///< which of the parent's pieces it disputes
+  std::uint64_t lo = 0, hi = 0;     ///< the trace indices of its segment
+  Hash left{};                      ///< the state it agrees with at lo
+  std::vector<Hash> points;         ///< its states at the k-1 interior points
+  Assertion right;                  ///< what it says of the state at hi
   bool is_step = false;
   std::uint64_t bond = 0;
   std::uint64_t created_at = 0;
