@@ -32,6 +32,7 @@ Result<std::vector<Hash>> TraceAgent::claims(const Where& where,
   for (std::size_t i = 0; i < wanted.size(); ++i)
     known.emplace(wanted[i], (*fresh)[i]);
   std::vector<Hash> out;
+  out.reserve(indices.size());
   for (const std::uint64_t index : indices)
     out.push_back(known.at(index));
   return out;
@@ -65,6 +66,7 @@ std::size_t TraceAgent::act(Game& game, std::uint64_t now) {
     const Where where{node.layer, node.path};
     const std::vector<Assertion> points = game.assertions(id);
     std::vector<std::uint64_t> indices;
+    indices.reserve(points.size());
     for (const Assertion& point : points)
       indices.push_back(point.index);
     auto view = claims(where, indices);

@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "faultline/dispute/game.hpp"
@@ -55,7 +56,9 @@ class TraceAgent : public Agent {
   struct Where {
     std::size_t layer = 0;
     std::vector<std::uint64_t> path;
-    auto operator<=>(const Where&) const = default;
+    friend bool operator<(const Where& a, const Where& b) {
+      return std::tie(a.layer, a.path) < std::tie(b.layer, b.path);
+    }
   };
   TraceProvider* trace_for(const Where& where);
   /// This agent's view of the states at `indices` of one layer trace, remembered once asked.
