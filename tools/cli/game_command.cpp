@@ -1,6 +1,9 @@
 // `faultline game simulate`: plays a full dispute game in memory between the honest agent
 // (with checkpoints over the real program's trace) and a chosen adversary.
+#include <sys/resource.h>
+
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -177,8 +180,13 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   std::vector<dispute::Agent*> agents = {&honest};
   for (auto& adversary : adversaries)
     agents.push_back(adversary.get());
+  const auto started = std::chrono::steady_clock::now();
   auto result = dispute::simulate(*game, agents, 0, 3600);
   if (!result) return fail(result.error());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
 
   const bool honest_won = result->root_stands == honest_proposes;
   std::map<dispute::PartyId, std::string> names = {{kHonest, "honest"}};
@@ -215,6 +223,11 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     bonds[names[party]] = balance;
   json["bond_flows"] = bonds;
   json["honest_steps_executed"] = honest_trace.steps_executed();
+  json["honest_checkpoints"] = honest_trace.checkpoint_count();
+  json["game_seconds"] = seconds;
+  json["seconds_per_move"] =
+      seconds / static_cast<double>(std::max<std::size_t>(1, game->nodes().size()));
+  json["peak_memory_bytes"] = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
   if (values.contains("dot")) {
     const std::string dot = dot_graph(*game, kHonest);
