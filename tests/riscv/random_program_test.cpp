@@ -144,3 +144,45 @@ TEST_CASE("random-instruction programs match qemu-user", "[slow]") {
     }
   }
 }
+
+TEST_CASE("self-modifying code: the fast path's decode cache sees stores to code") {
+  const std::string source = R"(.globl _start
+.option norvc
+_start:
+  li s1, 0
+loop:
+target:
+  addi a0, zero, 1
+  bnez s1, done
+  li s1, 1
+  la t0, target
+  li t1, 0x02a00513
+  sw t1, 0(t0)
+  fence.i
+  j loop
+done:
+  li a7, 93
+  ecall
+)";
+  for (const unsigned xlen : {32u, 64u}) {
+    INFO("RV" << xlen);
+    const std::string base = "smc-rv" + std::to_string(xlen);
+    REQUIRE(write_file(base + ".s", as_bytes(source)));
+    const auto built = test::run_command("clang --target=riscv" + std::to_string(xlen) +
+                                         "-unknown-elf -nostdlib -static -fuse-ld=lld -o " + base +
+                                         ".elf " + base + ".s 2>&1");
+    INFO(built.output);
+    REQUIRE(built.status == 0);
+    auto elf = read_file(base + ".elf");
+    REQUIRE(elf.ok());
+    const auto backend = riscv::make_backend(xlen);
+    auto program = backend->load(*elf);
+    REQUIRE(program.ok());
+    auto fast = (*program)->start(std::make_shared<InMemoryPreimageOracle>());
+    REQUIRE(fast->run(1000).ok());
+    CHECK(fast->exit_code() == 42);  // `addi a0, zero, 1` was rewritten to `addi a0, zero, 42`
+    auto slow = (*program)->start(std::make_shared<InMemoryPreimageOracle>());
+    while (slow->status() == VmStatus::running) REQUIRE(slow->step_with_witness().ok());
+    CHECK(slow->commitment() == fast->commitment());
+  }
+}

@@ -76,43 +76,49 @@ class LeafProofs {
 /// code stays correct). Instructions that cross a page boundary are never cached.
 class DecodeCache {
  public:
+  /// The decoding slots (one per two bytes) of page `number`, created empty on first use.
+  FAULTLINE_INLINE Fetched* slots(std::uint64_t number) {
+    if (number == current_number_) [[likely]]
+      return current_;
+    return select(number);
+  }
+
+  /// Called before every store to page `number`.
+  FAULTLINE_INLINE void before_store(std::uint64_t number) {
+    std::uint64_t& entry = store_checked_[number % store_checked_.size()];
+    if (entry == number) [[likely]]
+      return;
+    if (pages_.erase(number) != 0 && number == current_number_) current_number_ = kNone;
+    entry = number;
+  }
+
+ private:
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
   struct Page {
     std::array<Fetched, MerkleMemory::kPageBytes / 2> slots{};  // length 0: not decoded yet
   };
 
-  /// The decodings of page `number`, created empty on first use.
-  Page& page(std::uint64_t number) {
-    auto& slot = pages_[number];
-    if (!slot) slot = std::make_unique<Page>();
+  Fetched* select(std::uint64_t number) {
+    auto& page = pages_[number];
+    if (!page) page = std::make_unique<Page>();
     for (auto& entry : store_checked_) {
-      if (entry == number) entry = kNone;
+      if (entry == number) entry = kNone;  // stores to it must drop its decodings again
     }
-    return *slot;
+    current_number_ = number;
+    current_ = page->slots.data();
+    return current_;
   }
-
-  /// Called before every store to page `number`.
-  void before_store(std::uint64_t number) {
-    std::uint64_t& entry = store_checked_[number % store_checked_.size()];
-    if (entry == number) [[likely]]
-      return;
-    if (pages_.erase(number) != 0) ++invalidations_;
-    entry = number;
-  }
-
-  /// Bumped whenever a page's decodings are dropped, so users of a Page& can revalidate it.
-  [[nodiscard]] std::uint64_t invalidations() const noexcept { return invalidations_; }
-
- private:
-  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
-  std::array<std::uint64_t, 64> store_checked_ = make_unchecked();  ///< pages known undecoded
-  std::uint64_t invalidations_ = 0;
 
   static std::array<std::uint64_t, 64> make_unchecked() {
     std::array<std::uint64_t, 64> out{};
     out.fill(kNone);
     return out;
   }
+
+  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+  std::array<std::uint64_t, 64> store_checked_ = make_unchecked();  ///< pages known undecoded
+  std::uint64_t current_number_ = kNone;  ///< the page instructions were last fetched from
+  Fetched* current_ = nullptr;
 };
 
 struct FastContext {
@@ -129,13 +135,8 @@ struct FastContext {
 
   template <unsigned Xlen>
   FAULTLINE_INLINE Fetched fetch_decoded(std::uint64_t pc) {
-    const std::uint64_t number = pc >> MerkleMemory::kPageBits;
-    if (number != current_number_ || current_generation_ != decoded.invalidations()) {
-      current_ = &decoded.page(number);
-      current_number_ = number;
-      current_generation_ = decoded.invalidations();
-    }
-    Fetched& slot = current_->slots[(pc % MerkleMemory::kPageBytes) / 2];
+    Fetched& slot =
+        decoded.slots(pc >> MerkleMemory::kPageBits)[(pc % MerkleMemory::kPageBytes) / 2];
     if (slot.length != 0) [[likely]]
       return slot;
     const Fetched fresh = fetch_and_decode<Xlen>(*this, pc);
@@ -199,10 +200,6 @@ struct FastContext {
   }
 
  private:
-  DecodeCache::Page* current_ = nullptr;
-  std::uint64_t current_number_ = ~std::uint64_t{0};
-  std::uint64_t current_generation_ = 0;
-
   std::uint8_t load_byte(std::uint64_t address) {
     return memory.page_for_read(address >>
                                 MerkleMemory::kPageBits)[address % MerkleMemory::kPageBytes];
