@@ -182,7 +182,8 @@ done:
     REQUIRE(fast->run(1000).ok());
     CHECK(fast->exit_code() == 42);  // `addi a0, zero, 1` was rewritten to `addi a0, zero, 42`
     auto slow = (*program)->start(std::make_shared<InMemoryPreimageOracle>());
-    while (slow->status() == VmStatus::running) REQUIRE(slow->step_with_witness().ok());
+    while (slow->status() == VmStatus::running)
+      REQUIRE(slow->step_with_witness().ok());
     CHECK(slow->commitment() == fast->commitment());
   }
 }

@@ -133,17 +133,19 @@ struct FastContext {
   std::optional<Error> blocked_by;  ///< why the last step could not run
   ByteView preimage_data;
 
+  /// Returns a reference into the cache (a copy would cost a store-forwarding stall per step).
   template <unsigned Xlen>
-  FAULTLINE_INLINE Fetched fetch_decoded(std::uint64_t pc) {
+  FAULTLINE_INLINE const Fetched& fetch_decoded(std::uint64_t pc) {
     Fetched& slot =
         decoded.slots(pc >> MerkleMemory::kPageBits)[(pc % MerkleMemory::kPageBytes) / 2];
     if (slot.length != 0) [[likely]]
       return slot;
-    const Fetched fresh = fetch_and_decode<Xlen>(*this, pc);
+    uncached_ = fetch_and_decode<Xlen>(*this, pc);
     const bool crosses_page =
-        pc % MerkleMemory::kPageBytes + fresh.length > MerkleMemory::kPageBytes;
-    if (!crosses_page) slot = fresh;
-    return fresh;
+        pc % MerkleMemory::kPageBytes + uncached_.length > MerkleMemory::kPageBytes;
+    if (crosses_page) return uncached_;  // depends on two pages: never cached
+    slot = uncached_;
+    return slot;
   }
 
   FAULTLINE_INLINE std::uint16_t fetch16(std::uint64_t address) {
@@ -200,6 +202,8 @@ struct FastContext {
   }
 
  private:
+  Fetched uncached_;
+
   std::uint8_t load_byte(std::uint64_t address) {
     return memory.page_for_read(address >>
                                 MerkleMemory::kPageBits)[address % MerkleMemory::kPageBytes];

@@ -132,7 +132,7 @@ Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
 }
 
 template <unsigned Xlen, class Ctx>
-__attribute__((always_inline)) inline Fetched fetch(Ctx& ctx, std::uint64_t pc) {
+__attribute__((always_inline)) inline decltype(auto) fetch(Ctx& ctx, std::uint64_t pc) {
   if constexpr (requires { ctx.template fetch_decoded<Xlen>(pc); }) {
     return ctx.template fetch_decoded<Xlen>(pc);
   } else {
@@ -175,7 +175,9 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   };
 
   const U pc = static_cast<U>(s.pc);
-  const Fetched fetched = fetch<Xlen>(ctx, pc);
+  // `fetched` may live in a decode cache that a store in this very step invalidates (self-
+  // modifying code): everything the step needs from it is copied out here, before any access.
+  const Fetched& fetched = fetch<Xlen>(ctx, pc);
   if (fetched.length == 0) return fault(FaultCause::address_wrap, pc);
   const std::uint32_t raw = fetched.raw;
   const std::uint32_t insn = fetched.insn;
