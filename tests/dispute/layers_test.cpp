@@ -68,11 +68,9 @@ bool step_in_layer(const Game& game, unsigned layer) {
 
 TEST_CASE("chunks of 1,024 RISC-V instructions, then the instructions of the disputed chunk") {
   constexpr std::uint64_t kChunk = 1024;
-  const auto backend = riscv::make_backend(64);
-  auto program = test::load_guest(*backend, 64, "fib");
-  REQUIRE(program);
-  auto oracle = std::make_shared<InMemoryPreimageOracle>();
-  oracle->set_program_input({});
+  const test::Guest fib = test::load_guest_with_input(64, "fib");
+  REQUIRE(fib.program);
+  const auto& [backend, program, oracle] = fib;
   ExecutorOptions options;
   options.checkpoint_interval = 256;
   options.max_checkpoints = 1024;

@@ -147,11 +147,9 @@ TEST_CASE("the honest side wins every randomised game; rounds are log_k N; bonds
 }
 
 TEST_CASE("an honest agent defends a real RISC-V program's result from checkpoints") {
-  const auto backend = riscv::make_backend(64);
-  auto program = test::load_guest(*backend, 64, "fib");
-  REQUIRE(program);
-  auto oracle = std::make_shared<InMemoryPreimageOracle>();
-  oracle->set_program_input({});
+  const test::Guest fib = test::load_guest_with_input(64, "fib");
+  REQUIRE(fib.program);
+  const auto& [backend, program, oracle] = fib;
   ExecutorOptions options;
   options.checkpoint_interval = 256;
   options.max_checkpoints = 1024;

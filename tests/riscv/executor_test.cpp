@@ -20,11 +20,9 @@ Hash commitment_after(const Program& program, std::shared_ptr<const PreimageOrac
 }  // namespace
 
 TEST_CASE("claims from checkpoints equal claims from a fresh run") {
-  const auto backend = riscv::make_backend(64);
-  auto program = test::load_guest(*backend, 64, "fib");
-  REQUIRE(program);
-  auto oracle = std::make_shared<InMemoryPreimageOracle>();
-  oracle->set_program_input({});
+  const test::Guest fib = test::load_guest_with_input(64, "fib");
+  REQUIRE(fib.program);
+  const auto& [backend, program, oracle] = fib;
   ExecutorOptions options;
   options.checkpoint_interval = 1000;
   options.max_checkpoints = 6;

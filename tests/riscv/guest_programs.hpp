@@ -25,6 +25,21 @@ inline std::unique_ptr<Program> load_guest(const Backend& backend, unsigned xlen
   return program ? std::move(*program) : nullptr;
 }
 
+/// An example guest ready to run: its backend, the loaded program, and an oracle that holds
+/// the program's input.
+struct Guest {
+  std::unique_ptr<Backend> backend;
+  std::unique_ptr<Program> program;
+  std::shared_ptr<InMemoryPreimageOracle> oracle;
+};
+
+inline Guest load_guest_with_input(unsigned xlen, const std::string& name, Bytes input = {}) {
+  Guest guest{riscv::make_backend(xlen), nullptr, std::make_shared<InMemoryPreimageOracle>()};
+  guest.program = load_guest(*guest.backend, xlen, name);
+  guest.oracle->set_program_input(std::move(input));
+  return guest;
+}
+
 /// Output and status of a shell command. `status` is the exit code, or 128 + signal.
 struct CommandResult {
   std::string output;
