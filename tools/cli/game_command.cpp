@@ -45,6 +45,70 @@ std::string dot_graph(const dispute::Game& game, dispute::PartyId honest) {
   return out + "}\n";
 }
 
+/// The game tree as an SVG picture: depth downwards, leaves left to right; green nodes stand,
+/// red ones were countered; the honest party's nodes have a thick border.
+std::string svg_tree(const dispute::Game& game, dispute::PartyId honest,
+                     const std::map<dispute::PartyId, std::string>& names) {
+  constexpr double kWidth = 170, kHeight = 58, kGapX = 20, kGapY = 40;
+  const auto& nodes = game.nodes();
+  std::vector<double> x(nodes.size(), 0);
+  double next_leaf = 0;
+  // Post-order: a leaf takes the next column, a parent sits over the middle of its children.
+  std::vector<std::pair<dispute::NodeId, bool>> stack = {{0, false}};
+  while (!stack.empty()) {
+    auto [id, expanded] = stack.back();
+    stack.pop_back();
+    const auto& children = nodes[id].children;
+    if (children.empty()) {
+      x[id] = next_leaf++;
+    } else if (expanded) {
+      x[id] = (x[children.front()] + x[children.back()]) / 2;
+    } else {
+      stack.emplace_back(id, true);
+      for (auto child = children.rbegin(); child != children.rend(); ++child)
+        stack.emplace_back(*child, false);
+    }
+  }
+  unsigned depth = 0;
+  for (const auto& node : nodes)
+    depth = std::max(depth, node.depth);
+  const auto left = [&](dispute::NodeId id) { return 10 + x[id] * (kWidth + kGapX); };
+  const auto top = [&](dispute::NodeId id) { return 10 + nodes[id].depth * (kHeight + kGapY); };
+  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+                    std::to_string(static_cast<int>(20 + next_leaf * (kWidth + kGapX))) +
+                    "\" height=\"" +
+                    std::to_string(static_cast<int>(20 + (depth + 1) * (kHeight + kGapY))) +
+                    "\" font-family=\"monospace\" font-size=\"11\">\n";
+  for (dispute::NodeId id = 1; id < nodes.size(); ++id) {
+    const auto parent = nodes[id].parent;
+    out += "<line x1=\"" + std::to_string(left(parent) + kWidth / 2) + "\" y1=\"" +
+           std::to_string(top(parent) + kHeight) + "\" x2=\"" +
+           std::to_string(left(id) + kWidth / 2) + "\" y2=\"" + std::to_string(top(id)) +
+           "\" stroke=\"#888\"/>\n";
+  }
+  for (dispute::NodeId id = 0; id < nodes.size(); ++id) {
+    const auto& node = nodes[id];
+    const auto name = names.find(node.claimant);
+    std::string label[3] = {
+        (id == 0        ? "root"
+         : node.is_step ? "step "
+                        : "node ") +
+            (id == 0 ? "" : std::to_string(id)) +
+            (node.layer > 0 ? " (layer " + std::to_string(node.layer) + ")" : ""),
+        name == names.end() ? "party " + std::to_string(node.claimant) : name->second,
+        "[" + std::to_string(node.lo) + ", " + std::to_string(node.hi) + "]"};
+    out += "<rect x=\"" + std::to_string(left(id)) + "\" y=\"" + std::to_string(top(id)) +
+           "\" width=\"" + std::to_string(kWidth) + "\" height=\"" + std::to_string(kHeight) +
+           "\" rx=\"6\" fill=\"" + (node.countered ? "#f4b6b6" : "#b6e3b6") +
+           "\" stroke=\"#333\" stroke-width=\"" + (node.claimant == honest ? "3" : "1") + "\"/>\n";
+    for (int line = 0; line < 3; ++line) {
+      out += "<text x=\"" + std::to_string(left(id) + 8) + "\" y=\"" +
+             std::to_string(top(id) + 16 + 15 * line) + "\">" + label[line] + "</text>\n";
+    }
+  }
+  return out + "</svg>\n";
+}
+
 int usage_error(std::ostream& err, const std::string& message) {
   err << "faultline game simulate: " << message
       << "\nrun 'faultline game simulate --help' for usage\n";
@@ -65,6 +129,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
       "honest-role", po::value<std::string>()->default_value("challenger"),
       "proposer (posts the true result) or challenger (disputes a false one)")(
       "dot", po::value<std::string>(), "write the game tree to this Graphviz file")(
+      "svg", po::value<std::string>(), "write the game tree to this SVG picture")(
       "json", "print JSON")("help,h", "show this help");
   po::positional_options_description positional;
   positional.add("program", 1);
@@ -74,7 +139,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     if (values.contains("help")) {
       out << "usage: faultline game simulate --backend NAME PROGRAM [--arity K] [--dishonest "
              "STRATEGY]\n"
-             "         [--lie-at N] [--honest-role proposer|challenger] [--dot FILE] [--json]\n\n"
+             "         [--lie-at N] [--honest-role proposer|challenger] [--dot FILE] [--svg FILE] "
+             "[--json]\n\n"
           << options << "\n";
       return kExitOk;
     }
@@ -229,6 +295,12 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
       seconds / static_cast<double>(std::max<std::size_t>(1, game->nodes().size()));
   json["peak_memory_bytes"] = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
+  if (values.contains("svg")) {
+    const std::string svg = svg_tree(*game, kHonest, names);
+    if (auto written = write_file(values["svg"].as<std::string>(), as_bytes(svg)); !written) {
+      return fail(written.error());
+    }
+  }
   if (values.contains("dot")) {
     const std::string dot = dot_graph(*game, kHonest);
     if (auto written = write_file(values["dot"].as<std::string>(), as_bytes(dot)); !written) {
