@@ -89,14 +89,20 @@ std::vector<Assertion> Game::assertions(NodeId id) const {
   return out;
 }
 
-Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
-                                 bool is_step) {
+Result<void> Game::check_target(NodeId target, std::uint64_t now) const {
   if (resolved()) return rule("the game is resolved");
   if (target >= nodes_.size()) return rule("node " + std::to_string(target) + " does not exist");
+  const Node& node = nodes_[target];
+  if (node.is_step) return rule("a step cannot be countered");
+  if (node.resolved) return rule("node " + std::to_string(target) + " is resolved");
+  if (now < node.created_at) return rule("a move cannot predate the node it counters");
+  return {};
+}
+
+Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
+                                 bool is_step) {
+  if (auto valid = check_target(target, now); !valid) return valid.error();
   const Node& parent = nodes_[target];
-  if (parent.is_step) return rule("a step cannot be countered");
-  if (parent.resolved) return rule("node " + std::to_string(target) + " is resolved");
-  if (now < parent.created_at) return rule("a move cannot predate the node it counters");
   const std::vector<Assertion> points = assertions(target);
   if (piece + 1 >= points.size()) {
     return rule("node " + std::to_string(target) + " has " + std::to_string(points.size() - 1) +
@@ -149,32 +155,28 @@ Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std
 
 Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
                              std::uint64_t bond, std::uint64_t now) {
-  if (resolved()) return rule("the game is resolved");
-  if (target < nodes_.size()) {
-    // A counter posts the interior states of its own layer (the next one if it opens it).
-    const Node& parent = nodes_[target];
-    const auto pieces = assertions(target);
-    const bool opens = piece + 1 < pieces.size() &&
-                       pieces[piece + 1].index - pieces[piece].index == 1 &&
-                       parent.layer + 1 < config_.layer_count();
-    const unsigned k = config_.layer_arity(parent.layer + (opens ? 1 : 0));
-    if (points.size() != k - 1) {
-      return rule("a counter posts " + std::to_string(k - 1) + " states, not " +
-                  std::to_string(points.size()));
+  if (auto valid = check_target(target, now); !valid) return valid.error();
+  const Node& parent = nodes_[target];
+  // A counter posts the interior states of its own layer (the next one if it opens it).
+  const auto pieces = assertions(target);
+  const bool opens = piece + 1 < pieces.size() &&
+                     pieces[piece + 1].index - pieces[piece].index == 1 &&
+                     parent.layer + 1 < config_.layer_count();
+  const unsigned k = config_.layer_arity(parent.layer + (opens ? 1 : 0));
+  if (points.size() != k - 1) {
+    return rule("a counter posts " + std::to_string(k - 1) + " states, not " +
+                std::to_string(points.size()));
+  }
+  for (const NodeId child : parent.children) {
+    const Node& existing = nodes_[child];
+    if (existing.piece == piece && existing.points == points) {
+      return rule("the same counter was already posted (node " + std::to_string(child) + ")");
     }
   }
-  if (target < nodes_.size()) {
-    for (const NodeId child : nodes_[target].children) {
-      const Node& existing = nodes_[child];
-      if (existing.piece == piece && existing.points == points) {
-        return rule("the same counter was already posted (node " + std::to_string(child) + ")");
-      }
-    }
-    const std::uint64_t required = bond_at_depth(nodes_[target].depth + 1);
-    if (bond != required) {
-      return rule("the bond at depth " + std::to_string(nodes_[target].depth + 1) + " is " +
-                  std::to_string(required) + ", not " + std::to_string(bond));
-    }
+  const std::uint64_t required = bond_at_depth(parent.depth + 1);
+  if (bond != required) {
+    return rule("the bond at depth " + std::to_string(parent.depth + 1) + " is " +
+                std::to_string(required) + ", not " + std::to_string(bond));
   }
   auto id = add_counter(who, target, piece, now, false);
   if (!id) return id;
@@ -187,32 +189,29 @@ Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::ve
 
 Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const StepWitness& witness,
                           std::uint64_t now) {
-  if (resolved()) return rule("the game is resolved");
-  if (target < nodes_.size()) {
-    for (const NodeId child : nodes_[target].children) {
-      if (nodes_[child].is_step && nodes_[child].piece == piece) {
-        return rule("that piece was already decided by a step (node " + std::to_string(child) +
-                    ")");
-      }
+  if (auto valid = check_target(target, now); !valid) return valid.error();
+  for (const NodeId child : nodes_[target].children) {
+    if (nodes_[child].is_step && nodes_[child].piece == piece) {
+      return rule("that piece was already decided by a step (node " + std::to_string(child) + ")");
     }
   }
-  const auto points = target < nodes_.size() ? assertions(target) : std::vector<Assertion>{};
-  if (piece + 1 < points.size() && (points[piece + 1].index - points[piece].index != 1 ||
-                                    nodes_[target].layer + 1 != config_.layer_count())) {
-    return rule("a step is only possible on a piece of one step of the last layer");
-  }
-  if (piece + 1 < points.size() && witness.step != points[piece].index) {
-    return rule("the witness is for step " + std::to_string(witness.step) + ", the piece is step " +
-                std::to_string(points[piece].index));
-  }
+  const auto points = assertions(target);
   if (piece + 1 < points.size()) {
+    if (points[piece + 1].index - points[piece].index != 1 ||
+        nodes_[target].layer + 1 != config_.layer_count()) {
+      return rule("a step is only possible on a piece of one step of the last layer");
+    }
+    if (witness.step != points[piece].index) {
+      return rule("the witness is for step " + std::to_string(witness.step) +
+                  ", the piece is step " + std::to_string(points[piece].index));
+    }
     auto post = verify_step(*verifier_, points[piece].value, witness, *oracle_);
     if (!post) return Error{post.error().code, "invalid step: " + post.error().message};
     const Assertion& disputed = points[piece + 1];
     const bool contradicts = disputed.negated ? *post == disputed.value : *post != disputed.value;
     if (!contradicts) return rule("the step agrees with the node it counters");
   }
-  auto id = add_counter(who, target, piece, now, true);
+  auto id = add_counter(who, target, piece, now, true);  // checks the piece's range
   if (!id) return id;
   Node& node = nodes_[*id];
   node.resolved = true;  // a valid step stands; nothing can counter it

@@ -105,3 +105,32 @@ TEST_CASE("clock extension keeps a late mover's side at least the extension") {
   REQUIRE(counter.ok());
   CHECK(game.node(*counter).clock == f.config.max_clock - f.config.clock_extension);
 }
+
+TEST_CASE("steps cannot be countered; resolved nodes and moves from the past are rejected") {
+  Fixture f;
+  Hash wrong = *f.truth.claim_at(16);
+  wrong[0] ^= 1;
+  Game game = f.game(wrong);
+  auto counter = game.counter(2, 0, 0, f.points(0, 16), game.bond_at_depth(1), 10);
+  REQUIRE(counter.ok());
+  CHECK(
+      rejected(game.counter(1, *counter, 0, f.points(0, 4), game.bond_at_depth(2), 5), "predate"));
+  auto points = f.points(0, 4);
+  points[0][1] ^= 1;
+  auto lie = game.counter(1, *counter, 0, points, game.bond_at_depth(2), 20);
+  REQUIRE(lie.ok());
+  auto step = game.step(2, *lie, 0, *f.truth.witness_at(0), 30);
+  REQUIRE(step.ok());
+  CHECK(rejected(game.counter(1, *step, 0, {Hash{}, Hash{}, Hash{}}, game.bond_at_depth(4), 40),
+                 "step cannot be countered"));
+  // A late second counter on the root keeps the game open; the lie's subgame resolves first,
+  // and then no move may touch it.
+  REQUIRE(game.counter(3, 0, 0, {Hash{3}, Hash{4}, Hash{5}}, game.bond_at_depth(1),
+                       f.config.max_clock - 100)
+              .ok());
+  const std::uint64_t later = f.config.max_clock + 10;
+  CHECK_FALSE(game.resolve(later));
+  REQUIRE(game.node(*lie).resolved);
+  CHECK(game.node(*lie).countered);
+  CHECK(rejected(game.step(2, *lie, 1, *f.truth.witness_at(1), later), "resolved"));
+}

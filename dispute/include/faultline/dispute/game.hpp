@@ -136,6 +136,8 @@ class Game {
  private:
   Game(const GameConfig& config, const StepVerifier& verifier, const PreimageOracle& oracle)
       : config_(config), verifier_(&verifier), oracle_(&oracle) {}
+  /// The checks every move makes of its target first.
+  Result<void> check_target(NodeId target, std::uint64_t now) const;
   Result<NodeId> add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
                              bool is_step);
 
