@@ -14,15 +14,17 @@ CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' 
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
-# The main job: what is built in, then a RISC-V guest run, a commitment and a checked witness.
+# The main job: the bundled example game. A RISC-V guest hashes this README; a dishonest
+# proposer claims a wrong result and the honest agent wins the bisection game against it.
 demo: build
 	$(CLI) info
 	@echo; echo "== faultline run --backend riscv64 sha256.elf --input README.md"
 	$(CLI) run --backend riscv64 $(GUEST64)/sha256.elf --input README.md
 	@echo "(sha256sum says: $$(sha256sum README.md | cut -d' ' -f1))"
-	@echo; echo "== faultline state --at 1000, then the witness of step 1000"
-	$(CLI) state --backend riscv64 $(GUEST64)/sha256.elf --input README.md --at 1000
-	$(CLI) witness --backend riscv64 $(GUEST64)/sha256.elf --input README.md --at 1000 | cut -c1-110
+	@echo; echo "== faultline game simulate: honest challenger against a proposer that lies from mid-run"
+	$(CLI) game simulate --backend riscv64 $(GUEST64)/sha256.elf --input README.md --arity 4 \
+	  --dishonest lie-from --honest-role challenger --svg build/demo-game.svg
+	@echo "game tree: build/demo-game.svg"
 
 test: setup format-check test-release test-asan lint
 	@echo "all tests passed"
