@@ -116,7 +116,7 @@ TEST_CASE("the honest side wins every randomised game; rounds are log_k N; bonds
   std::mt19937_64 rng(42);
   int games = 0;
   for (const unsigned arity : {2u, 4u, 8u}) {
-    for (int trial = 0; trial < 40; ++trial) {
+    for (int trial = 0; trial < 60; ++trial) {
       // Lengths from 1 to 2^20, spread on a log scale.
       const std::uint64_t length =
           std::uint64_t{1} << (rng() % 21) | (rng() % 2 ? rng() % 1000 : 0);
@@ -143,7 +143,7 @@ TEST_CASE("the honest side wins every randomised game; rounds are log_k N; bonds
       }
     }
   }
-  CHECK(games == 3 * 40 * 6 * 2);
+  CHECK(games == 3 * 60 * 6 * 2);
 }
 
 TEST_CASE("an honest agent defends a real RISC-V program's result from checkpoints") {
