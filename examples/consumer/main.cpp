@@ -1,5 +1,8 @@
-// Prints keccak256("") and the root of a small Merkle memory through the installed package.
+// Uses the installed package: keccak256(""), a Merkle root, and a RISC-V backend's name.
+#include <faultline/dispute/game.hpp>
 #include <faultline/framework.hpp>
+#include <faultline/program_executor.hpp>
+#include <faultline/riscv/backend.hpp>
 #include <iostream>
 
 int main() {
@@ -8,6 +11,8 @@ int main() {
   if (!memory.write(0x1000, word)) return 1;
   std::cout << "faultline " << faultline::kVersion << "\n"
             << "keccak256(\"\") = " << faultline::to_hex(faultline::keccak256({})) << "\n"
-            << "memory root    = " << faultline::to_hex(memory.root()) << "\n";
+            << "memory root    = " << faultline::to_hex(memory.root()) << "\n"
+            << "backend        = " << faultline::riscv::make_backend(64)->name() << "\n"
+            << "game length    = " << faultline::dispute::GameConfig{}.trace_length() << "\n";
   return 0;
 }
