@@ -52,11 +52,15 @@ test-asan: build-asan
 bench: build
 	$(RELEASE)/bench/faultline_bench --benchmark_min_time=0.5
 
+FORGE       = tools/npm/node_modules/.bin/forge
+
 format:
 	clang-format -i $(CXX_FILES)
+	if [ -x $(FORGE) ]; then cd contracts && ../$(FORGE) fmt; fi
 
 format-check:
 	@clang-format --dry-run -Werror $(CXX_FILES) && echo "clang-format: clean"
+	@cd contracts && ../$(FORGE) fmt --check && echo "forge fmt: clean"
 
 # clang-tidy over the library and CLI sources, with the compile commands of the release build.
 lint: build

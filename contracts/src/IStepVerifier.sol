@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IPreimageOracle} from "./IPreimageOracle.sol";
+
+/// @title IStepVerifier
+/// @notice One step of one backend's machine, re-executed onchain: the onchain half of a
+///         backend, mirrored bit for bit by its off-chain `faultline::StepVerifier`.
+interface IStepVerifier {
+    /// @notice Executes the step from the encoded pre-state and the proofs of the memory it
+    ///         touches, and returns the post-state commitment: keccak256 of the encoded
+    ///         post-state with byte 0 set to the VM status (0 exited ok, 1 exited with failure,
+    ///         2 faulted, 3 running). Reverts with a named error on a malformed state, a proof
+    ///         that does not match, or unused proof bytes.
+    /// @param stateData The encoded pre-state (the backend's documented layout).
+    /// @param proof The Merkle proofs of each memory leaf, in the order the step touches them.
+    /// @param localContext Binds local preimage keys to the game that asks.
+    function step(bytes calldata stateData, bytes calldata proof, bytes32 localContext)
+        external
+        returns (bytes32 postState);
+
+    /// @notice The preimage oracle this verifier reads.
+    function oracle() external view returns (IPreimageOracle);
+}
