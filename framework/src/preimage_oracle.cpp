@@ -3,6 +3,8 @@
 
 #include "faultline/keccak.hpp"
 
+#include <algorithm>
+
 namespace faultline {
 
 PreimageKey keccak_preimage_key(ByteView data) noexcept {
@@ -16,6 +18,16 @@ PreimageKey local_preimage_key(std::uint64_t slot) noexcept {
   key[0] = static_cast<std::uint8_t>(PreimageKeyType::local);
   for (int i = 0; i < 8; ++i)
     key[31 - i] = static_cast<std::uint8_t>(slot >> (8 * i));
+  return key;
+}
+
+PreimageKey localized_preimage_key(std::uint64_t slot, const Address& game) noexcept {
+  std::array<std::uint8_t, 64> encoded{};
+  const PreimageKey local = local_preimage_key(slot);
+  std::copy(local.begin(), local.end(), encoded.begin());
+  std::copy(game.begin(), game.end(), encoded.begin() + 44);  // abi.encode pads addresses left
+  PreimageKey key = keccak256(encoded);
+  key[0] = static_cast<std::uint8_t>(PreimageKeyType::local);
   return key;
 }
 

@@ -75,3 +75,26 @@ TEST_CASE("PreimageOracle on anvil: keys and parts equal the C++ oracle's") {
   test::Abi::word(read, 0);
   CHECK_THROWS(anvil.view(oracle, read));
 }
+
+TEST_CASE("PreimageOracle on anvil: local keys are localized to the game as in C++") {
+  test::Anvil anvil(FAULTLINE_ANVIL);
+  const std::string oracle = anvil.deploy(
+      creation_code(FAULTLINE_CONTRACTS_OUT "/PreimageOracle.sol/PreimageOracle.json"));
+  std::mt19937_64 rng(8);
+  for (const std::uint64_t slot : {0ull, 1ull, 2ull, 0xffff'ffff'ffff'ffffull}) {
+    Address game;
+    for (auto& byte : game)
+      byte = static_cast<std::uint8_t>(rng());
+    Bytes call = test::Abi::selector("localize(uint256,address)");
+    test::Abi::word(call, slot);
+    Hash padded{};
+    std::copy(game.begin(), game.end(), padded.begin() + 12);
+    test::Abi::word(call, padded);
+    const Bytes result = anvil.view(oracle, call);
+    REQUIRE(result.size() == 32);
+    Hash onchain;
+    std::copy_n(result.begin(), 32, onchain.begin());
+    INFO("slot " << slot);
+    CHECK(onchain == localized_preimage_key(slot, game));
+  }
+}

@@ -27,6 +27,14 @@ PreimageKey keccak_preimage_key(ByteView data) noexcept;
 /// The local key for slot `slot` of a game: type byte 1, slot big-endian in the last 8 bytes.
 PreimageKey local_preimage_key(std::uint64_t slot) noexcept;
 
+/// A 20-byte Ethereum address (of the game contract that owns local data).
+using Address = std::array<std::uint8_t, 20>;
+
+/// The key under which the onchain PreimageOracle stores local `slot` of the game at `game`:
+/// keccak256(local_preimage_key(slot) || game, the address left-padded to 32 bytes) with byte 0
+/// set to 1 (contracts/src/PreimageOracle.sol, localize). Games bind their local data this way.
+PreimageKey localized_preimage_key(std::uint64_t slot, const Address& game) noexcept;
+
 /// By convention, local slot 1 holds the keccak256-type key of the program's input, so a guest
 /// reads its input by asking for local slot 1 and then for the key found there.
 inline constexpr std::uint64_t kProgramInputSlot = 1;
