@@ -21,11 +21,7 @@ Result<SimulationResult> simulate(Game& game, const std::vector<Agent*>& agents,
   result.root_stands = game.root_stands();
   result.end_time = now;
   for (const Node& node : game.nodes()) {
-    if (node.is_step) {
-      result.decided_by_step = true;
-    } else {
-      result.deepest_counter = std::max(result.deepest_counter, node.depth);
-    }
+    if (!node.is_step) result.deepest_counter = std::max(result.deepest_counter, node.depth);
   }
   return result;
 }

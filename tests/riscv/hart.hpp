@@ -78,7 +78,7 @@ class Hart {
     return outcome;
   }
 
-  /// Steps until the pc leaves the code (or `limit` steps).
+  /// Runs `instructions` steps, each of which must execute.
   void run_code(std::size_t instructions) {
     for (std::size_t i = 0; i < instructions; ++i)
       REQUIRE(step() == riscv::StepOutcome::executed);

@@ -47,11 +47,6 @@ constexpr Format op_format(Op op) {
   return op == Op::illegal ? Format::R : kEncodings[static_cast<std::size_t>(op)].format;
 }
 
-/// The mnemonic of an op as written in isa.def ("amoadd_w", "c_addi", "illegal").
-constexpr std::string_view op_name(Op op) {
-  return op == Op::illegal ? "illegal" : kEncodings[static_cast<std::size_t>(op)].name;
-}
-
 namespace detail {
 
 // Decoding buckets: 32-bit instructions by opcode[6:2] and funct3 (256 buckets), compressed by

@@ -14,7 +14,6 @@ struct SimulationResult {
   std::uint64_t rounds = 0;      ///< rounds played until the root resolved
   std::size_t moves = 0;         ///< counters and steps posted
   unsigned deepest_counter = 0;  ///< the greatest depth of a counter (not a step)
-  bool decided_by_step = false;  ///< a step was posted
   std::uint64_t end_time = 0;
 };
 
