@@ -10,7 +10,7 @@ SANITIZE   := build/asan
 CLI        := $(RELEASE)/tools/cli/faultline
 CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h')
 
-.PHONY: demo test setup build build-asan test-release test-asan bench format format-check lint clean
+.PHONY: demo test setup build build-asan test-release test-asan bench format format-check lint clean solidity
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
@@ -53,6 +53,13 @@ bench: build
 	$(RELEASE)/bench/faultline_bench --benchmark_min_time=0.5
 
 FORGE       = tools/npm/node_modules/.bin/forge
+
+# Regenerates contracts/src/riscv/RiscvStepVerifier.sol from its template and isa.def.
+solidity: build
+	cmake -DGENERATOR=$(RELEASE)/backends/riscv/faultline_riscv_solidity \
+	  -DTEMPLATE=backends/riscv/solidity/RiscvStepVerifier.sol.in -DFORGE=$(FORGE) \
+	  -DCONTRACTS=contracts -DOUTPUT=contracts/src/riscv/RiscvStepVerifier.sol \
+	  -P backends/riscv/solidity/generate.cmake
 
 format:
 	clang-format -i $(CXX_FILES)

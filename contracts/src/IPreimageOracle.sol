@@ -10,11 +10,14 @@ pragma solidity ^0.8.24;
 interface IPreimageOracle {
     /// @notice The part of `key`'s stream at `partOffset` (a multiple of 32).
     /// @return part The stream bytes [partOffset, partOffset + 32), zero past the end.
-    /// @return streamLength 8 plus the preimage's length.
+    /// @return length 8 plus the preimage's length.
     function readPreimage(bytes32 key, uint256 partOffset)
         external
         view
-        returns (bytes32 part, uint256 streamLength);
+        returns (bytes32 part, uint256 length);
+
+    /// @notice 8 plus the length of `key`'s preimage once any part of it is loaded, else 0.
+    function streamLength(bytes32 key) external view returns (uint256);
 
     /// @notice Loads the part at `partOffset` of a keccak256-keyed preimage, supplied in full:
     ///         the key is derived from the data, so anyone may load any preimage.

@@ -11,11 +11,12 @@ interface IStepVerifier {
     ///         touches, and returns the post-state commitment: keccak256 of the encoded
     ///         post-state with byte 0 set to the VM status (0 exited ok, 1 exited with failure,
     ///         2 faulted, 3 running). Reverts with a named error on a malformed state, a proof
-    ///         that does not match, or unused proof bytes.
+    ///         that does not match, or unused proof bytes. Local preimage keys (type 1) in the
+    ///         state are read as the caller's: the game that calls the step is the game that
+    ///         loaded its local data (IPreimageOracle.loadLocalData).
     /// @param stateData The encoded pre-state (the backend's documented layout).
     /// @param proof The Merkle proofs of each memory leaf, in the order the step touches them.
-    /// @param localContext Binds local preimage keys to the game that asks.
-    function step(bytes calldata stateData, bytes calldata proof, bytes32 localContext)
+    function step(bytes calldata stateData, bytes calldata proof)
         external
         returns (bytes32 postState);
 

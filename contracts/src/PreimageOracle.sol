@@ -17,16 +17,21 @@ contract PreimageOracle is IPreimageOracle {
 
     mapping(bytes32 key => mapping(uint256 partOffset => bytes32)) public parts;
     mapping(bytes32 key => mapping(uint256 partOffset => bool)) public partLoaded;
-    mapping(bytes32 key => uint256) public streamLengths;
+    mapping(bytes32 key => uint256) private _streamLengths;
 
     /// @inheritdoc IPreimageOracle
     function readPreimage(bytes32 key, uint256 partOffset)
         external
         view
-        returns (bytes32 part, uint256 streamLength)
+        returns (bytes32 part, uint256 length)
     {
         if (!partLoaded[key][partOffset]) revert PreimagePartNotLoaded(key, partOffset);
-        return (parts[key][partOffset], streamLengths[key]);
+        return (parts[key][partOffset], _streamLengths[key]);
+    }
+
+    /// @inheritdoc IPreimageOracle
+    function streamLength(bytes32 key) external view returns (uint256) {
+        return _streamLengths[key];
     }
 
     /// @inheritdoc IPreimageOracle
@@ -48,7 +53,8 @@ contract PreimageOracle is IPreimageOracle {
     }
 
     /// @notice The key of local `slot` for `caller`: keccak256(local key, caller), type byte 1.
-    ///         The local key is the off-chain one: type byte 1, the slot in the low 8 bytes.
+    ///         The local key is the off-chain one (the VM's): type byte 1, the slot in the low
+    ///         8 bytes. Step verifiers localize the local keys they find in a state the same way.
     function localize(uint256 slot, address caller) public pure returns (bytes32) {
         bytes32 local = bytes32((uint256(1) << 248) | uint256(uint64(slot)));
         return
@@ -59,18 +65,18 @@ contract PreimageOracle is IPreimageOracle {
 
     function _store(bytes32 key, uint256 partOffset, bytes calldata data) private {
         if (partOffset % 32 != 0) revert PartOffsetNotAligned(partOffset);
-        uint256 streamLength = 8 + data.length;
-        if (partOffset >= streamLength) revert PartOffsetOutOfBounds(partOffset, streamLength);
+        uint256 length = 8 + data.length;
+        if (partOffset >= length) revert PartOffsetOutOfBounds(partOffset, length);
         // The stream is the 8-byte big-endian length followed by the data.
         bytes memory stream = abi.encodePacked(uint64(data.length), data);
         bytes32 part;
         assembly ("memory-safe") {
             part := mload(add(add(stream, 32), partOffset))
         }
-        uint256 valid = streamLength - partOffset;
+        uint256 valid = length - partOffset;
         if (valid < 32) part &= bytes32(~(type(uint256).max >> (8 * valid)));
         parts[key][partOffset] = part;
         partLoaded[key][partOffset] = true;
-        streamLengths[key] = streamLength;
+        _streamLengths[key] = length;
     }
 }

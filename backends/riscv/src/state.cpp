@@ -127,6 +127,9 @@ Result<State> decode(ByteView bytes) {
   if (s.xlen != 32 && s.xlen != 64) {
     return Error{Errc::malformed_input, "xlen " + std::to_string(s.xlen) + " is not 32 or 64"};
   }
+  if (s.pc % 2 != 0) {
+    return Error{Errc::malformed_input, "pc " + hex_number(s.pc) + " is odd"};  // never executed
+  }
   if (s.xlen == 32) {
     const std::uint64_t high = s.pc | s.reservation;
     for (std::size_t i = 1; i < 32; ++i) {
