@@ -52,6 +52,15 @@ class Anvil {
 
   /// One JSON-RPC call; throws with the node's message on an error response.
   nlohmann::json call(const std::string& method, nlohmann::json params) {
+    const Json reply = raw_call(method, std::move(params));
+    if (reply.contains("error") || !reply.contains("result")) {
+      throw std::runtime_error(method + ": unexpected reply " + reply.dump());
+    }
+    return reply["result"];
+  }
+
+  /// One JSON-RPC call; returns the whole reply object (result or error).
+  nlohmann::json raw_call(const std::string& method, nlohmann::json params) {
     namespace http = boost::beast::http;
     boost::asio::io_context io;
     boost::asio::ip::tcp::resolver resolver(io);
@@ -68,11 +77,9 @@ class Anvil {
     boost::beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(stream, buffer, response);
-    const auto reply = nlohmann::json::parse(response.body());
-    if (!reply.is_object() || reply.contains("error") || !reply.contains("result")) {
-      throw std::runtime_error(method + ": unexpected reply " + response.body());
-    }
-    return reply["result"];
+    auto reply = nlohmann::json::parse(response.body());
+    if (!reply.is_object()) throw std::runtime_error(method + ": not a reply: " + response.body());
+    return reply;
   }
 
   /// Deploys creation code; returns the contract's address.
@@ -92,11 +99,31 @@ class Anvil {
     return receipt_of(hash);
   }
 
-  /// eth_call; returns the returned bytes.
+  /// eth_call from the dev account; returns the returned bytes.
   Bytes view(const std::string& to, const Bytes& data) {
-    const auto result =
-        call("eth_call", Json::array({Json{{"to", to}, {"data", to_hex(data)}}, "latest"}));
+    const auto result = call("eth_call", Json::array({Json{{"from", kDevAccount}, {"to", to},
+                                                           {"data", to_hex(data)}},
+                                                      "latest"}));
     return *bytes_from_hex(result.get<std::string>());
+  }
+
+  /// What an eth_call returned, or the revert data if it reverted.
+  struct CallOutcome {
+    bool reverted = false;
+    Bytes data;
+  };
+
+  /// eth_call from the dev account that reports a revert instead of throwing.
+  CallOutcome try_view(const std::string& to, const Bytes& data) {
+    const Json reply = raw_call("eth_call", Json::array({Json{{"from", kDevAccount}, {"to", to},
+                                                              {"data", to_hex(data)}},
+                                                         "latest"}));
+    if (reply.contains("result")) return {false, *bytes_from_hex(reply["result"].get<std::string>())};
+    const Json& error = reply.at("error");
+    if (!error.contains("data") || !error["data"].is_string()) {
+      throw std::runtime_error("eth_call failed without revert data: " + reply.dump());
+    }
+    return {true, *bytes_from_hex(error["data"].get<std::string>())};
   }
 
  private:
@@ -171,6 +198,13 @@ struct Abi {
   }
   static void word(Bytes& out, const Hash& value) {
     out.insert(out.end(), value.begin(), value.end());
+  }
+  /// An address ("0x" and 40 hex digits), left-padded to a word.
+  static void address(Bytes& out, const std::string& hex) {
+    const Bytes bytes = *bytes_from_hex(hex);
+    for (std::size_t i = bytes.size(); i < 32; ++i)
+      out.push_back(0);
+    out.insert(out.end(), bytes.begin(), bytes.end());
   }
   /// The tail of a dynamic `bytes` argument: length, then the data padded to 32 bytes.
   static void tail(Bytes& out, ByteView data) {

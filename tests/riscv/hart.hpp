@@ -3,12 +3,30 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "contexts.hpp"
 #include "faultline/riscv/state.hpp"
 #include "step.hpp"
 
 namespace faultline::test {
+
+/// One step as a verifier sees it: the encoded pre-state, the proofs, the preimage part it
+/// reads, and what the C++ step made of it (no post-state if the step blocked on a preimage).
+struct WitnessedStep {
+  unsigned xlen;
+  ByteView pre;
+  ByteView proofs;
+  const std::optional<PreimageRead>& preimage;
+  const InMemoryPreimageOracle& oracle;
+  std::optional<Hash> post;
+};
+
+/// If set, sees every step a Hart takes (the EVM tests hand each one to the Solidity verifier).
+inline std::function<void(const WitnessedStep&)>& hart_step_observer() {
+  static std::function<void(const WitnessedStep&)> observer;
+  return observer;
+}
 
 class Hart {
  public:
@@ -64,6 +82,11 @@ class Hart {
     const auto replay_outcome = run(replay);
     REQUIRE(fast_outcome == outcome);
     REQUIRE(replay_outcome == outcome);
+    if (hart_step_observer()) {
+      std::optional<Hash> post;
+      if (outcome != riscv::StepOutcome::blocked) post = state_commitment(riscv::encode(state), state.status);
+      hart_step_observer()({state.xlen, pre, proofs, preimage, oracle, post});
+    }
     if (outcome == riscv::StepOutcome::blocked) return outcome;  // the replay reports why
     INFO("replay error: " << (replay.error ? replay.error->message : "none"));
     REQUIRE_FALSE(replay.error.has_value());

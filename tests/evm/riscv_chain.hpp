@@ -1,0 +1,101 @@
+// An anvil node with the PreimageOracle and the RV32 and RV64 step verifiers deployed: where
+// the EVM tests send RISC-V steps to compare the contract with the C++ step.
+#pragma once
+
+#include <set>
+#include <utility>
+
+#include "anvil.hpp"
+#include "faultline/file.hpp"
+#include "faultline/machine.hpp"
+#include "faultline/preimage_oracle.hpp"
+
+namespace faultline::test {
+
+inline std::string creation_code(const std::string& artifact) {
+  auto bytes = read_file(artifact);
+  if (!bytes) throw std::runtime_error(bytes.error().message);
+  const auto json = nlohmann::json::parse(bytes->begin(), bytes->end());
+  return json["bytecode"]["object"];
+}
+
+class RiscvChain {
+ public:
+  RiscvChain() : anvil_(FAULTLINE_ANVIL) {
+    oracle_ = anvil_.deploy(
+        creation_code(FAULTLINE_CONTRACTS_OUT "/PreimageOracle.sol/PreimageOracle.json"));
+    for (const unsigned xlen : {32u, 64u}) {
+      Bytes arguments;
+      Abi::address(arguments, oracle_);
+      Abi::word(arguments, xlen);
+      verifiers_[xlen == 64] = anvil_.deploy(
+          creation_code(FAULTLINE_CONTRACTS_OUT "/RiscvStepVerifier.sol/RiscvStepVerifier.json") +
+          to_hex(arguments).substr(2));
+    }
+  }
+
+  /// One chain per test process, started on first use and stopped at exit.
+  static RiscvChain& shared() {
+    static RiscvChain chain;
+    return chain;
+  }
+
+  Anvil& anvil() { return anvil_; }
+  const std::string& verifier(unsigned xlen) const { return verifiers_[xlen == 64]; }
+
+  /// The calldata of IStepVerifier.step(state, proof).
+  static Bytes step_call(ByteView state, ByteView proof) {
+    Bytes call = Abi::selector("step(bytes,bytes)");
+    Abi::word(call, 64);
+    Abi::word(call, 64 + 32 + (state.size() + 31) / 32 * 32);
+    Abi::tail(call, state);
+    Abi::tail(call, proof);
+    return call;
+  }
+
+  /// Runs the step on the contract: the post-state commitment, or the revert data.
+  Anvil::CallOutcome step(unsigned xlen, ByteView state, ByteView proof) {
+    return anvil_.try_view(verifier(xlen), step_call(state, proof));
+  }
+
+  /// Loads into the chain's oracle the part of a preimage that a step reads, from the
+  /// off-chain oracle (nothing if the off-chain oracle lacks it too). Local data is loaded by
+  /// the dev account, which is also the account that calls the steps.
+  void provide(const PreimageOracle& source, const PreimageRead& read) {
+    auto data = source.get(read.key);
+    if (!data) return;
+    const std::uint64_t stream = 8 + data->size();
+    const std::uint64_t part = read.offset < stream ? read.offset / 32 * 32 : 0;
+    if (!loaded_.insert({read.key, part}).second) return;
+    Bytes load;
+    if (preimage_key_type(read.key) == PreimageKeyType::local) {
+      std::uint64_t slot = 0;
+      for (std::size_t i = 24; i < 32; ++i)
+        slot = slot << 8 | read.key[i];
+      load = Abi::selector("loadLocalData(uint256,bytes,uint256)");
+      Abi::word(load, slot);
+      Abi::word(load, 96);
+      Abi::word(load, part);
+    } else {
+      load = Abi::selector("loadKeccak256PreimagePart(uint256,bytes)");
+      Abi::word(load, part);
+      Abi::word(load, 64);
+    }
+    Abi::tail(load, *data);
+    const auto receipt = anvil_.transact(oracle_, load);
+    if (receipt["status"] != "0x1") throw std::runtime_error("loading a preimage part failed");
+  }
+
+ private:
+  Anvil anvil_;
+  std::string oracle_;
+  std::array<std::string, 2> verifiers_;
+  std::set<std::pair<PreimageKey, std::uint64_t>> loaded_;
+};
+
+/// The first four bytes of revert data, to compare with Abi::selector("Error(types)").
+inline Bytes revert_selector(const Anvil::CallOutcome& outcome) {
+  return Bytes(outcome.data.begin(), outcome.data.begin() + std::min<std::size_t>(4, outcome.data.size()));
+}
+
+}  // namespace faultline::test

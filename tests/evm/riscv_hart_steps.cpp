@@ -1,0 +1,31 @@
+// Every step of the RISC-V instruction and system-call unit tests (compiled into this binary
+// from tests/riscv) also runs on the Solidity verifier, which must return the C++ post-state
+// commitment, or revert where the C++ step blocks on a missing preimage.
+#include "hart.hpp"
+#include "riscv_chain.hpp"
+
+namespace {
+
+using faultline::test::RiscvChain;
+using faultline::test::WitnessedStep;
+
+void check_on_chain(const WitnessedStep& step) {
+  RiscvChain& chain = RiscvChain::shared();
+  if (step.preimage) chain.provide(step.oracle, *step.preimage);
+  const auto outcome = chain.step(step.xlen, step.pre, step.proofs);
+  INFO("RV" << step.xlen << " pre-state " << faultline::to_hex(step.pre) << "\nproofs "
+            << step.proofs.size() << " bytes; revert data " << faultline::to_hex(outcome.data));
+  if (!step.post) {
+    REQUIRE(outcome.reverted);
+    return;
+  }
+  REQUIRE_FALSE(outcome.reverted);
+  REQUIRE(outcome.data == faultline::Bytes(step.post->begin(), step.post->end()));
+}
+
+const bool installed = [] {
+  faultline::test::hart_step_observer() = check_on_chain;
+  return true;
+}();
+
+}  // namespace
