@@ -101,9 +101,9 @@ class Anvil {
 
   /// eth_call from the dev account; returns the returned bytes.
   Bytes view(const std::string& to, const Bytes& data) {
-    const auto result = call("eth_call", Json::array({Json{{"from", kDevAccount}, {"to", to},
-                                                           {"data", to_hex(data)}},
-                                                      "latest"}));
+    const auto result = call(
+        "eth_call",
+        Json::array({Json{{"from", kDevAccount}, {"to", to}, {"data", to_hex(data)}}, "latest"}));
     return *bytes_from_hex(result.get<std::string>());
   }
 
@@ -115,10 +115,11 @@ class Anvil {
 
   /// eth_call from the dev account that reports a revert instead of throwing.
   CallOutcome try_view(const std::string& to, const Bytes& data) {
-    const Json reply = raw_call("eth_call", Json::array({Json{{"from", kDevAccount}, {"to", to},
-                                                              {"data", to_hex(data)}},
-                                                         "latest"}));
-    if (reply.contains("result")) return {false, *bytes_from_hex(reply["result"].get<std::string>())};
+    const Json reply = raw_call(
+        "eth_call",
+        Json::array({Json{{"from", kDevAccount}, {"to", to}, {"data", to_hex(data)}}, "latest"}));
+    if (reply.contains("result"))
+      return {false, *bytes_from_hex(reply["result"].get<std::string>())};
     const Json& error = reply.at("error");
     if (!error.contains("data") || !error["data"].is_string()) {
       throw std::runtime_error("eth_call failed without revert data: " + reply.dump());

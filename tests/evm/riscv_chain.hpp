@@ -58,23 +58,33 @@ class RiscvChain {
     return anvil_.try_view(verifier(xlen), step_call(state, proof));
   }
 
+  const std::string& oracle() const { return oracle_; }
+
   /// Loads into the chain's oracle the part of a preimage that a step reads, from the
   /// off-chain oracle (nothing if the off-chain oracle lacks it too). Local data is loaded by
-  /// the dev account, which is also the account that calls the steps.
-  void provide(const PreimageOracle& source, const PreimageRead& read) {
+  /// the dev account, which is also the account that calls the steps, or through the contract
+  /// `local_loader` (a StepGasMeter) for steps that it calls.
+  /// Returns whether it sent a load (false if the part was loaded before or is unknown).
+  bool provide(const PreimageOracle& source, const PreimageRead& read,
+               const std::string& local_loader = {}) {
     auto data = source.get(read.key);
-    if (!data) return;
+    if (!data) return false;
     const std::uint64_t stream = 8 + data->size();
     const std::uint64_t part = read.offset < stream ? read.offset / 32 * 32 : 0;
-    if (!loaded_.insert({read.key, part}).second) return;
+    if (!loaded_.insert({read.key, part}).second) return false;
     Bytes load;
     if (preimage_key_type(read.key) == PreimageKeyType::local) {
       std::uint64_t slot = 0;
       for (std::size_t i = 24; i < 32; ++i)
         slot = slot << 8 | read.key[i];
-      load = Abi::selector("loadLocalData(uint256,bytes,uint256)");
+      if (local_loader.empty()) {
+        load = Abi::selector("loadLocalData(uint256,bytes,uint256)");
+      } else {
+        load = Abi::selector("loadLocalData(address,uint256,bytes,uint256)");
+        Abi::address(load, oracle_);
+      }
       Abi::word(load, slot);
-      Abi::word(load, 96);
+      Abi::word(load, local_loader.empty() ? 96 : 128);
       Abi::word(load, part);
     } else {
       load = Abi::selector("loadKeccak256PreimagePart(uint256,bytes)");
@@ -82,20 +92,32 @@ class RiscvChain {
       Abi::word(load, 64);
     }
     Abi::tail(load, *data);
-    const auto receipt = anvil_.transact(oracle_, load);
+    const bool through_loader =
+        !local_loader.empty() && preimage_key_type(read.key) == PreimageKeyType::local;
+    const auto receipt = anvil_.transact(through_loader ? local_loader : oracle_, load);
     if (receipt["status"] != "0x1") throw std::runtime_error("loading a preimage part failed");
+    last_load_gas_ = std::stoull(receipt["gasUsed"].get<std::string>(), nullptr, 16);
+    last_load_calldata_ = load.size();
+    return true;
   }
+
+  /// Gas (whole transaction) and calldata bytes of the last part loaded by provide().
+  std::uint64_t last_load_gas() const { return last_load_gas_; }
+  std::size_t last_load_calldata() const { return last_load_calldata_; }
 
  private:
   Anvil anvil_;
   std::string oracle_;
   std::array<std::string, 2> verifiers_;
   std::set<std::pair<PreimageKey, std::uint64_t>> loaded_;
+  std::uint64_t last_load_gas_ = 0;
+  std::size_t last_load_calldata_ = 0;
 };
 
 /// The first four bytes of revert data, to compare with Abi::selector("Error(types)").
 inline Bytes revert_selector(const Anvil::CallOutcome& outcome) {
-  return Bytes(outcome.data.begin(), outcome.data.begin() + std::min<std::size_t>(4, outcome.data.size()));
+  return Bytes(outcome.data.begin(),
+               outcome.data.begin() + std::min<std::size_t>(4, outcome.data.size()));
 }
 
 }  // namespace faultline::test

@@ -67,9 +67,8 @@ TEST_CASE("every step of the small examples runs the same on the EVM", "[slow]")
       auto guest = test::load_guest_with_input(xlen, name, Bytes(40, 'x'));
       REQUIRE(guest.program);
       auto machine = guest.program->start(guest.oracle);
-      const std::uint64_t steps = check_every_step(chain, xlen, *machine,
-                                                   guest.backend->step_verifier(), *guest.oracle,
-                                                   10'000'000);
+      const std::uint64_t steps = check_every_step(
+          chain, xlen, *machine, guest.backend->step_verifier(), *guest.oracle, 10'000'000);
       CHECK(machine->status() != VmStatus::running);
       CHECK(steps == machine->step_count());
       // A halted machine's step changes nothing, on the EVM too.
@@ -88,8 +87,7 @@ TEST_CASE("windows of the long examples run the same on the EVM", "[slow]") {
       auto machine = guest.program->start(guest.oracle);
       for (int window = 0; window < 4; ++window) {
         REQUIRE(machine->run(3'000'000).ok());
-        check_every_step(chain, xlen, *machine, guest.backend->step_verifier(), *guest.oracle,
-                         150);
+        check_every_step(chain, xlen, *machine, guest.backend->step_verifier(), *guest.oracle, 150);
       }
     }
   }

@@ -84,7 +84,8 @@ class Hart {
     REQUIRE(replay_outcome == outcome);
     if (hart_step_observer()) {
       std::optional<Hash> post;
-      if (outcome != riscv::StepOutcome::blocked) post = state_commitment(riscv::encode(state), state.status);
+      if (outcome != riscv::StepOutcome::blocked)
+        post = state_commitment(riscv::encode(state), state.status);
       hart_step_observer()({state.xlen, pre, proofs, preimage, oracle, post});
     }
     if (outcome == riscv::StepOutcome::blocked) return outcome;  // the replay reports why

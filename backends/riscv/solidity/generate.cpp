@@ -48,8 +48,8 @@ std::vector<const Encoding*> entries(bool compressed) {
 std::string candidate(const Encoding& e, const std::string& insn) {
   std::string test = "eq(and(" + insn + ", " + hex(e.mask) + "), " + hex(e.match) + ")";
   if (e.xlen != 0) test = "and(eq(xlen, " + std::to_string(e.xlen) + "), " + test + ")";
-  return "// " + std::string(e.name) + "\nif " + test + " { op := " +
-         std::to_string(static_cast<unsigned>(e.op)) + " leave }\n";
+  return "// " + std::string(e.name) + "\nif " + test +
+         " { op := " + std::to_string(static_cast<unsigned>(e.op)) + " leave }\n";
 }
 
 /// A two-level Yul switch: on the major field, then on funct3 where candidates differ by it.
@@ -65,8 +65,8 @@ std::string decoder(bool compressed) {
   std::ostringstream out;
   out << "function " << name << "(" << insn << ", xlen) -> op {\n";
   out << "op := " << static_cast<unsigned>(faultline::riscv::Op::illegal) << "\n";
-  out << "switch and(shr(" << major_shift << ", " << insn << "), "
-      << hex(major_mask >> major_shift) << ")\n";
+  out << "switch and(shr(" << major_shift << ", " << insn << "), " << hex(major_mask >> major_shift)
+      << ")\n";
   std::map<std::uint32_t, std::map<std::uint32_t, std::vector<const Encoding*>>> buckets;
   for (const Encoding* e : entries(compressed)) {
     const std::uint32_t major = (e->match & major_mask) >> major_shift;
@@ -139,7 +139,7 @@ std::map<std::string, std::string> values() {
   for (const auto& [name, value] : numbers)
     out[name] = std::to_string(value);
   const std::pair<const char*, const rv::AddressMap*> maps[] = {{"map32", &rv::kAddressMap32},
-                                                               {"map64", &rv::kAddressMap64}};
+                                                                {"map64", &rv::kAddressMap64}};
   for (const auto& [name, map] : maps) {
     out[std::string(name) + ".mmap_base"] = std::to_string(map->mmap_base);
     out[std::string(name) + ".mmap_end"] = std::to_string(map->mmap_end);
@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
       const std::string signature = name.substr(9);
       const faultline::Hash hash = faultline::keccak256(faultline::ByteView(
           reinterpret_cast<const std::uint8_t*>(signature.data()), signature.size()));
-      out += hex(std::uint32_t{hash[0]} << 24 | std::uint32_t{hash[1]} << 16 | std::uint32_t{hash[2]} << 8 | hash[3]);
+      out += hex(std::uint32_t{hash[0]} << 24 | std::uint32_t{hash[1]} << 16 |
+                 std::uint32_t{hash[2]} << 8 | hash[3]);
     } else if (const auto found = known.find(name); found != known.end()) {
       out += found->second;
     } else {

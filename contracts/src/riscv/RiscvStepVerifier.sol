@@ -134,18 +134,14 @@ contract RiscvStepVerifier is IStepVerifier {
 
             // ---- Memory: leaves proven against the state's root ----
             function rootFrom(index, node, siblings, height) -> root {
-                for { let h := 0 } lt(h, height) { h := add(h, 1) } {
-                    let sibling := calldataload(add(siblings, shl(5, h)))
-                    switch and(shr(h, index), 1)
-                    case 0 {
-                        mstore(0, node)
-                        mstore(0x20, sibling)
-                    }
-                    default {
-                        mstore(0, sibling)
-                        mstore(0x20, node)
-                    }
+                let end := add(siblings, shl(5, height))
+                for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {
+                    // The node goes left (0x00) or right (0x20) by the index bit: no branch.
+                    let right := shl(5, and(index, 1))
+                    mstore(right, node)
+                    mstore(xor(right, 0x20), calldataload(siblings))
                     node := keccak256(0, 0x40)
+                    index := shr(1, index)
                 }
                 root := node
             }
