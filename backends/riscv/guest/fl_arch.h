@@ -17,6 +17,9 @@ enum {
 #endif
 };
 
+/* All ones is no RISC-V instruction (and no compressed one). */
+#define FL_ILLEGAL_INSTRUCTION ".word 0xffffffff"
+
 static inline long fl_syscall(long number, long a0, long a1, long a2, long a3, long a4, long a5) {
   register long r_a0 __asm__("a0") = a0;
   register long r_a1 __asm__("a1") = a1;

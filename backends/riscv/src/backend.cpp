@@ -5,7 +5,7 @@
 #include <string>
 
 #include "contexts.hpp"
-#include "elf_loader.hpp"
+#include "faultline/elf.hpp"
 #include "faultline/keccak.hpp"
 #include "faultline/merkle_memory.hpp"
 #include "faultline/riscv/state.hpp"
@@ -114,7 +114,7 @@ class RiscvProgram final : public Program {
 
   std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
     MerkleMemory memory(xlen_);
-    for (const Segment& segment : elf_.segments) {
+    for (const ElfSegment& segment : elf_.segments) {
       // The loader checked every segment lies inside the address space.
       (void)memory.write(segment.address, segment.data);
     }
@@ -186,7 +186,7 @@ class RiscvBackend final : public Backend {
   }
 
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
-    auto elf = load_elf(artifact, xlen_);
+    auto elf = load_elf(artifact, elf_target());
     if (!elf) return elf.error();
     return std::unique_ptr<Program>(
         std::make_unique<RiscvProgram>(xlen_, std::move(*elf), keccak256(artifact)));
@@ -195,6 +195,22 @@ class RiscvBackend final : public Backend {
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
 
  private:
+  ElfTarget elf_target() const {
+    ElfTarget target;
+    target.architecture = "RISC-V";
+    target.machine = 243;  // EM_RISCV
+    target.bits = xlen_;
+    target.load_limit = (xlen_ == 32 ? kAddressMap32 : kAddressMap64).mmap_base;
+    target.entry_alignment = 2;
+    target.check_flags = [](std::uint32_t flags) -> std::string {
+      constexpr std::uint32_t kFloatAbiMask = 0x6;  // EF_RISCV_FLOAT_ABI
+      constexpr std::uint32_t kRve = 0x8;           // EF_RISCV_RVE
+      if ((flags & (kFloatAbiMask | kRve)) == 0) return {};
+      return "file uses a hard-float or RV32E ABI; build with -mabi=ilp32 or -mabi=lp64";
+    };
+    return target;
+  }
+
   unsigned xlen_;
   RiscvStepVerifier verifier_;
 };

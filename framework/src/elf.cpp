@@ -1,19 +1,14 @@
 // Static ELF loading with libelf; every check gives a message a user can act on.
-#include "elf_loader.hpp"
+#include "faultline/elf.hpp"
 
 #include <gelf.h>
 #include <libelf.h>
 
+#include <algorithm>
 #include <memory>
-#include <string>
 
-#include "faultline/riscv/state.hpp"
-
-namespace faultline::riscv {
+namespace faultline {
 namespace {
-
-constexpr unsigned kRiscvFloatAbiMask = 0x6;  // EF_RISCV_FLOAT_ABI
-constexpr unsigned kRiscvRve = 0x8;           // EF_RISCV_RVE
 
 Error elf_error(Errc code, const std::string& what) {
   return Error{code, "ELF: " + what};
@@ -25,7 +20,7 @@ struct ElfCloser {
 
 }  // namespace
 
-Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
+Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
   if (elf_version(EV_CURRENT) == EV_NONE) {
     return elf_error(Errc::unsupported, "libelf is out of date");
   }
@@ -40,32 +35,37 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
     return elf_error(Errc::malformed_input, std::string("bad header: ") + elf_errmsg(-1));
   }
   const int elf_class = gelf_getclass(elf.get());
-  if (elf_class != (xlen == 32 ? ELFCLASS32 : ELFCLASS64)) {
+  if (elf_class != (target.bits == 32 ? ELFCLASS32 : ELFCLASS64)) {
     return elf_error(Errc::unsupported, std::string(elf_class == ELFCLASS32 ? "32" : "64") +
                                             "-bit file, but this backend runs " +
-                                            std::to_string(xlen) + "-bit programs");
+                                            std::to_string(target.bits) + "-bit programs");
   }
-  if (header.e_ident[EI_DATA] != ELFDATA2LSB) {
-    return elf_error(Errc::unsupported, "big-endian file; RISC-V programs are little-endian");
+  if (header.e_ident[EI_DATA] != (target.big_endian ? ELFDATA2MSB : ELFDATA2LSB)) {
+    return elf_error(Errc::unsupported, std::string(target.big_endian ? "little" : "big") +
+                                            "-endian file; " + std::string(target.architecture) +
+                                            " programs here are " +
+                                            (target.big_endian ? "big" : "little") + "-endian");
   }
-  if (header.e_machine != EM_RISCV) {
-    return elf_error(Errc::unsupported,
-                     "machine " + std::to_string(header.e_machine) + " is not RISC-V (243)");
+  if (header.e_machine != target.machine) {
+    return elf_error(Errc::unsupported, "machine " + std::to_string(header.e_machine) + " is not " +
+                                            std::string(target.architecture) + " (" +
+                                            std::to_string(target.machine) + ")");
   }
   if (header.e_type != ET_EXEC) {
     return elf_error(Errc::unsupported,
                      "only static executables (ET_EXEC) can run; link with -static");
   }
-  if ((header.e_flags & kRiscvFloatAbiMask) != 0 || (header.e_flags & kRiscvRve) != 0) {
-    return elf_error(Errc::unsupported,
-                     "file uses a hard-float or RV32E ABI; build with -mabi=ilp32 or -mabi=lp64");
+  if (target.check_flags) {
+    if (std::string why = target.check_flags(static_cast<std::uint32_t>(header.e_flags));
+        !why.empty()) {
+      return elf_error(Errc::unsupported, why);
+    }
   }
 
   std::size_t count = 0;
   if (elf_getphdrnum(elf.get(), &count) != 0) {
     return elf_error(Errc::malformed_input, std::string("bad program headers: ") + elf_errmsg(-1));
   }
-  const AddressMap& map = xlen == 32 ? kAddressMap32 : kAddressMap64;
   LoadedElf loaded;
   loaded.entry = header.e_entry;
   bool entry_in_code = false;
@@ -87,12 +87,13 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
       return elf_error(Errc::malformed_input,
                        name + " is truncated: its bytes run past the end of the file");
     }
-    if (ph.p_vaddr >= map.mmap_base || ph.p_memsz > map.mmap_base - ph.p_vaddr) {
-      return elf_error(Errc::out_of_range,
-                       name + " at " + hex_number(ph.p_vaddr) + " (+" + hex_number(ph.p_memsz) +
-                           ") does not fit below the mmap area at " + hex_number(map.mmap_base));
+    if (ph.p_vaddr >= target.load_limit || ph.p_memsz > target.load_limit - ph.p_vaddr) {
+      return elf_error(Errc::out_of_range, name + " at " + hex_number(ph.p_vaddr) + " (+" +
+                                               hex_number(ph.p_memsz) +
+                                               ") does not fit below the mmap area at " +
+                                               hex_number(target.load_limit));
     }
-    Segment segment;
+    ElfSegment segment;
     segment.address = ph.p_vaddr;
     segment.memory_size = ph.p_memsz;
     segment.data.assign(file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset),
@@ -105,11 +106,11 @@ Result<LoadedElf> load_elf(ByteView file, unsigned xlen) {
     }
   }
   if (loaded.segments.empty()) return elf_error(Errc::malformed_input, "no loadable segments");
-  if (!entry_in_code || header.e_entry % 2 != 0) {
+  if (!entry_in_code || header.e_entry % target.entry_alignment != 0) {
     return elf_error(Errc::malformed_input, "entry point " + hex_number(header.e_entry) +
                                                 " is not in an executable segment");
   }
   return loaded;
 }
 
-}  // namespace faultline::riscv
+}  // namespace faultline
