@@ -100,9 +100,12 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
                         file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset + ph.p_filesz));
     loaded.segments.push_back(std::move(segment));
     loaded.end = std::max(loaded.end, ph.p_vaddr + ph.p_memsz);
-    if ((ph.p_flags & PF_X) != 0 && header.e_entry >= ph.p_vaddr &&
-        header.e_entry - ph.p_vaddr < ph.p_memsz) {
-      entry_in_code = true;
+    if ((ph.p_flags & PF_X) != 0) {
+      const bool first = loaded.code_end == 0;
+      loaded.code_start = first ? ph.p_vaddr : std::min(loaded.code_start, ph.p_vaddr);
+      loaded.code_end = std::max(loaded.code_end, ph.p_vaddr + ph.p_memsz);
+      if (header.e_entry >= ph.p_vaddr && header.e_entry - ph.p_vaddr < ph.p_memsz)
+        entry_in_code = true;
     }
   }
   if (loaded.segments.empty()) return elf_error(Errc::malformed_input, "no loadable segments");

@@ -35,6 +35,8 @@ struct ElfSegment {
 struct LoadedElf {
   std::uint64_t entry = 0;
   std::uint64_t end = 0;  ///< highest loaded address + 1
+  /// The smallest range holding every executable segment.
+  std::uint64_t code_start = 0, code_end = 0;
   std::vector<ElfSegment> segments;
 };
 

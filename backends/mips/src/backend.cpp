@@ -1,0 +1,228 @@
+// The MIPS backend: program loading, the machine and the step verifier, all running the one
+// step function of step.hpp in their own context.
+#include "faultline/mips/backend.hpp"
+
+#include <string>
+
+#include "contexts.hpp"
+#include "faultline/elf.hpp"
+#include "faultline/keccak.hpp"
+#include "faultline/merkle_memory.hpp"
+#include "faultline/mips/state.hpp"
+#include "step.hpp"
+
+namespace faultline::mips {
+namespace {
+
+std::string_view profile_name(unsigned bits) {
+  return bits == 32 ? "mips32" : "mips64";
+}
+
+template <unsigned Bits>
+class MipsMachine final : public Machine {
+ public:
+  MipsMachine(State state, MerkleMemory memory, std::shared_ptr<const PreimageOracle> oracle)
+      : state_(state), memory_(std::move(memory)), oracle_(std::move(oracle)) {}
+
+  VmStatus status() const noexcept override { return state_.status; }
+  std::uint64_t step_count() const noexcept override { return state_.step; }
+  std::optional<std::int64_t> exit_code() const noexcept override {
+    if (state_.status != VmStatus::exited_ok && state_.status != VmStatus::exited_failure) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(state_.exit_code);
+  }
+
+  Result<std::uint64_t> run(std::uint64_t max_steps) override {
+    FastContext context(state_, memory_, *oracle_, outputs_);
+    std::uint64_t done = 0;
+    while (done < max_steps) {
+      const StepOutcome outcome = step<Bits>(context);
+      if (outcome == StepOutcome::executed) [[likely]] {
+        ++done;
+        continue;
+      }
+      if (outcome == StepOutcome::blocked) return blocked_error(*context.blocked_by);
+      break;  // halted
+    }
+    return done;
+  }
+
+  Result<StepWitness> step_with_witness() override {
+    StepWitness witness;
+    witness.step = state_.step;
+    witness.state = encode_state();
+    const State before = state_;
+    RecordingContext context(state_, memory_, *oracle_, outputs_, witness.proof, witness.preimage);
+    if (step<Bits>(context) == StepOutcome::blocked) {
+      state_ = before;
+      return blocked_error(*context.blocked_by);
+    }
+    return witness;
+  }
+
+  Bytes encode_state() override {
+    state_.memory_root = memory_.root();
+    return encode(state_);
+  }
+
+  std::unique_ptr<Machine> snapshot() override {
+    auto copy = std::make_unique<MipsMachine>(state_, memory_.snapshot(), oracle_);
+    copy->outputs_ = outputs_;
+    return copy;
+  }
+
+  std::string fault_description() const override {
+    if (state_.status != VmStatus::faulted) return {};
+    std::string what(fault_cause_name(state_.fault_cause));
+    for (char& c : what)
+      c = c == '_' ? ' ' : c;
+    const bool is_address = state_.fault_cause == FaultCause::address_error ||
+                            state_.fault_cause == FaultCause::fetch_outside_code;
+    return what + (is_address ? "" : " " + hex_number(state_.fault_value)) + " at pc " +
+           hex_number(state_.pc) +
+           (is_address ? " (address " + hex_number(state_.fault_value) + ")" : "");
+  }
+
+  ByteView output(int fd) const noexcept override {
+    if (fd != 1 && fd != 2) return {};
+    return outputs_.by_fd[static_cast<std::size_t>(fd - 1)];
+  }
+
+ private:
+  static Error blocked_error(const Error& cause) {
+    return Error{cause.code, "the guest reads a preimage the oracle lacks: " + cause.message};
+  }
+
+  State state_;
+  MerkleMemory memory_;
+  std::shared_ptr<const PreimageOracle> oracle_;
+  Outputs outputs_;
+};
+
+class MipsProgram final : public Program {
+ public:
+  MipsProgram(unsigned bits, LoadedElf elf, Hash artifact_hash)
+      : bits_(bits), elf_(std::move(elf)), artifact_hash_(artifact_hash) {}
+
+  std::string_view backend_name() const noexcept override { return profile_name(bits_); }
+  const Hash& artifact_hash() const noexcept override { return artifact_hash_; }
+
+  std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
+    MerkleMemory memory(bits_);
+    for (const ElfSegment& segment : elf_.segments) {
+      // The loader checked every segment lies inside the address space.
+      (void)memory.write(segment.address, segment.data);
+    }
+    const AddressMap& map = bits_ == 32 ? kAddressMap32 : kAddressMap64;
+    State state;
+    state.bits = static_cast<std::uint8_t>(bits_);
+    state.pc = elf_.entry;
+    state.next_pc = elf_.entry + 4;
+    state.code_start = elf_.code_start;
+    state.code_end = elf_.code_end;
+    state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
+    state.mmap_next = map.mmap_base;
+    state.r[29] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
+    if (bits_ == 32)
+      return std::make_unique<MipsMachine<32>>(state, std::move(memory), std::move(oracle));
+    return std::make_unique<MipsMachine<64>>(state, std::move(memory), std::move(oracle));
+  }
+
+ private:
+  unsigned bits_;
+  LoadedElf elf_;
+  Hash artifact_hash_;
+};
+
+class MipsStepVerifier final : public StepVerifier {
+ public:
+  explicit MipsStepVerifier(unsigned bits) : bits_(bits) {}
+
+  Result<Hash> state_commitment(ByteView bytes) const override {
+    auto state = decode_for_this_profile(bytes);
+    if (!state) return state.error();
+    return faultline::state_commitment(bytes, state->status);
+  }
+
+  Result<Hash> step(ByteView bytes, ByteView proof, const PreimageOracle& oracle) const override {
+    auto state = decode_for_this_profile(bytes);
+    if (!state) return state.error();
+    ReplayContext context(*state, proof, oracle);
+    const StepOutcome outcome = bits_ == 32 ? mips::step<32>(context) : mips::step<64>(context);
+    if (context.error) return *context.error;
+    if (outcome == StepOutcome::blocked) {
+      return Error{Errc::not_found, "the step reads a preimage the oracle lacks"};
+    }
+    if (context.cursor != proof.size()) {
+      return Error{Errc::malformed_input, std::to_string(proof.size() - context.cursor) +
+                                              " proof bytes were left unused by the step"};
+    }
+    return faultline::state_commitment(encode(*state), state->status);
+  }
+
+ private:
+  Result<State> decode_for_this_profile(ByteView bytes) const {
+    auto state = decode(bytes);
+    if (state && state->bits != bits_) {
+      return Error{Errc::malformed_input, "state is for MIPS" + std::to_string(state->bits) +
+                                              ", this verifier runs MIPS" + std::to_string(bits_)};
+    }
+    return state;
+  }
+
+  unsigned bits_;
+};
+
+class MipsBackend final : public Backend {
+ public:
+  explicit MipsBackend(unsigned bits) : bits_(bits), verifier_(bits) {}
+
+  std::string_view name() const noexcept override { return profile_name(bits_); }
+  std::string_view description() const noexcept override {
+    return bits_ == 32 ? "MIPS32r2 big-endian user-level programs (static ELF, o32 syscalls)"
+                       : "MIPS64r2 big-endian user-level programs (static ELF, n64 syscalls)";
+  }
+
+  Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
+    auto elf = load_elf(artifact, elf_target());
+    if (!elf) return elf.error();
+    return std::unique_ptr<Program>(
+        std::make_unique<MipsProgram>(bits_, std::move(*elf), keccak256(artifact)));
+  }
+
+  const StepVerifier& step_verifier() const noexcept override { return verifier_; }
+
+ private:
+  ElfTarget elf_target() const {
+    ElfTarget target;
+    target.architecture = "MIPS";
+    target.machine = 8;  // EM_MIPS
+    target.bits = bits_;
+    target.big_endian = true;
+    target.load_limit = (bits_ == 32 ? kAddressMap32 : kAddressMap64).mmap_base;
+    target.entry_alignment = 4;
+    target.check_flags = [](std::uint32_t flags) -> std::string {
+      constexpr std::uint32_t kArchMask = 0xf0000000;  // EF_MIPS_ARCH
+      constexpr std::uint32_t kArch32R6 = 0x90000000, kArch64R6 = 0xa0000000;
+      constexpr std::uint32_t kMicroMips = 0x02000000, kMips16 = 0x04000000;
+      if ((flags & kArchMask) == kArch32R6 || (flags & kArchMask) == kArch64R6)
+        return "file is for MIPS release 6, whose encodings differ; build with -march=mips32r2 "
+               "or -march=mips64r2";
+      if ((flags & (kMicroMips | kMips16)) != 0) return "file uses microMIPS or MIPS16 code";
+      return {};
+    };
+    return target;
+  }
+
+  unsigned bits_;
+  MipsStepVerifier verifier_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_backend(unsigned bits) {
+  return std::make_unique<MipsBackend>(bits == 32 ? 32 : 64);
+}
+
+}  // namespace faultline::mips

@@ -1,0 +1,202 @@
+// The three contexts the MIPS step runs in:
+//   FastContext      direct access to the machine's memory; no hashing (run()).
+//   RecordingContext FastContext plus a Merkle proof of each leaf as the step first touches it
+//                    (step_with_witness()).
+//   ReplayContext    memory from the witness's proofs alone, checked against the state's
+//                    memory root (the step verifier, and the model for an onchain step).
+// Recorder and replayer consume proofs by the framework's LeafProofs rule. Every access is
+// aligned to its size, so it lies in one 32-byte leaf.
+#pragma once
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "faultline/merkle_memory.hpp"
+#include "faultline/preimage_oracle.hpp"
+#include "faultline/step_support.hpp"
+#include "step.hpp"
+
+namespace faultline::mips {
+
+struct FastContext {
+  FastContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out)
+      : state(s), memory(m), oracle(o), outputs(out) {}
+
+  State& state;
+  MerkleMemory& memory;
+  const PreimageOracle& oracle;
+  Outputs& outputs;
+  std::optional<Error> blocked_by;  ///< why the last step could not run
+  ByteView preimage_data;
+
+  FAULTLINE_MIPS_INLINE std::uint32_t fetch32(std::uint64_t address) {
+    return static_cast<std::uint32_t>(load(address, 4));
+  }
+
+  FAULTLINE_MIPS_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
+    const std::uint8_t* bytes = memory.page_for_read(address >> MerkleMemory::kPageBits) +
+                                address % MerkleMemory::kPageBytes;
+    std::uint64_t value = 0;
+    for (unsigned i = 0; i < size; ++i)
+      value = value << 8 | bytes[i];
+    return value;
+  }
+
+  FAULTLINE_MIPS_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    std::uint8_t* bytes = memory.page_for_write(address >> MerkleMemory::kPageBits) +
+                          address % MerkleMemory::kPageBytes;
+    for (unsigned i = 0; i < size; ++i)
+      bytes[i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+  }
+
+  void write_output(int fd, std::uint64_t address, std::uint64_t size) {
+    Bytes& out = outputs.by_fd[static_cast<std::size_t>(fd - 1)];
+    size = std::min<std::uint64_t>(size, Outputs::kLimit - std::min(Outputs::kLimit, out.size()));
+    if (!memory.contains(address, size)) return;
+    const std::size_t old_size = out.size();
+    out.resize(old_size + size);
+    (void)memory.read(address, std::span(out).subspan(old_size));
+  }
+
+  const ByteView* preimage(const Hash& key) {
+    auto data = oracle.get(key);
+    if (!data) {
+      blocked_by = data.error();
+      return nullptr;
+    }
+    preimage_data = *data;
+    return &preimage_data;
+  }
+};
+
+/// FastContext that also writes the witness's proofs, in the order the step needs them.
+struct RecordingContext : FastContext {
+  Bytes& proofs;
+  std::optional<PreimageRead>& preimage_read;
+  LeafProofs proven;
+
+  RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, Bytes& p,
+                   std::optional<PreimageRead>& read)
+      : FastContext(s, m, o, out), proofs(p), preimage_read(read) {}
+
+  std::uint32_t fetch32(std::uint64_t address) {
+    (void)touch(address);
+    return FastContext::fetch32(address);
+  }
+
+  std::uint64_t load(std::uint64_t address, unsigned size) {
+    (void)touch(address);
+    return FastContext::load(address, size);
+  }
+
+  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    const int slot = touch(address);
+    FastContext::store(address, size, value);
+    proven.after_write(slot);
+  }
+
+  const ByteView* preimage(const Hash& key) {
+    preimage_read = PreimageRead{key, state.preimage_offset};
+    return FastContext::preimage(key);
+  }
+
+ private:
+  int touch(std::uint64_t address) {
+    const std::uint64_t leaf = address >> MerkleMemory::kLeafBits;
+    const int slot = proven.find(leaf);
+    if (slot >= 0) return slot;
+    const Bytes proof = memory.proof(address).encode();
+    proofs.insert(proofs.end(), proof.begin(), proof.end());
+    return proven.add(leaf);
+  }
+};
+
+/// Memory reconstructed from proofs only. The first failure is kept in `error`; after it the
+/// context returns zeros so the step finishes harmlessly, and the caller reports the error.
+struct ReplayContext {
+  State& state;
+  ByteView proofs;
+  const PreimageOracle& oracle;
+  std::optional<Error> error;
+  std::size_t cursor = 0;
+  std::size_t proofs_used = 0;
+  ByteView preimage_data;
+
+  ReplayContext(State& s, ByteView p, const PreimageOracle& o)
+      : state(s), proofs(p), oracle(o), height_(s.bits - MerkleMemory::kLeafBits) {}
+
+  std::uint32_t fetch32(std::uint64_t address) {
+    return static_cast<std::uint32_t>(load(address, 4));
+  }
+
+  std::uint64_t load(std::uint64_t address, unsigned size) {
+    const Hash& leaf = leaf_for(address).value;
+    std::uint64_t value = 0;
+    for (unsigned i = 0; i < size; ++i)
+      value = value << 8 | leaf[address % 32 + i];
+    return value;
+  }
+
+  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    ProvenLeaf& leaf = leaf_for(address);
+    for (unsigned i = 0; i < size; ++i)
+      leaf.value[address % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+    state.memory_root = merkle_root_from_proof(address >> MerkleMemory::kLeafBits, leaf.value,
+                                               std::span(leaf.siblings).first(height_));
+    proven_.after_write(static_cast<int>(&leaf - entries_.data()));
+    entries_[0] = leaf;
+  }
+
+  void write_output(int, std::uint64_t, std::uint64_t) {}
+
+  const ByteView* preimage(const Hash& key) {
+    auto data = oracle.get(key);
+    if (!data) {
+      if (!error) error = data.error();
+      return nullptr;
+    }
+    preimage_data = *data;
+    return &preimage_data;
+  }
+
+ private:
+  struct ProvenLeaf {
+    Hash value{};
+    std::array<Hash, 59> siblings{};
+  };
+
+  ProvenLeaf& leaf_for(std::uint64_t address) {
+    const std::uint64_t leaf_index = address >> MerkleMemory::kLeafBits;
+    const int found = proven_.find(leaf_index);
+    if (found >= 0) return entries_[static_cast<std::size_t>(found)];
+    ProvenLeaf& entry = entries_[static_cast<std::size_t>(proven_.add(leaf_index))];
+    entry = ProvenLeaf{};
+    const std::size_t size = std::size_t{32} * (1 + height_);
+    ++proofs_used;
+    if (error) return entry;
+    const std::string which = "proof for memory access " + std::to_string(proofs_used) +
+                              " (leaf at " + hex_number(leaf_index << MerkleMemory::kLeafBits) +
+                              ")";
+    if (proofs.size() - cursor < size) {
+      error = Error{Errc::malformed_input, which + " is missing or truncated"};
+      return entry;
+    }
+    std::memcpy(entry.value.data(), proofs.data() + cursor, 32);
+    std::memcpy(entry.siblings.data(), proofs.data() + cursor + 32, std::size_t{32} * height_);
+    cursor += size;
+    if (merkle_root_from_proof(leaf_index, entry.value, std::span(entry.siblings).first(height_)) !=
+        state.memory_root) {
+      error = Error{Errc::invalid_proof, which + " does not match the memory root"};
+      entry = ProvenLeaf{};
+    }
+    return entry;
+  }
+
+  unsigned height_;
+  LeafProofs proven_;
+  std::array<ProvenLeaf, LeafProofs::kMaxLeaves> entries_{};
+};
+
+}  // namespace faultline::mips
