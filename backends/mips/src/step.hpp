@@ -36,7 +36,8 @@ struct Numbers {
       clock_gettime, clock_gettime64;
 };
 inline constexpr Numbers kO32{4003, 4004, 4001, 4246, 4045, 4090, 4210, 4091, 4283, 4263, 4403};
-inline constexpr Numbers kN64{5000, 5001, 5058, 5205, 5012, 5009, 5009, 5011, 5242, 5222, 5222};
+// n64 has no mmap2 or clock_gettime64 (its mmap and clock_gettime are 64-bit): 0, never matched.
+inline constexpr Numbers kN64{5000, 5001, 5058, 5205, 5012, 5009, 0, 5011, 5242, 5222, 0};
 inline constexpr int kHintRead = 3, kHintWrite = 4, kPreimageRead = 5, kPreimageWrite = 6;
 inline constexpr std::uint64_t kEBADF = 9, kENOMEM = 12, kENODEV = 19, kEINVAL = 22, kENOSYS = 89;
 inline constexpr std::uint64_t kMapFixed = 0x10, kMapAnonymous = 0x800;
@@ -653,6 +654,7 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
       break;
     case Op::syscall: {
       const std::uint64_t number = reg(2);
+      const auto is = [number](std::uint64_t call) { return call != 0 && number == call; };
       const U a0 = reg(4), a1 = reg(5), a2 = reg(6), a3 = reg(7);
       const AddressMap& map = Bits == 64 ? kAddressMap64 : kAddressMap32;
       std::uint64_t result = 0;
@@ -712,7 +714,7 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
       } else if (number == numbers.brk) {
         if (a0 != 0 && a0 < map.mmap_base) s.heap = a0;
         result = s.heap;
-      } else if (number == numbers.mmap || number == numbers.mmap2) {
+      } else if (is(numbers.mmap) || is(numbers.mmap2)) {
         const std::uint64_t size = (static_cast<std::uint64_t>(a1) + 4095) & ~std::uint64_t{4095};
         if ((a3 & sys::kMapAnonymous) == 0) {
           error = sys::kENODEV;
@@ -729,7 +731,7 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
       } else if (number == numbers.set_thread_area) {
         s.thread_pointer = a0;
         result = 0;
-      } else if (number == numbers.clock_gettime || number == numbers.clock_gettime64) {
+      } else if (is(numbers.clock_gettime) || is(numbers.clock_gettime64)) {
         // o32's clock_gettime has 32-bit fields; clock_gettime64 and n64 have 64-bit ones.
         const unsigned field = Bits == 32 && number == numbers.clock_gettime ? 4 : 8;
         if (!aligned(a1, field)) return fault(FaultCause::address_error, a1);
