@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "faultline/file.hpp"
+#include "doc_sections.hpp"
 #include "faultline/riscv/state.hpp"
 #include "isa.hpp"
 
@@ -41,47 +41,13 @@ std::string support_table() {
   return out.str();
 }
 
-std::string layout_table() {
-  std::ostringstream out;
-  out << "| Offset | Size | Field | Meaning |\n|---|---|---|---|\n";
-  for (const auto& field : faultline::riscv::kStateLayout) {
-    out << "| " << field.offset << " | " << field.size << " | `" << field.name << "` | "
-        << field.description << " |\n";
-  }
-  return out.str();
-}
-
-std::string section(const std::string& path, const std::string& marker) {
-  auto bytes = faultline::read_file(path);
-  REQUIRE(bytes.ok());
-  const std::string text(bytes->begin(), bytes->end());
-  const std::string begin = "<!-- " + marker + ":begin -->\n";
-  const std::string end = "<!-- " + marker + ":end -->";
-  const auto from = text.find(begin);
-  const auto to = text.find(end);
-  REQUIRE(from != std::string::npos);
-  REQUIRE(to != std::string::npos);
-  return text.substr(from + begin.size(), to - from - begin.size());
-}
-
-/// Compares a generated section with the document; on a mismatch writes the generated text
-/// next to the test binary for pasting.
-void check_section(const std::string& document, const std::string& marker,
-                   const std::string& expected) {
-  const std::string actual = section(FAULTLINE_SOURCE_DIR "/" + document, marker);
-  if (actual != expected) {
-    REQUIRE(faultline::write_file(marker + ".expected.md", faultline::as_bytes(expected)));
-    FAIL(document << " is out of date: paste " << marker << ".expected.md between its " << marker
-                  << " markers");
-  }
-}
-
 }  // namespace
 
 TEST_CASE("the README's support table is generated from isa.def") {
-  check_section("backends/riscv/README.md", "support-table", support_table());
+  faultline::test::check_section("backends/riscv/README.md", "support-table", support_table());
 }
 
 TEST_CASE("the documented state layout is kStateLayout") {
-  check_section("docs/backends/riscv.md", "state-layout", layout_table());
+  faultline::test::check_section("docs/backends/riscv.md", "state-layout",
+                                 faultline::test::layout_table(faultline::riscv::kStateLayout));
 }
