@@ -1,7 +1,9 @@
-// RISC-V fast-mode speed against qemu-user and the same workload built natively, measured in
-// one run; plus the cost of a state commitment and of a witness. Medians of repeated runs.
+// A VM backend's fast-mode speed against qemu-user and the same workload built natively,
+// measured in one run; plus the cost of a state commitment and of a witness. Medians of
+// repeated runs.
 //
-// usage: faultline_riscv_speed RISCV64_ELF NATIVE_EXECUTABLE [REPETITIONS]
+// usage: faultline_vm_speed BACKEND ELF NATIVE_EXECUTABLE [REPETITIONS]
+//   BACKEND: riscv32, riscv64, mips32 or mips64 (qemu-user runs the same ELF)
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "faultline/file.hpp"
+#include "faultline/mips/backend.hpp"
 #include "faultline/program_executor.hpp"
 #include "faultline/riscv/backend.hpp"
 
@@ -50,15 +53,27 @@ void run_process(const std::vector<std::string>& argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s RISCV64_ELF NATIVE_EXECUTABLE [REPETITIONS]\n", argv[0]);
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s BACKEND ELF NATIVE_EXECUTABLE [REPETITIONS]\n", argv[0]);
     return 2;
   }
-  const std::string elf = argv[1];
-  const std::string native = argv[2];
-  const int repetitions = argc > 3 ? std::stoi(argv[3]) : 5;
+  const std::string name = argv[1];
+  const std::string elf = argv[2];
+  const std::string native = argv[3];
+  const int repetitions = argc > 4 ? std::stoi(argv[4]) : 5;
 
-  auto backend = faultline::riscv::make_backend(64);
+  std::unique_ptr<faultline::Backend> backend;
+  std::string qemu_binary;
+  if (name == "riscv32" || name == "riscv64") {
+    backend = faultline::riscv::make_backend(name == "riscv32" ? 32 : 64);
+    qemu_binary = "qemu-" + name;
+  } else if (name == "mips32" || name == "mips64") {
+    backend = faultline::mips::make_backend(name == "mips32" ? 32 : 64);
+    qemu_binary = name == "mips32" ? "qemu-mips" : "qemu-mips64";
+  } else {
+    std::fprintf(stderr, "unknown backend %s\n", name.c_str());
+    return 2;
+  }
   auto bytes = faultline::read_file(elf);
   if (!bytes) {
     std::fprintf(stderr, "%s\n", bytes.error().message.c_str());
@@ -77,7 +92,7 @@ int main(int argc, char** argv) {
     auto machine = (*program)->start(oracle);
     steps = *machine->run(~std::uint64_t{0});
   });
-  const double qemu = median_seconds(repetitions, [&] { run_process({"qemu-riscv64", elf}); });
+  const double qemu = median_seconds(repetitions, [&] { run_process({qemu_binary, elf}); });
   const double host = median_seconds(repetitions, [&] { run_process({native}); });
 
   // A commitment at step N = steps / 2 (a mid-run step, memory fully dirty since the start).
@@ -108,7 +123,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(steps));
   std::printf("%-44s %10s %14s\n", "", "seconds", "M instr/s");
   std::printf("%-44s %10.3f %14.1f\n", "faultline fast mode", fast, steps / fast / 1e6);
-  std::printf("%-44s %10.3f %14.1f\n", "qemu-riscv64 (JIT), same ELF", qemu, steps / qemu / 1e6);
+  std::printf("%-44s %10.3f %14.1f\n", (qemu_binary + " (JIT), same ELF").c_str(), qemu,
+              steps / qemu / 1e6);
   std::printf("%-44s %10.3f %14s\n", "native x86-64, same C source", host, "-");
   std::printf("fast mode / qemu: %.2fx the time; native / fast mode: %.1fx faster\n", fast / qemu,
               fast / host);
