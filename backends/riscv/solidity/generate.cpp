@@ -1,109 +1,63 @@
 // Writes the RISC-V Solidity step verifier from its template: the narrow generator that keeps
-// the onchain step on the C++ backend's facts. It substitutes
-//   {{decode}}        a Yul function decode(insn, xlen) -> op built from isa.def's table,
-//   {{decode_c}}      the same for 16-bit compressed instructions,
-//   {{selector:SIG}}  the 4-byte selector of an error or function signature ("Name(uint256)"),
-//   {{NAME}}          the value of NAME: an op id (addi, c_lw, illegal), a state field's offset
-//                     (offset.pc), a fault cause (fault.address_wrap), a system call number or
-//                     errno (sys.read, errno.ENOSYS), an address-map constant (map64.mmap_base),
-// and fails if the template names something unknown or leaves an instruction without a case.
-// The semantics themselves are written in the template as a mirror of step.hpp; the anvil
-// differential tests hold the two equal.
+// the onchain step on the C++ backend's facts. Besides the framework's {{selector:...}}, the
+// template may name
+//   {{decode}}, {{decode_c}}  Yul decoders of 32-bit and compressed instructions from isa.def,
+//   {{NAME}}                  an op id (addi, c_lw, illegal), a state field's offset
+//                             (offset.pc), a fault cause (fault.address_wrap), a system call
+//                             number or errno (sys.read, errno.ENOSYS), an address-map bound
+//                             (map64.mmap_base), a VM status (status.running),
+// and must have a case for every instruction of the table. The semantics are written in the
+// template as a mirror of step.hpp; the anvil differential tests hold the two equal.
 //
 // Usage: faultline_riscv_solidity TEMPLATE OUTPUT
-#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <set>
 #include <sstream>
-#include <string>
-#include <vector>
 
-#include "faultline/keccak.hpp"
+#include "faultline/solidity_template.hpp"
 #include "isa.hpp"
 #include "step.hpp"
 
 namespace {
 
-using faultline::riscv::Encoding;
-using faultline::riscv::kEncodings;
+namespace rv = faultline::riscv;
 
-std::string hex(std::uint32_t value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%x", value);
-  return text;
-}
-
-/// Entries of the table for one instruction size, in table order.
-std::vector<const Encoding*> entries(bool compressed) {
-  std::vector<const Encoding*> out;
-  for (const Encoding& e : kEncodings) {
-    if (e.compressed == compressed) out.push_back(&e);
+std::vector<faultline::DecoderEntry> table(bool compressed) {
+  std::vector<faultline::DecoderEntry> out;
+  for (const rv::Encoding& e : rv::kEncodings) {
+    if (e.compressed == compressed)
+      out.push_back({e.name, e.mask, e.match, static_cast<unsigned>(e.op), e.xlen});
   }
   return out;
 }
 
-/// One candidate test: the first match wins, as in the C++ decoder (table order).
-std::string candidate(const Encoding& e, const std::string& insn) {
-  std::string test = "eq(and(" + insn + ", " + hex(e.mask) + "), " + hex(e.match) + ")";
-  if (e.xlen != 0) test = "and(eq(xlen, " + std::to_string(e.xlen) + "), " + test + ")";
-  return "// " + std::string(e.name) + "\nif " + test +
-         " { op := " + std::to_string(static_cast<unsigned>(e.op)) + " leave }\n";
-}
-
-/// A two-level Yul switch: on the major field, then on funct3 where candidates differ by it.
-std::string decoder(bool compressed) {
-  const std::string name = compressed ? "decode_c" : "decode";
-  const std::string insn = compressed ? "c" : "insn";
-  // 32-bit: opcode[6:2] and funct3[14:12]; compressed: quadrant[1:0] and funct3[15:13].
-  const std::uint32_t major_mask = compressed ? 0x0003 : 0x007c;
-  const unsigned major_shift = compressed ? 0 : 2;
-  const std::uint32_t minor_mask = compressed ? 0xe000 : 0x7000;
-  const unsigned minor_shift = compressed ? 13 : 12;
-
-  std::ostringstream out;
-  out << "function " << name << "(" << insn << ", xlen) -> op {\n";
-  out << "op := " << static_cast<unsigned>(faultline::riscv::Op::illegal) << "\n";
-  out << "switch and(shr(" << major_shift << ", " << insn << "), " << hex(major_mask >> major_shift)
-      << ")\n";
-  std::map<std::uint32_t, std::map<std::uint32_t, std::vector<const Encoding*>>> buckets;
-  for (const Encoding* e : entries(compressed)) {
-    const std::uint32_t major = (e->match & major_mask) >> major_shift;
-    for (std::uint32_t minor = 0; minor < 8; ++minor) {
-      const std::uint32_t fixed = minor << minor_shift;
-      if ((e->mask & minor_mask) != 0 && (e->match & minor_mask) != fixed) continue;
-      buckets[major][minor].push_back(e);
-    }
+std::optional<std::string> decoder(std::string_view name) {
+  const unsigned illegal = static_cast<unsigned>(rv::Op::illegal);
+  if (name == "decode") {
+    // opcode[6:2], then funct3
+    return faultline::yul_decoder(
+        "decode", table(false), {2, 0x1f},
+        [](std::uint32_t) {
+          return std::optional<faultline::BitField>({12, 7});
+        },
+        illegal);
   }
-  for (const auto& [major, by_minor] : buckets) {
-    out << "case " << hex(major) << " {\n";
-    bool same_for_every_minor = by_minor.size() == 8;
-    for (const auto& [minor, list] : by_minor)
-      same_for_every_minor = same_for_every_minor && list == by_minor.begin()->second;
-    if (same_for_every_minor) {
-      for (const Encoding* e : by_minor.begin()->second)
-        out << candidate(*e, insn);
-    } else {
-      out << "switch and(shr(" << minor_shift << ", " << insn << "), 7)\n";
-      for (const auto& [minor, list] : by_minor) {
-        out << "case " << minor << " {\n";
-        for (const Encoding* e : list)
-          out << candidate(*e, insn);
-        out << "}\n";
-      }
-    }
-    out << "}\n";
+  if (name == "decode_c") {
+    // quadrant[1:0], then funct3[15:13]
+    return faultline::yul_decoder(
+        "decode_c", table(true), {0, 3},
+        [](std::uint32_t) {
+          return std::optional<faultline::BitField>({13, 7});
+        },
+        illegal);
   }
-  out << "}\n";
-  return out.str();
+  return std::nullopt;
 }
 
 std::map<std::string, std::string> values() {
-  namespace rv = faultline::riscv;
   namespace sys = rv::sys;
   std::map<std::string, std::string> out;
-  for (const Encoding& e : kEncodings)
+  for (const rv::Encoding& e : rv::kEncodings)
     out[std::string(e.name)] = std::to_string(static_cast<unsigned>(e.op));
   out["illegal"] = std::to_string(static_cast<unsigned>(rv::Op::illegal));
   for (const faultline::StateField& field : rv::kStateLayout)
@@ -155,52 +109,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::ifstream in(argv[1]);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
   if (!in) {
     std::cerr << "cannot read " << argv[1] << "\n";
     return 1;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-
-  const std::map<std::string, std::string> known = values();
-  std::set<std::string> used;
-  std::string out;
-  std::size_t at = 0;
-  while (true) {
-    const std::size_t open = text.find("{{", at);
-    if (open == std::string::npos) break;
-    const std::size_t close = text.find("}}", open);
-    if (close == std::string::npos) {
-      std::cerr << argv[1] << ": unterminated {{ at byte " << open << "\n";
-      return 1;
-    }
-    out += text.substr(at, open - at);
-    const std::string name = text.substr(open + 2, close - open - 2);
-    if (name == "decode" || name == "decode_c") {
-      out += decoder(name == "decode_c");
-    } else if (name.starts_with("selector:")) {
-      const std::string signature = name.substr(9);
-      const faultline::Hash hash = faultline::keccak256(faultline::ByteView(
-          reinterpret_cast<const std::uint8_t*>(signature.data()), signature.size()));
-      out += hex(std::uint32_t{hash[0]} << 24 | std::uint32_t{hash[1]} << 16 |
-                 std::uint32_t{hash[2]} << 8 | hash[3]);
-    } else if (const auto found = known.find(name); found != known.end()) {
-      out += found->second;
-    } else {
-      std::cerr << argv[1] << ": unknown name {{" << name << "}}\n";
-      return 1;
-    }
-    used.insert(name);
-    at = close + 2;
+  auto filled = faultline::fill_solidity_template(buffer.str(), values(), decoder);
+  if (!filled) {
+    std::cerr << argv[1] << ": " << filled.error().message << "\n";
+    return 1;
   }
-  out += text.substr(at);
-
   // Completeness, as evmone's static_asserts do for its opcode table: every instruction of the
   // table has its case in the template.
   int missing = 0;
-  for (const Encoding& e : kEncodings) {
-    if (used.count(std::string(e.name)) == 0) {
+  for (const rv::Encoding& e : rv::kEncodings) {
+    if (filled->used.count(std::string(e.name)) == 0) {
       std::cerr << argv[1] << ": no case for " << e.name << "\n";
       ++missing;
     }
@@ -211,7 +135,7 @@ int main(int argc, char** argv) {
   file << "// GENERATED by faultline_riscv_solidity from backends/riscv/solidity/"
           "RiscvStepVerifier.sol.in\n// and backends/riscv/src/isa.def: edit those, then run "
           "`make solidity`.\n"
-       << out;
+       << filled->text;
   if (!file.flush()) {
     std::cerr << "cannot write " << argv[2] << "\n";
     return 1;

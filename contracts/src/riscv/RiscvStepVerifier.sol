@@ -222,71 +222,71 @@ contract RiscvStepVerifier is IStepVerifier {
             }
 
             // ---- Decoding (from isa.def) and the expansion of compressed forms ----
-            function decode(insn, xlen) -> op {
+            function decode(insn, width) -> op {
                 op := 130
                 switch and(shr(2, insn), 0x1f)
                 case 0x0 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // lb
                         if eq(and(insn, 0x707f), 0x3) {
                             op := 11
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // lh
                         if eq(and(insn, 0x707f), 0x1003) {
                             op := 12
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // lw
                         if eq(and(insn, 0x707f), 0x2003) {
                             op := 13
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // ld
-                        if and(eq(xlen, 64), eq(and(insn, 0x707f), 0x3003)) {
+                        if and(eq(width, 64), eq(and(insn, 0x707f), 0x3003)) {
                             op := 14
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // lbu
                         if eq(and(insn, 0x707f), 0x4003) {
                             op := 15
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // lhu
                         if eq(and(insn, 0x707f), 0x5003) {
                             op := 16
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // lwu
-                        if and(eq(xlen, 64), eq(and(insn, 0x707f), 0x6003)) {
+                        if and(eq(width, 64), eq(and(insn, 0x707f), 0x6003)) {
                             op := 17
                             leave
                         }
                     }
                 }
                 case 0x3 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // fence
                         if eq(and(insn, 0x707f), 0xf) {
                             op := 52
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // fence_i
                         if eq(and(insn, 0x707f), 0x100f) {
                             op := 53
@@ -295,77 +295,77 @@ contract RiscvStepVerifier is IStepVerifier {
                     }
                 }
                 case 0x4 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // addi
                         if eq(and(insn, 0x707f), 0x13) {
                             op := 0
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // slli
-                        if and(eq(xlen, 32), eq(and(insn, 0xfe00707f), 0x1013)) {
+                        if and(eq(width, 32), eq(and(insn, 0xfe00707f), 0x1013)) {
                             op := 27
                             leave
                         }
                         // slli64
-                        if and(eq(xlen, 64), eq(and(insn, 0xfc00707f), 0x1013)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfc00707f), 0x1013)) {
                             op := 30
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // slti
                         if eq(and(insn, 0x707f), 0x2013) {
                             op := 22
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // sltiu
                         if eq(and(insn, 0x707f), 0x3013) {
                             op := 23
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // xori
                         if eq(and(insn, 0x707f), 0x4013) {
                             op := 24
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // srli
-                        if and(eq(xlen, 32), eq(and(insn, 0xfe00707f), 0x5013)) {
+                        if and(eq(width, 32), eq(and(insn, 0xfe00707f), 0x5013)) {
                             op := 28
                             leave
                         }
                         // srai
-                        if and(eq(xlen, 32), eq(and(insn, 0xfe00707f), 0x40005013)) {
+                        if and(eq(width, 32), eq(and(insn, 0xfe00707f), 0x40005013)) {
                             op := 29
                             leave
                         }
                         // srli64
-                        if and(eq(xlen, 64), eq(and(insn, 0xfc00707f), 0x5013)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfc00707f), 0x5013)) {
                             op := 31
                             leave
                         }
                         // srai64
-                        if and(eq(xlen, 64), eq(and(insn, 0xfc00707f), 0x40005013)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfc00707f), 0x40005013)) {
                             op := 32
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // ori
                         if eq(and(insn, 0x707f), 0x6013) {
                             op := 25
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // andi
                         if eq(and(insn, 0x707f), 0x7013) {
                             op := 26
@@ -381,68 +381,68 @@ contract RiscvStepVerifier is IStepVerifier {
                     }
                 }
                 case 0x6 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // addiw
-                        if and(eq(xlen, 64), eq(and(insn, 0x707f), 0x1b)) {
+                        if and(eq(width, 64), eq(and(insn, 0x707f), 0x1b)) {
                             op := 43
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // slliw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x101b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x101b)) {
                             op := 44
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // srliw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x501b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x501b)) {
                             op := 45
                             leave
                         }
                         // sraiw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x4000501b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x4000501b)) {
                             op := 46
                             leave
                         }
                     }
                 }
                 case 0x8 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // sb
                         if eq(and(insn, 0x707f), 0x23) {
                             op := 18
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // sh
                         if eq(and(insn, 0x707f), 0x1023) {
                             op := 19
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // sw
                         if eq(and(insn, 0x707f), 0x2023) {
                             op := 20
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // sd
-                        if and(eq(xlen, 64), eq(and(insn, 0x707f), 0x3023)) {
+                        if and(eq(width, 64), eq(and(insn, 0x707f), 0x3023)) {
                             op := 21
                             leave
                         }
                     }
                 }
                 case 0xb {
-                    switch and(shr(12, insn), 7)
-                    case 2 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x2 {
                         // lr_w
                         if eq(and(insn, 0xf9f0707f), 0x1000202f) {
                             op := 75
@@ -499,67 +499,67 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // lr_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf9f0707f), 0x1000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf9f0707f), 0x1000302f)) {
                             op := 86
                             leave
                         }
                         // sc_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x1800302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x1800302f)) {
                             op := 87
                             leave
                         }
                         // amoswap_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x800302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x800302f)) {
                             op := 88
                             leave
                         }
                         // amoadd_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x302f)) {
                             op := 89
                             leave
                         }
                         // amoxor_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x2000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x2000302f)) {
                             op := 90
                             leave
                         }
                         // amoand_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x6000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x6000302f)) {
                             op := 91
                             leave
                         }
                         // amoor_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x4000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x4000302f)) {
                             op := 92
                             leave
                         }
                         // amomin_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0x8000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0x8000302f)) {
                             op := 93
                             leave
                         }
                         // amomax_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0xa000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0xa000302f)) {
                             op := 94
                             leave
                         }
                         // amominu_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0xc000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0xc000302f)) {
                             op := 95
                             leave
                         }
                         // amomaxu_d
-                        if and(eq(xlen, 64), eq(and(insn, 0xf800707f), 0xe000302f)) {
+                        if and(eq(width, 64), eq(and(insn, 0xf800707f), 0xe000302f)) {
                             op := 96
                             leave
                         }
                     }
                 }
                 case 0xc {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // add
                         if eq(and(insn, 0xfe00707f), 0x33) {
                             op := 33
@@ -576,7 +576,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // sll
                         if eq(and(insn, 0xfe00707f), 0x1033) {
                             op := 35
@@ -588,7 +588,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // slt
                         if eq(and(insn, 0xfe00707f), 0x2033) {
                             op := 36
@@ -600,7 +600,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // sltu
                         if eq(and(insn, 0xfe00707f), 0x3033) {
                             op := 37
@@ -612,7 +612,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // xor_
                         if eq(and(insn, 0xfe00707f), 0x4033) {
                             op := 38
@@ -624,7 +624,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // srl
                         if eq(and(insn, 0xfe00707f), 0x5033) {
                             op := 39
@@ -641,7 +641,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // or_
                         if eq(and(insn, 0xfe00707f), 0x6033) {
                             op := 41
@@ -653,7 +653,7 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // and_
                         if eq(and(insn, 0xfe00707f), 0x7033) {
                             op := 42
@@ -674,108 +674,108 @@ contract RiscvStepVerifier is IStepVerifier {
                     }
                 }
                 case 0xe {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // addw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x3b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x3b)) {
                             op := 47
                             leave
                         }
                         // subw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x4000003b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x4000003b)) {
                             op := 48
                             leave
                         }
                         // mulw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x200003b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x200003b)) {
                             op := 70
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // sllw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x103b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x103b)) {
                             op := 49
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // divw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x200403b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x200403b)) {
                             op := 71
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // srlw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x503b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x503b)) {
                             op := 50
                             leave
                         }
                         // sraw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x4000503b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x4000503b)) {
                             op := 51
                             leave
                         }
                         // divuw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x200503b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x200503b)) {
                             op := 72
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // remw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x200603b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x200603b)) {
                             op := 73
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // remuw
-                        if and(eq(xlen, 64), eq(and(insn, 0xfe00707f), 0x200703b)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfe00707f), 0x200703b)) {
                             op := 74
                             leave
                         }
                     }
                 }
                 case 0x18 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // beq
                         if eq(and(insn, 0x707f), 0x63) {
                             op := 5
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // bne
                         if eq(and(insn, 0x707f), 0x1063) {
                             op := 6
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // blt
                         if eq(and(insn, 0x707f), 0x4063) {
                             op := 7
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // bge
                         if eq(and(insn, 0x707f), 0x5063) {
                             op := 8
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // bltu
                         if eq(and(insn, 0x707f), 0x6063) {
                             op := 9
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // bgeu
                         if eq(and(insn, 0x707f), 0x7063) {
                             op := 10
@@ -784,8 +784,8 @@ contract RiscvStepVerifier is IStepVerifier {
                     }
                 }
                 case 0x19 {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // jalr
                         if eq(and(insn, 0x707f), 0x67) {
                             op := 4
@@ -801,8 +801,8 @@ contract RiscvStepVerifier is IStepVerifier {
                     }
                 }
                 case 0x1c {
-                    switch and(shr(12, insn), 7)
-                    case 0 {
+                    switch and(shr(12, insn), 0x7)
+                    case 0x0 {
                         // ecall
                         if eq(and(insn, 0xffffffff), 0x73) {
                             op := 54
@@ -814,42 +814,42 @@ contract RiscvStepVerifier is IStepVerifier {
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // csrrw
                         if eq(and(insn, 0x707f), 0x1073) {
                             op := 56
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // csrrs
                         if eq(and(insn, 0x707f), 0x2073) {
                             op := 57
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // csrrc
                         if eq(and(insn, 0x707f), 0x3073) {
                             op := 58
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // csrrwi
                         if eq(and(insn, 0x707f), 0x5073) {
                             op := 59
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // csrrsi
                         if eq(and(insn, 0x707f), 0x6073) {
                             op := 60
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // csrrci
                         if eq(and(insn, 0x707f), 0x7073) {
                             op := 61
@@ -859,216 +859,216 @@ contract RiscvStepVerifier is IStepVerifier {
                 }
             }
 
-            function decode_c(c, xlen) -> op {
+            function decode_c(insn, width) -> op {
                 op := 130
-                switch and(shr(0, c), 0x3)
+                switch and(shr(0, insn), 0x3)
                 case 0x0 {
-                    switch and(shr(13, c), 7)
-                    case 0 {
+                    switch and(shr(13, insn), 0x7)
+                    case 0x0 {
                         // c_addi4spn
-                        if eq(and(c, 0xe003), 0x0) {
+                        if eq(and(insn, 0xe003), 0x0) {
                             op := 97
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // c_lw
-                        if eq(and(c, 0xe003), 0x4000) {
+                        if eq(and(insn, 0xe003), 0x4000) {
                             op := 98
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // c_ld
-                        if and(eq(xlen, 64), eq(and(c, 0xe003), 0x6000)) {
+                        if and(eq(width, 64), eq(and(insn, 0xe003), 0x6000)) {
                             op := 99
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // c_sw
-                        if eq(and(c, 0xe003), 0xc000) {
+                        if eq(and(insn, 0xe003), 0xc000) {
                             op := 100
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // c_sd
-                        if and(eq(xlen, 64), eq(and(c, 0xe003), 0xe000)) {
+                        if and(eq(width, 64), eq(and(insn, 0xe003), 0xe000)) {
                             op := 101
                             leave
                         }
                     }
                 }
                 case 0x1 {
-                    switch and(shr(13, c), 7)
-                    case 0 {
+                    switch and(shr(13, insn), 0x7)
+                    case 0x0 {
                         // c_addi
-                        if eq(and(c, 0xe003), 0x1) {
+                        if eq(and(insn, 0xe003), 0x1) {
                             op := 102
                             leave
                         }
                     }
-                    case 1 {
+                    case 0x1 {
                         // c_jal
-                        if and(eq(xlen, 32), eq(and(c, 0xe003), 0x2001)) {
+                        if and(eq(width, 32), eq(and(insn, 0xe003), 0x2001)) {
                             op := 103
                             leave
                         }
                         // c_addiw
-                        if and(eq(xlen, 64), eq(and(c, 0xe003), 0x2001)) {
+                        if and(eq(width, 64), eq(and(insn, 0xe003), 0x2001)) {
                             op := 104
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // c_li
-                        if eq(and(c, 0xe003), 0x4001) {
+                        if eq(and(insn, 0xe003), 0x4001) {
                             op := 105
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // c_addi16sp
-                        if eq(and(c, 0xef83), 0x6101) {
+                        if eq(and(insn, 0xef83), 0x6101) {
                             op := 106
                             leave
                         }
                         // c_lui
-                        if eq(and(c, 0xe003), 0x6001) {
+                        if eq(and(insn, 0xe003), 0x6001) {
                             op := 107
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // c_srli
-                        if eq(and(c, 0xec03), 0x8001) {
+                        if eq(and(insn, 0xec03), 0x8001) {
                             op := 108
                             leave
                         }
                         // c_srai
-                        if eq(and(c, 0xec03), 0x8401) {
+                        if eq(and(insn, 0xec03), 0x8401) {
                             op := 109
                             leave
                         }
                         // c_andi
-                        if eq(and(c, 0xec03), 0x8801) {
+                        if eq(and(insn, 0xec03), 0x8801) {
                             op := 110
                             leave
                         }
                         // c_sub
-                        if eq(and(c, 0xfc63), 0x8c01) {
+                        if eq(and(insn, 0xfc63), 0x8c01) {
                             op := 111
                             leave
                         }
                         // c_xor
-                        if eq(and(c, 0xfc63), 0x8c21) {
+                        if eq(and(insn, 0xfc63), 0x8c21) {
                             op := 112
                             leave
                         }
                         // c_or
-                        if eq(and(c, 0xfc63), 0x8c41) {
+                        if eq(and(insn, 0xfc63), 0x8c41) {
                             op := 113
                             leave
                         }
                         // c_and
-                        if eq(and(c, 0xfc63), 0x8c61) {
+                        if eq(and(insn, 0xfc63), 0x8c61) {
                             op := 114
                             leave
                         }
                         // c_subw
-                        if and(eq(xlen, 64), eq(and(c, 0xfc63), 0x9c01)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfc63), 0x9c01)) {
                             op := 115
                             leave
                         }
                         // c_addw
-                        if and(eq(xlen, 64), eq(and(c, 0xfc63), 0x9c21)) {
+                        if and(eq(width, 64), eq(and(insn, 0xfc63), 0x9c21)) {
                             op := 116
                             leave
                         }
                     }
-                    case 5 {
+                    case 0x5 {
                         // c_j
-                        if eq(and(c, 0xe003), 0xa001) {
+                        if eq(and(insn, 0xe003), 0xa001) {
                             op := 117
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // c_beqz
-                        if eq(and(c, 0xe003), 0xc001) {
+                        if eq(and(insn, 0xe003), 0xc001) {
                             op := 118
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // c_bnez
-                        if eq(and(c, 0xe003), 0xe001) {
+                        if eq(and(insn, 0xe003), 0xe001) {
                             op := 119
                             leave
                         }
                     }
                 }
                 case 0x2 {
-                    switch and(shr(13, c), 7)
-                    case 0 {
+                    switch and(shr(13, insn), 0x7)
+                    case 0x0 {
                         // c_slli
-                        if eq(and(c, 0xe003), 0x2) {
+                        if eq(and(insn, 0xe003), 0x2) {
                             op := 120
                             leave
                         }
                     }
-                    case 2 {
+                    case 0x2 {
                         // c_lwsp
-                        if eq(and(c, 0xe003), 0x4002) {
+                        if eq(and(insn, 0xe003), 0x4002) {
                             op := 121
                             leave
                         }
                     }
-                    case 3 {
+                    case 0x3 {
                         // c_ldsp
-                        if and(eq(xlen, 64), eq(and(c, 0xe003), 0x6002)) {
+                        if and(eq(width, 64), eq(and(insn, 0xe003), 0x6002)) {
                             op := 122
                             leave
                         }
                     }
-                    case 4 {
+                    case 0x4 {
                         // c_jr
-                        if eq(and(c, 0xf07f), 0x8002) {
+                        if eq(and(insn, 0xf07f), 0x8002) {
                             op := 123
                             leave
                         }
                         // c_mv
-                        if eq(and(c, 0xf003), 0x8002) {
+                        if eq(and(insn, 0xf003), 0x8002) {
                             op := 124
                             leave
                         }
                         // c_ebreak
-                        if eq(and(c, 0xffff), 0x9002) {
+                        if eq(and(insn, 0xffff), 0x9002) {
                             op := 125
                             leave
                         }
                         // c_jalr
-                        if eq(and(c, 0xf07f), 0x9002) {
+                        if eq(and(insn, 0xf07f), 0x9002) {
                             op := 126
                             leave
                         }
                         // c_add
-                        if eq(and(c, 0xf003), 0x9002) {
+                        if eq(and(insn, 0xf003), 0x9002) {
                             op := 127
                             leave
                         }
                     }
-                    case 6 {
+                    case 0x6 {
                         // c_swsp
-                        if eq(and(c, 0xe003), 0xc002) {
+                        if eq(and(insn, 0xe003), 0xc002) {
                             op := 128
                             leave
                         }
                     }
-                    case 7 {
+                    case 0x7 {
                         // c_sdsp
-                        if and(eq(xlen, 64), eq(and(c, 0xe003), 0xe002)) {
+                        if and(eq(width, 64), eq(and(insn, 0xe003), 0xe002)) {
                             op := 129
                             leave
                         }

@@ -1,0 +1,56 @@
+// Filling Solidity templates from C++ facts: how a backend's onchain step verifier is generated
+// from a hand-written template plus the backend's tables, so encodings, op numbers, state
+// offsets and error selectors have one source of truth. Knows no backend.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/error.hpp"
+
+namespace faultline {
+
+/// A filled template and the placeholder names it used.
+struct FilledTemplate {
+  std::string text;
+  std::set<std::string> used;
+};
+
+/// Replaces every `{{name}}` in `text`: `{{selector:Name(type,...)}}` by the signature's
+/// 4-byte selector in hex, a name that `generate` answers by its text, any other name by
+/// values[name]. invalid_argument names an unknown placeholder or an unterminated `{{`.
+Result<FilledTemplate> fill_solidity_template(
+    std::string_view text, const std::map<std::string, std::string>& values,
+    const std::function<std::optional<std::string>(std::string_view name)>& generate = {});
+
+/// One row of an instruction table: `insn` is `id` when (insn & mask) == match, on every
+/// profile (only_width 0) or only where the decoder's `width` argument equals only_width.
+struct DecoderEntry {
+  std::string_view name;
+  std::uint32_t mask = 0;
+  std::uint32_t match = 0;
+  unsigned id = 0;
+  unsigned only_width = 0;
+};
+
+/// A bit field of an instruction: (insn >> shift) & mask.
+struct BitField {
+  unsigned shift = 0;
+  std::uint32_t mask = 0;
+};
+
+/// A Yul function `function NAME(insn, width) -> op` that returns the id of the first entry
+/// (in table order) matching `insn`, or `no_match`. It switches on the major field, then, for
+/// majors whose entries all fix it, on the minor field `minor(major)` returns.
+std::string yul_decoder(std::string_view function_name, const std::vector<DecoderEntry>& entries,
+                        BitField major,
+                        const std::function<std::optional<BitField>(std::uint32_t major)>& minor,
+                        unsigned no_match);
+
+}  // namespace faultline

@@ -1,0 +1,105 @@
+// Template filling and Yul decoders for generated Solidity step verifiers.
+#include "faultline/solidity_template.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "faultline/bytes.hpp"
+#include "faultline/keccak.hpp"
+
+namespace faultline {
+namespace {
+
+std::string hex(std::uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%x", value);
+  return text;
+}
+
+std::string selector(std::string_view signature) {
+  const Hash hash = keccak256(as_bytes(signature));
+  return hex(std::uint32_t{hash[0]} << 24 | std::uint32_t{hash[1]} << 16 |
+             std::uint32_t{hash[2]} << 8 | hash[3]);
+}
+
+std::string candidate(const DecoderEntry& e) {
+  std::string test = "eq(and(insn, " + hex(e.mask) + "), " + hex(e.match) + ")";
+  if (e.only_width != 0)
+    test = "and(eq(width, " + std::to_string(e.only_width) + "), " + test + ")";
+  return "// " + std::string(e.name) + "\nif " + test + " { op := " + std::to_string(e.id) +
+         " leave }\n";
+}
+
+}  // namespace
+
+Result<FilledTemplate> fill_solidity_template(
+    std::string_view text, const std::map<std::string, std::string>& values,
+    const std::function<std::optional<std::string>(std::string_view name)>& generate) {
+  FilledTemplate out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = text.find("{{", at);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = text.find("}}", open);
+    if (close == std::string_view::npos) {
+      return Error{Errc::invalid_argument, "unterminated {{ at byte " + std::to_string(open)};
+    }
+    out.text += text.substr(at, open - at);
+    const std::string name(text.substr(open + 2, close - open - 2));
+    if (name.starts_with("selector:")) {
+      out.text += selector(std::string_view(name).substr(9));
+    } else if (auto generated = generate ? generate(name) : std::nullopt) {
+      out.text += *generated;
+    } else if (const auto found = values.find(name); found != values.end()) {
+      out.text += found->second;
+    } else {
+      return Error{Errc::invalid_argument, "unknown name {{" + name + "}}"};
+    }
+    out.used.insert(name);
+    at = close + 2;
+  }
+  out.text += text.substr(at);
+  return out;
+}
+
+std::string yul_decoder(std::string_view function_name, const std::vector<DecoderEntry>& entries,
+                        BitField major,
+                        const std::function<std::optional<BitField>(std::uint32_t major)>& minor,
+                        unsigned no_match) {
+  // Entries by major value, in table order (every entry must fix its major field).
+  std::map<std::uint32_t, std::vector<const DecoderEntry*>> by_major;
+  for (const DecoderEntry& e : entries)
+    by_major[(e.match >> major.shift) & major.mask].push_back(&e);
+
+  std::ostringstream out;
+  out << "function " << function_name << "(insn, width) -> op {\nop := " << no_match << "\n";
+  out << "switch and(shr(" << major.shift << ", insn), " << hex(major.mask) << ")\n";
+  for (const auto& [value, list] : by_major) {
+    out << "case " << hex(value) << " {\n";
+    const std::optional<BitField> field = minor ? minor(value) : std::nullopt;
+    bool all_fix_minor = field.has_value();
+    for (const DecoderEntry* e : list) {
+      if (field && ((e->mask >> field->shift) & field->mask) != field->mask) all_fix_minor = false;
+    }
+    if (!all_fix_minor) {
+      for (const DecoderEntry* e : list)
+        out << candidate(*e);
+    } else {
+      std::map<std::uint32_t, std::vector<const DecoderEntry*>> by_minor;
+      for (const DecoderEntry* e : list)
+        by_minor[(e->match >> field->shift) & field->mask].push_back(e);
+      out << "switch and(shr(" << field->shift << ", insn), " << hex(field->mask) << ")\n";
+      for (const auto& [minor_value, minor_list] : by_minor) {
+        out << "case " << hex(minor_value) << " {\n";
+        for (const DecoderEntry* e : minor_list)
+          out << candidate(*e);
+        out << "}\n";
+      }
+    }
+    out << "}\n";
+  }
+  out << "}\n";
+  return out.str();
+}
+
+}  // namespace faultline
