@@ -191,6 +191,12 @@ TEST_CASE("verifier stub for riscv64 on anvil: commitments equal the C++ machine
   const auto backend = riscv::make_backend(64);
   const auto layout = backend->state_layout();
   REQUIRE(layout.has_value());
+  CHECK(check_state_layout(*layout).ok());
+  CHECK(layout->size() == riscv::kEncodedStateSize);
+  const auto layout32 = riscv::make_backend(32)->state_layout();
+  REQUIRE(layout32.has_value());
+  CHECK(layout32->memories[0].address_bits == 32);
+  CHECK(layout->memories[0].address_bits == 64);
   Stub stub("Riscv64StepVerifier", *layout);
   check_commitments(stub, 11);
 
