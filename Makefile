@@ -55,7 +55,9 @@ bench: build
 FORGE       = tools/npm/node_modules/.bin/forge
 
 # Regenerates contracts/src/riscv/RiscvStepVerifier.sol from its template and isa.def.
-solidity: build
+solidity: setup
+	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_BUILD_BENCH=ON
+	cmake --build $(RELEASE) --target faultline_riscv_solidity
 	cmake -DGENERATOR=$(RELEASE)/backends/riscv/faultline_riscv_solidity \
 	  -DTEMPLATE=backends/riscv/solidity/RiscvStepVerifier.sol.in -DFORGE=$(FORGE) \
 	  -DCONTRACTS=contracts -DOUTPUT=contracts/src/riscv/RiscvStepVerifier.sol \

@@ -112,6 +112,7 @@ TEST_CASE("a backend plugs in through the registry and its steps verify") {
 
   const auto backend = registry.find("counter");
   REQUIRE(backend.ok());
+  CHECK_FALSE((*backend)->state_layout().has_value());  // the default: no declared layout
   REQUIRE_FALSE((*backend)->load(as_bytes("junk")).ok());
   auto program = (*backend)->load({});
   REQUIRE(program.ok());

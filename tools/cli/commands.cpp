@@ -345,6 +345,8 @@ constexpr Command kCommands[] = {
     {"state", "print the state commitment after N steps", run_state},
     {"witness", "print the witness of step N and check it with the step verifier", run_witness},
     {"game", "simulate a dispute game between the honest agent and an adversary", run_game},
+    {"verifier", "generate a backend's Solidity step-verifier stub from its state layout",
+     run_verifier},
 };
 
 }  // namespace

@@ -26,6 +26,9 @@ struct Command {
 /// `faultline game ...` (game_command.cpp).
 int run_game(const Arguments& args, std::ostream& out, std::ostream& err);
 
+/// `faultline verifier ...` (verifier_command.cpp).
+int run_verifier(const Arguments& args, std::ostream& out, std::ostream& err);
+
 /// Every sub-command, in the order `faultline --help` lists them.
 std::span<const Command> commands();
 

@@ -193,6 +193,10 @@ class MipsBackend final : public Backend {
 
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
 
+  std::optional<StateLayout> state_layout() const noexcept override {
+    return mips::state_layout(bits_);
+  }
+
  private:
   ElfTarget elf_target() const {
     ElfTarget target;

@@ -194,6 +194,10 @@ class RiscvBackend final : public Backend {
 
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
 
+  std::optional<StateLayout> state_layout() const noexcept override {
+    return riscv::state_layout(xlen_);
+  }
+
  private:
   ElfTarget elf_target() const {
     ElfTarget target;

@@ -63,7 +63,7 @@ contract RiscvStepVerifier is IStepVerifier {
 
     /// @inheritdoc IStepVerifier
     function step(bytes calldata stateData, bytes calldata proof) external view returns (bytes32) {
-        uint256 width = xlen;
+        uint256 profile = xlen;
         address source = address(oracle);
         assembly {
             // ---- Failures: named errors (selectors filled in by the generator) ----
@@ -1752,8 +1752,8 @@ contract RiscvStepVerifier is IStepVerifier {
             mstore(CURSOR, proof.offset)
             mstore(PROOF_END, add(proof.offset, proof.length))
             mstore(ACCESSES, 0)
-            mstore(XLEN, width)
-            mstore(MASK, sub(shl(width, 1), 1))
+            mstore(XLEN, profile)
+            mstore(MASK, sub(shl(profile, 1), 1))
             mstore(ORACLE, source)
 
             if gt(field8(128), 3) {
@@ -1765,11 +1765,11 @@ contract RiscvStepVerifier is IStepVerifier {
             if gt(field8(130), 1) {
                 fail1(0xd054f56d, 130)
             }
-            if iszero(eq(field8(131), width)) {
+            if iszero(eq(field8(131), profile)) {
                 fail1(0xd054f56d, 131)
             }
             if and(field64(72), 1) { fail1(0xd054f56d, 72) }
-            if eq(width, 32) {
+            if eq(profile, 32) {
                 for { let i := 1 } lt(i, 32) { i := add(i, 1) } {
                     if shr(32, reg(i)) {
                         fail1(0xd054f56d, add(132, shl(3, sub(i, 1))))

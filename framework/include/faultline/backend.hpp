@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
 #include "faultline/program.hpp"
+#include "faultline/state_layout.hpp"
 #include "faultline/step_verifier.hpp"
 
 namespace faultline {
@@ -33,6 +35,13 @@ class Backend {
 
   /// The off-chain mirror of this backend's onchain step.
   [[nodiscard]] virtual const StepVerifier& step_verifier() const noexcept = 0;
+
+  /// The byte layout of the encoded state (Machine::encode_state), for tools that work from
+  /// the layout alone, such as `faultline verifier gen`. It must pass check_state_layout().
+  /// nullopt (the default) for a backend that does not declare one.
+  [[nodiscard]] virtual std::optional<StateLayout> state_layout() const noexcept {
+    return std::nullopt;
+  }
 };
 
 /// Backends by name.

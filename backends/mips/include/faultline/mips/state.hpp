@@ -94,6 +94,16 @@ inline constexpr StateField kStateLayout[] = {
 };
 static_assert(is_contiguous_layout(kStateLayout, kEncodedStateSize));
 
+inline constexpr MemoryLayout kMemoryLayout32[] = {{"memory_root", 32}};
+inline constexpr MemoryLayout kMemoryLayout64[] = {{"memory_root", 64}};
+
+/// The layout the backend declares (Backend::state_layout) for MIPS32 (bits 32) or MIPS64.
+constexpr StateLayout state_layout(unsigned bits) {
+  return StateLayout{kStateLayout, "status",
+                     bits == 32 ? std::span<const MemoryLayout>(kMemoryLayout32)
+                                : std::span<const MemoryLayout>(kMemoryLayout64)};
+}
+
 /// The state's bytes.
 Bytes encode(const State& state);
 

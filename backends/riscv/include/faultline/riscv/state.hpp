@@ -79,6 +79,17 @@ inline constexpr StateField kStateLayout[] = {
 };
 static_assert(is_contiguous_layout(kStateLayout, kEncodedStateSize));
 
+/// The memory under memory_root: the whole 2^xlen-byte address space.
+inline constexpr MemoryLayout kMemoryLayout32[] = {{"memory_root", 32}};
+inline constexpr MemoryLayout kMemoryLayout64[] = {{"memory_root", 64}};
+
+/// The layout the backend declares (Backend::state_layout) for RV32 (xlen 32) or RV64.
+constexpr StateLayout state_layout(unsigned xlen) {
+  return StateLayout{kStateLayout, "status",
+                     xlen == 32 ? std::span<const MemoryLayout>(kMemoryLayout32)
+                                : std::span<const MemoryLayout>(kMemoryLayout64)};
+}
+
 /// The state's bytes.
 Bytes encode(const State& state);
 

@@ -1,0 +1,82 @@
+// `faultline verifier gen`: writes a backend's Solidity step-verifier stub and its Foundry test
+// from the state layout the backend declares (the generator is faultline/solidity_stub.hpp).
+#include <boost/program_options.hpp>
+#include <ostream>
+
+#include "built_in_backends.hpp"
+#include "commands.hpp"
+#include "faultline/solidity_stub.hpp"
+
+namespace faultline::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr std::string_view kGenUsage = "gen --backend NAME --out DIR [--force]";
+
+int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+  po::options_description options("options");
+  options.add_options()("backend", po::value<std::string>()->required(),
+                        "backend name (see 'faultline info')")(
+      "out", po::value<std::string>()->required(),
+      "root of a Foundry project laid out as contracts/ (normally: contracts)")(
+      "force", "replace files that already exist")("help,h", "show this help");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), values);
+    if (values.contains("help")) {
+      out << "usage: faultline verifier " << kGenUsage << "\n\n"
+          << "Writes src/NAME/<Name>StepVerifier.sol and test/<Name>StepVerifier.t.sol under DIR\n"
+          << "from the backend's state layout (docs/writing-a-backend.md).\n\n"
+          << options << "\n";
+      return kExitOk;
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    err << "faultline verifier gen: " << error.what()
+        << "\nrun 'faultline verifier gen --help' for usage\n";
+    return kExitUsage;
+  }
+
+  const BackendRegistry registry = built_in_backends();
+  auto backend = registry.find(values["backend"].as<std::string>());
+  if (!backend) {
+    err << "faultline verifier gen: " << backend.error().message << "\n";
+    return kExitUsage;
+  }
+  const auto layout = (*backend)->state_layout();
+  if (!layout) {
+    err << "faultline verifier gen: backend " << (*backend)->name()
+        << " does not declare its state layout (Backend::state_layout)\n";
+    return kExitFailure;
+  }
+  auto files = generate_verifier_stub((*backend)->name(), *layout);
+  if (!files) {
+    err << "faultline verifier gen: " << (*backend)->name() << ": " << files.error().message
+        << "\n";
+    return kExitFailure;
+  }
+  const std::string& root = values["out"].as<std::string>();
+  if (auto written = write_solidity_files(*files, root, values.contains("force")); !written) {
+    err << "faultline verifier gen: " << written.error().message
+        << (written.error().code == Errc::invalid_argument ? " (--force replaces it)" : "") << "\n";
+    return kExitFailure;
+  }
+  for (const SolidityFile& file : *files)
+    out << "wrote " << root << "/" << file.path << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_verifier(const Arguments& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? err : out) << "usage: faultline verifier " << kGenUsage << "\n";
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "gen") return gen_command(Arguments(args.begin() + 1, args.end()), out, err);
+  err << "faultline verifier: unknown subcommand '" << args[0] << "' (known: gen)\n";
+  return kExitUsage;
+}
+
+}  // namespace faultline::cli
