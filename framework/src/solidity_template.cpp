@@ -32,6 +32,80 @@ std::string candidate(const DecoderEntry& e) {
 
 }  // namespace
 
+std::string yul_merkle_memory() {
+  std::string text = R"(function fail1(selector, a) {
+    mstore(0, shl(224, selector))
+    mstore(4, a)
+    revert(0, 0x24)
+}
+function fail2(selector, a, b) {
+    mstore(0, shl(224, selector))
+    mstore(4, a)
+    mstore(0x24, b)
+    revert(0, 0x44)
+}
+function bubble() {
+    returndatacopy(0, 0, returndatasize())
+    revert(0, returndatasize())
+}
+function rootFrom(index, node, siblings, height) -> root {
+    let end := add(siblings, shl(5, height))
+    for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {
+        // The node goes left (0x00) or right (0x20) by the index bit: no branch.
+        let right := shl(5, and(index, 1))
+        mstore(right, node)
+        mstore(xor(right, 0x20), calldataload(siblings))
+        node := keccak256(0, 0x40)
+        index := shr(1, index)
+    }
+    root := node
+}
+function leafFor(index) -> entry {
+    let count := mload(LEAF_COUNT)
+    for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+        entry := add(LEAVES, mul(i, 0x60))
+        if eq(mload(entry), index) { leave }
+    }
+    if eq(count, 4) { count := 0 } // unreachable for one instruction
+    entry := add(LEAVES, mul(count, 0x60))
+    mstore(LEAF_COUNT, add(count, 1))
+    let access := add(mload(ACCESSES), 1)
+    mstore(ACCESSES, access)
+    let height := sub(mload(WIDTH), 5)
+    let cursor := mload(CURSOR)
+    let size := shl(5, add(height, 1))
+    if gt(add(cursor, size), mload(PROOF_END)) {
+        fail1({{selector:MemoryProofTruncated(uint256)}}, access)
+    }
+    let value := calldataload(cursor)
+    if iszero(eq(rootFrom(index, value, add(cursor, 0x20), height), mload(ROOT))) {
+        fail2({{selector:MemoryProofMismatch(uint256,uint256)}}, access, shl(5, index))
+    }
+    mstore(CURSOR, add(cursor, size))
+    mstore(entry, index)
+    mstore(add(entry, 0x20), value)
+    mstore(add(entry, 0x40), add(cursor, 0x20))
+}
+function written(entry) {
+    let index := mload(entry)
+    let value := mload(add(entry, 0x20))
+    let siblings := mload(add(entry, 0x40))
+    mstore(ROOT, rootFrom(index, value, siblings, sub(mload(WIDTH), 5)))
+    mstore(LEAVES, index)
+    mstore(add(LEAVES, 0x20), value)
+    mstore(add(LEAVES, 0x40), siblings)
+    mstore(LEAF_COUNT, 1)
+}
+function withByte(word, position, b) -> w {
+    let shift := shl(3, sub(31, position))
+    w := or(and(word, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
+}
+)";
+  // The selectors are the errors' (the caller's template declares them).
+  auto filled = fill_solidity_template(text, {});
+  return filled ? filled->text : std::string{};
+}
+
 Result<FilledTemplate> fill_solidity_template(
     std::string_view text, const std::map<std::string, std::string>& values,
     const std::function<std::optional<std::string>(std::string_view name)>& generate) {
@@ -48,6 +122,8 @@ Result<FilledTemplate> fill_solidity_template(
     const std::string name(text.substr(open + 2, close - open - 2));
     if (name.starts_with("selector:")) {
       out.text += selector(std::string_view(name).substr(9));
+    } else if (name == "merkle_memory") {
+      out.text += yul_merkle_memory();
     } else if (auto generated = generate ? generate(name) : std::nullopt) {
       out.text += *generated;
     } else if (const auto found = values.find(name); found != values.end()) {

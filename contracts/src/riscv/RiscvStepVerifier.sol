@@ -8,12 +8,13 @@ import {IStepVerifier} from "../IStepVerifier.sol";
 
 // Memory the step works in (it returns from assembly, so Solidity's allocator is never used).
 uint256 constant STATE = 0x80; // the encoded state, updated in place
+uint256 constant ROOT = 0x80; // its memory_root field
 uint256 constant LEAVES = 0x200; // proven leaves: 4 x (index, value, calldata offset of siblings)
 uint256 constant LEAF_COUNT = 0x380;
 uint256 constant CURSOR = 0x3a0; // calldata offset of the next unread proof
 uint256 constant PROOF_END = 0x3c0;
 uint256 constant ACCESSES = 0x3e0; // proofs read so far, for error messages
-uint256 constant XLEN = 0x400;
+uint256 constant WIDTH = 0x400; // XLEN: 32 or 64, the address bits of memory
 uint256 constant MASK = 0x420; // 2^XLEN - 1
 uint256 constant NEXT_PC = 0x440;
 uint256 constant ORACLE = 0x460;
@@ -66,7 +67,7 @@ contract RiscvStepVerifier is IStepVerifier {
         uint256 profile = xlen;
         address source = address(oracle);
         assembly {
-            // ---- Failures: named errors (selectors filled in by the generator) ----
+            // ---- Failures and proven memory leaves (the framework's shared Yul) ----
             function fail1(selector, a) {
                 mstore(0, shl(224, selector))
                 mstore(4, a)
@@ -81,6 +82,58 @@ contract RiscvStepVerifier is IStepVerifier {
             function bubble() {
                 returndatacopy(0, 0, returndatasize())
                 revert(0, returndatasize())
+            }
+            function rootFrom(index, node, siblings, height) -> root {
+                let end := add(siblings, shl(5, height))
+                for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {
+                    // The node goes left (0x00) or right (0x20) by the index bit: no branch.
+                    let right := shl(5, and(index, 1))
+                    mstore(right, node)
+                    mstore(xor(right, 0x20), calldataload(siblings))
+                    node := keccak256(0, 0x40)
+                    index := shr(1, index)
+                }
+                root := node
+            }
+            function leafFor(index) -> entry {
+                let count := mload(LEAF_COUNT)
+                for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                    entry := add(LEAVES, mul(i, 0x60))
+                    if eq(mload(entry), index) { leave }
+                }
+                if eq(count, 4) { count := 0 } // unreachable for one instruction
+                entry := add(LEAVES, mul(count, 0x60))
+                mstore(LEAF_COUNT, add(count, 1))
+                let access := add(mload(ACCESSES), 1)
+                mstore(ACCESSES, access)
+                let height := sub(mload(WIDTH), 5)
+                let cursor := mload(CURSOR)
+                let size := shl(5, add(height, 1))
+                if gt(add(cursor, size), mload(PROOF_END)) {
+                    fail1(0xb34a3bee, access)
+                }
+                let value := calldataload(cursor)
+                if iszero(eq(rootFrom(index, value, add(cursor, 0x20), height), mload(ROOT))) {
+                    fail2(0x96bf5568, access, shl(5, index))
+                }
+                mstore(CURSOR, add(cursor, size))
+                mstore(entry, index)
+                mstore(add(entry, 0x20), value)
+                mstore(add(entry, 0x40), add(cursor, 0x20))
+            }
+            function written(entry) {
+                let index := mload(entry)
+                let value := mload(add(entry, 0x20))
+                let siblings := mload(add(entry, 0x40))
+                mstore(ROOT, rootFrom(index, value, siblings, sub(mload(WIDTH), 5)))
+                mstore(LEAVES, index)
+                mstore(add(LEAVES, 0x20), value)
+                mstore(add(LEAVES, 0x40), siblings)
+                mstore(LEAF_COUNT, 1)
+            }
+            function withByte(word, position, b) -> w {
+                let shift := shl(3, sub(31, position))
+                w := or(and(word, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
             }
 
             // ---- State fields, big-endian in STATE ----
@@ -111,7 +164,7 @@ contract RiscvStepVerifier is IStepVerifier {
 
             // ---- Integer helpers ----
             function sx(v) -> s {
-                s := signextend(sub(shr(3, mload(XLEN)), 1), v) // XLEN-bit value as signed
+                s := signextend(sub(shr(3, mload(WIDTH)), 1), v) // XLEN-bit value as signed
             }
             function sext32(v) -> s {
                 s := signextend(3, v)
@@ -132,61 +185,7 @@ contract RiscvStepVerifier is IStepVerifier {
                 s := sub(xor(v, sign), sign)
             }
 
-            // ---- Memory: leaves proven against the state's root ----
-            function rootFrom(index, node, siblings, height) -> root {
-                let end := add(siblings, shl(5, height))
-                for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {
-                    // The node goes left (0x00) or right (0x20) by the index bit: no branch.
-                    let right := shl(5, and(index, 1))
-                    mstore(right, node)
-                    mstore(xor(right, 0x20), calldataload(siblings))
-                    node := keccak256(0, 0x40)
-                    index := shr(1, index)
-                }
-                root := node
-            }
-            // The entry of leaf `index`, reading its proof from the witness on first touch.
-            function leafFor(index) -> entry {
-                let count := mload(LEAF_COUNT)
-                for { let i := 0 } lt(i, count) { i := add(i, 1) } {
-                    entry := add(LEAVES, mul(i, 0x60))
-                    if eq(mload(entry), index) { leave }
-                }
-                if eq(count, 4) { count := 0 } // unreachable for one instruction
-                entry := add(LEAVES, mul(count, 0x60))
-                mstore(LEAF_COUNT, add(count, 1))
-                let access := add(mload(ACCESSES), 1)
-                mstore(ACCESSES, access)
-                let height := sub(mload(XLEN), 5)
-                let cursor := mload(CURSOR)
-                let size := shl(5, add(height, 1))
-                if gt(add(cursor, size), mload(PROOF_END)) {
-                    fail1(0xb34a3bee, access)
-                }
-                let value := calldataload(cursor)
-                if iszero(eq(rootFrom(index, value, add(cursor, 0x20), height), mload(STATE))) {
-                    fail2(0x96bf5568, access, shl(5, index))
-                }
-                mstore(CURSOR, add(cursor, size))
-                mstore(entry, index)
-                mstore(add(entry, 0x20), value)
-                mstore(add(entry, 0x40), add(cursor, 0x20))
-            }
-            // After `entry`'s value changed: the new root; only this leaf stays proven.
-            function written(entry) {
-                let index := mload(entry)
-                let value := mload(add(entry, 0x20))
-                let siblings := mload(add(entry, 0x40))
-                mstore(STATE, rootFrom(index, value, siblings, sub(mload(XLEN), 5)))
-                mstore(LEAVES, index)
-                mstore(add(LEAVES, 0x20), value)
-                mstore(add(LEAVES, 0x40), siblings)
-                mstore(LEAF_COUNT, 1)
-            }
-            function withByte(word, position, b) -> w {
-                let shift := shl(3, sub(31, position))
-                w := or(and(word, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
-            }
+            // ---- Memory: little-endian accesses over proven leaves ----
             function fetch16(address_) -> h {
                 let word := mload(add(leafFor(shr(5, address_)), 0x20))
                 let offset := and(address_, 31) // even: never straddles two leaves
@@ -1149,7 +1148,7 @@ contract RiscvStepVerifier is IStepVerifier {
                 s := or(shl(5, bits(c, 12, 12)), bits(c, 6, 2))
             }
             function cShamtOk(c) -> ok {
-                ok := or(eq(mload(XLEN), 64), iszero(bits(c, 12, 12))) // RV32: shamt[5] reserved
+                ok := or(eq(mload(WIDTH), 64), iszero(bits(c, 12, 12))) // RV32: shamt[5] reserved
             }
             function cUimmW(c) -> u {
                 u := or(or(shl(6, bits(c, 5, 5)), shl(3, bits(c, 12, 10))), shl(2, bits(c, 6, 6)))
@@ -1189,7 +1188,7 @@ contract RiscvStepVerifier is IStepVerifier {
             }
             // The 32-bit instruction a compressed one stands for; 0 (illegal) if reserved.
             function expand(c) -> insn {
-                switch decode_c(c, mload(XLEN))
+                switch decode_c(c, mload(WIDTH))
                 case 97 {
                     let nzuimm :=
                         or(
@@ -1363,7 +1362,7 @@ contract RiscvStepVerifier is IStepVerifier {
             function opReg(op, insn) {
                 let a := reg(bits(insn, 19, 15))
                 let b := reg(bits(insn, 24, 20))
-                let shiftMask := sub(mload(XLEN), 1)
+                let shiftMask := sub(mload(WIDTH), 1)
                 let r := 0
                 switch op
                 case 33 { r := add(a, b) }
@@ -1378,9 +1377,9 @@ contract RiscvStepVerifier is IStepVerifier {
                 case 42 { r := and(a, b) }
                 // Products are exact in 256 bits; the high half is a shift away.
                 case 62 { r := mul(a, b) }
-                case 63 { r := sar(mload(XLEN), mul(sx(a), sx(b))) }
-                case 64 { r := sar(mload(XLEN), mul(sx(a), b)) }
-                case 65 { r := shr(mload(XLEN), mul(a, b)) }
+                case 63 { r := sar(mload(WIDTH), mul(sx(a), sx(b))) }
+                case 64 { r := sar(mload(WIDTH), mul(sx(a), b)) }
+                case 65 { r := shr(mload(WIDTH), mul(a, b)) }
                 // Division by zero as the M chapter says; overflow (min / -1) needs no case in
                 // 256 bits: the quotient 2^(XLEN-1) truncates back to min, the remainder is 0.
                 case 66 {
@@ -1528,7 +1527,7 @@ contract RiscvStepVerifier is IStepVerifier {
                 case 1 { value := counter }
                 default {
                     value := shr(32, counter)
-                    ok := and(ok, and(eq(mload(XLEN), 32), and(gt(csr, 0xc7f), lt(csr, 0xc83))))
+                    ok := and(ok, and(eq(mload(WIDTH), 32), and(gt(csr, 0xc7f), lt(csr, 0xc83))))
                 }
                 if iszero(ok) {
                     fault(1, raw)
@@ -1559,7 +1558,7 @@ contract RiscvStepVerifier is IStepVerifier {
                 case 64 { result := sysWrite(a0, a1, a2) }
                 case 214 {
                     let base := 274877906944
-                    if eq(mload(XLEN), 32) { base := 1073741824 }
+                    if eq(mload(WIDTH), 32) { base := 1073741824 }
                     if and(iszero(iszero(a0)), lt(a0, base)) { setField64(88, a0) }
                     result := field64(88)
                 }
@@ -1592,7 +1591,7 @@ contract RiscvStepVerifier is IStepVerifier {
             function sysMmap(length, flags) -> result {
                 let size := and(and(add(length, 4095), not(4095)), MASK_64)
                 let end := 481036337152
-                if eq(mload(XLEN), 32) { end := 1879048192 }
+                if eq(mload(WIDTH), 32) { end := 1879048192 }
                 let next := field64(96)
                 switch and(flags, 32)
                 case 0 { result := negative(19) }
@@ -1706,7 +1705,7 @@ contract RiscvStepVerifier is IStepVerifier {
                     insn := expand(raw)
                     mstore(NEXT_PC, and(add(programCounter, 2), mload(MASK)))
                 }
-                let op := decode(insn, mload(XLEN))
+                let op := decode(insn, mload(WIDTH))
                 if eq(op, 130) {
                     fault(1, raw)
                     leave
@@ -1752,7 +1751,7 @@ contract RiscvStepVerifier is IStepVerifier {
             mstore(CURSOR, proof.offset)
             mstore(PROOF_END, add(proof.offset, proof.length))
             mstore(ACCESSES, 0)
-            mstore(XLEN, profile)
+            mstore(WIDTH, profile)
             mstore(MASK, sub(shl(profile, 1), 1))
             mstore(ORACLE, source)
 

@@ -22,9 +22,10 @@ struct FilledTemplate {
   std::set<std::string> used;
 };
 
-/// Replaces every `{{name}}` in `text`: `{{selector:Name(type,...)}}` by the signature's
-/// 4-byte selector in hex, a name that `generate` answers by its text, any other name by
-/// values[name]. invalid_argument names an unknown placeholder or an unterminated `{{`.
+/// Replaces every `{{name}}` in `text`: `{{merkle_memory}}` by yul_merkle_memory(),
+/// `{{selector:Name(type,...)}}` by the signature's 4-byte selector in hex, a name that `generate`
+/// answers by its text, any other name by values[name]. invalid_argument names an unknown
+/// placeholder or an unterminated `{{`.
 Result<FilledTemplate> fill_solidity_template(
     std::string_view text, const std::map<std::string, std::string>& values,
     const std::function<std::optional<std::string>(std::string_view name)>& generate = {});
@@ -52,5 +53,21 @@ std::string yul_decoder(std::string_view function_name, const std::vector<Decode
                         BitField major,
                         const std::function<std::optional<BitField>(std::uint32_t major)>& minor,
                         unsigned no_match);
+
+/// Yul functions every generated step verifier shares (the template's {{merkle_memory}}):
+///   fail1(selector, a), fail2(selector, a, b)  revert with a named error;
+///   bubble()                                   re-raise a failed call's revert;
+///   leafFor(index) -> entry                    the proven leaf `index` (reads its proof from
+///                                              the witness on first touch: the LeafProofs rule);
+///   written(entry)                             after the leaf's value changed: new root, and
+///                                              only this leaf stays proven;
+///   withByte(word, position, byte) -> word     one byte of a 32-byte word replaced.
+/// An entry is 3 words: leaf index, value, calldata offset of its siblings. The template must
+/// declare the memory constants ROOT (the state's memory root word), LEAVES (4 entries),
+/// LEAF_COUNT, CURSOR and PROOF_END (calldata offsets of the next unread proof and the proof's
+/// end), ACCESSES (proofs read) and WIDTH (the memory's address bits), and the errors
+/// MemoryProofTruncated(uint256 access) and MemoryProofMismatch(uint256 access, uint256
+/// leafAddress).
+std::string yul_merkle_memory();
 
 }  // namespace faultline
