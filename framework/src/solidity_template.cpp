@@ -48,6 +48,16 @@ function bubble() {
     returndatacopy(0, 0, returndatasize())
     revert(0, returndatasize())
 }
+function field64(offset) -> v {
+    v := shr(192, mload(add(STATE, offset)))
+}
+function setField64(offset, v) {
+    let p := add(STATE, offset)
+    mstore(p, or(shl(192, and(v, 0xffffffffffffffff)), and(mload(p), sub(shl(192, 1), 1))))
+}
+function field8(offset) -> v {
+    v := byte(0, mload(add(STATE, offset)))
+}
 function rootFrom(index, node, siblings, height) -> root {
     let end := add(siblings, shl(5, height))
     for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {

@@ -83,6 +83,19 @@ contract RiscvStepVerifier is IStepVerifier {
                 returndatacopy(0, 0, returndatasize())
                 revert(0, returndatasize())
             }
+            function field64(offset) -> v {
+                v := shr(192, mload(add(STATE, offset)))
+            }
+            function setField64(offset, v) {
+                let p := add(STATE, offset)
+                mstore(
+                    p,
+                    or(shl(192, and(v, 0xffffffffffffffff)), and(mload(p), sub(shl(192, 1), 1)))
+                )
+            }
+            function field8(offset) -> v {
+                v := byte(0, mload(add(STATE, offset)))
+            }
             function rootFrom(index, node, siblings, height) -> root {
                 let end := add(siblings, shl(5, height))
                 for {} lt(siblings, end) { siblings := add(siblings, 0x20) } {
@@ -136,17 +149,7 @@ contract RiscvStepVerifier is IStepVerifier {
                 w := or(and(word, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
             }
 
-            // ---- State fields, big-endian in STATE ----
-            function field64(offset) -> v {
-                v := shr(192, mload(add(STATE, offset)))
-            }
-            function setField64(offset, v) {
-                let p := add(STATE, offset)
-                mstore(p, or(shl(192, and(v, MASK_64)), and(mload(p), LOW_192)))
-            }
-            function field8(offset) -> v {
-                v := byte(0, mload(add(STATE, offset)))
-            }
+            // ---- Registers, big-endian in STATE ----
             function reg(i) -> v {
                 if i { v := shr(192, mload(add(add(STATE, sub(132, 8)), shl(3, i)))) }
             }

@@ -57,16 +57,18 @@ std::string yul_decoder(std::string_view function_name, const std::vector<Decode
 /// Yul functions every generated step verifier shares (the template's {{merkle_memory}}):
 ///   fail1(selector, a), fail2(selector, a, b)  revert with a named error;
 ///   bubble()                                   re-raise a failed call's revert;
+///   field64(offset), setField64(offset, v),    big-endian state fields at STATE + offset
+///   field8(offset)                             (8 and 1 bytes);
 ///   leafFor(index) -> entry                    the proven leaf `index` (reads its proof from
 ///                                              the witness on first touch: the LeafProofs rule);
 ///   written(entry)                             after the leaf's value changed: new root, and
 ///                                              only this leaf stays proven;
 ///   withByte(word, position, byte) -> word     one byte of a 32-byte word replaced.
 /// An entry is 3 words: leaf index, value, calldata offset of its siblings. The template must
-/// declare the memory constants ROOT (the state's memory root word), LEAVES (4 entries),
-/// LEAF_COUNT, CURSOR and PROOF_END (calldata offsets of the next unread proof and the proof's
-/// end), ACCESSES (proofs read) and WIDTH (the memory's address bits), and the errors
-/// MemoryProofTruncated(uint256 access) and MemoryProofMismatch(uint256 access, uint256
+/// declare the memory constants STATE (the encoded state), ROOT (the state's memory root word),
+/// LEAVES (4 entries), LEAF_COUNT, CURSOR and PROOF_END (calldata offsets of the next unread proof
+/// and the proof's end), ACCESSES (proofs read) and WIDTH (the memory's address bits), and the
+/// errors MemoryProofTruncated(uint256 access) and MemoryProofMismatch(uint256 access, uint256
 /// leafAddress).
 std::string yul_merkle_memory();
 
