@@ -54,14 +54,19 @@ bench: build
 
 FORGE       = tools/npm/node_modules/.bin/forge
 
-# Regenerates contracts/src/riscv/RiscvStepVerifier.sol from its template and isa.def.
+# Regenerates the Solidity step verifiers (contracts/src/<backend>/) from their templates and
+# their backends' tables.
 solidity: setup
 	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_BUILD_BENCH=ON
-	cmake --build $(RELEASE) --target faultline_riscv_solidity
+	cmake --build $(RELEASE) --target faultline_riscv_solidity faultline_mips_solidity
 	cmake -DGENERATOR=$(RELEASE)/backends/riscv/faultline_riscv_solidity \
 	  -DTEMPLATE=backends/riscv/solidity/RiscvStepVerifier.sol.in -DFORGE=$(FORGE) \
 	  -DCONTRACTS=contracts -DOUTPUT=contracts/src/riscv/RiscvStepVerifier.sol \
-	  -P backends/riscv/solidity/generate.cmake
+	  -P cmake/generate_solidity.cmake
+	cmake -DGENERATOR=$(RELEASE)/backends/mips/faultline_mips_solidity \
+	  -DTEMPLATE=backends/mips/solidity/MipsStepVerifier.sol.in -DFORGE=$(FORGE) \
+	  -DCONTRACTS=contracts -DOUTPUT=contracts/src/mips/MipsStepVerifier.sol \
+	  -P cmake/generate_solidity.cmake
 
 format:
 	clang-format -i $(CXX_FILES)

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "guest_programs.hpp"
-#include "isa.hpp"
-#include "riscv_chain.hpp"
+#include "riscv/src/isa.hpp"
+#include "step_chain.hpp"
 
 namespace {
 
 using namespace faultline;
 using test::Abi;
-using test::RiscvChain;
+using test::StepChain;
 
 std::uint64_t be64(ByteView bytes, std::size_t at) {
   std::uint64_t value = 0;
@@ -106,7 +106,7 @@ std::uint64_t median(std::vector<std::uint64_t> values) {
 
 int main(int argc, char** argv) {
   const std::uint64_t steps = argc > 1 ? std::stoull(argv[1]) : 3000;
-  RiscvChain chain;
+  StepChain chain;
   const std::string meter = chain.anvil().deploy(
       test::creation_code(FAULTLINE_CONTRACTS_OUT "/StepGasMeter.sol/StepGasMeter.json"));
 
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
           loads.calldata.push_back(chain.last_load_calldata());
         }
         Bytes call = Abi::selector("measure(address,bytes,bytes)");
-        Abi::address(call, chain.verifier(xlen));
-        const Bytes step = RiscvChain::step_call(witness->state, witness->proof);
+        Abi::address(call, chain.verifier(test::Family::riscv, xlen));
+        const Bytes step = StepChain::step_call(witness->state, witness->proof);
         // measure's arguments: the step call's two `bytes` with offsets shifted by one word.
         Abi::word(call, 96);
         Abi::word(call, 96 + 32 + (witness->state.size() + 31) / 32 * 32);

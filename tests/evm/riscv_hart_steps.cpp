@@ -2,17 +2,18 @@
 // from tests/riscv) also runs on the Solidity verifier, which must return the C++ post-state
 // commitment, or revert where the C++ step blocks on a missing preimage.
 #include "hart.hpp"
-#include "riscv_chain.hpp"
+#include "step_chain.hpp"
 
 namespace {
 
-using faultline::test::RiscvChain;
+using faultline::test::Family;
+using faultline::test::StepChain;
 using faultline::test::WitnessedStep;
 
 void check_on_chain(const WitnessedStep& step) {
-  RiscvChain& chain = RiscvChain::shared();
+  StepChain& chain = StepChain::shared();
   if (step.preimage) chain.provide(step.oracle, *step.preimage);
-  const auto outcome = chain.step(step.xlen, step.pre, step.proofs);
+  const auto outcome = chain.step(Family::riscv, step.xlen, step.pre, step.proofs);
   INFO("RV" << step.xlen << " pre-state " << faultline::to_hex(step.pre) << "\nproofs "
             << step.proofs.size() << " bytes; revert data " << faultline::to_hex(outcome.data));
   if (!step.post) {

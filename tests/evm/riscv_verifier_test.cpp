@@ -4,17 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include "guest_programs.hpp"
-#include "riscv_chain.hpp"
+#include "step_chain.hpp"
 
 namespace {
 
 using namespace faultline;
 using test::Abi;
-using test::RiscvChain;
+using test::StepChain;
 
 /// Steps `machine` to its halt (at most `limit` steps), sending every witness to the contract.
 /// Returns the number of steps checked.
-std::uint64_t check_every_step(RiscvChain& chain, unsigned xlen, Machine& machine,
+std::uint64_t check_every_step(StepChain& chain, unsigned xlen, Machine& machine,
                                const StepVerifier& verifier, const PreimageOracle& oracle,
                                std::uint64_t limit) {
   std::uint64_t checked = 0;
@@ -26,7 +26,7 @@ std::uint64_t check_every_step(RiscvChain& chain, unsigned xlen, Machine& machin
     REQUIRE(off_chain.ok());
     REQUIRE(*off_chain == post);
     if (witness->preimage) chain.provide(oracle, *witness->preimage);
-    const auto on_chain = chain.step(xlen, witness->state, witness->proof);
+    const auto on_chain = chain.step(test::Family::riscv, xlen, witness->state, witness->proof);
     INFO("step " << witness->step << ", revert data " << to_hex(on_chain.data));
     REQUIRE_FALSE(on_chain.reverted);
     REQUIRE(on_chain.data == Bytes(post.begin(), post.end()));
@@ -60,7 +60,7 @@ bool cpp_verifier_accepts(unsigned xlen, ByteView state, ByteView proof) {
 }  // namespace
 
 TEST_CASE("every step of the small examples runs the same on the EVM", "[slow]") {
-  RiscvChain& chain = RiscvChain::shared();
+  StepChain& chain = StepChain::shared();
   for (const unsigned xlen : {32u, 64u}) {
     for (const char* name : {"fib", "sha256", "fault_illegal", "fault_wild_jump"}) {
       INFO("riscv" << xlen << " " << name);
@@ -78,7 +78,7 @@ TEST_CASE("every step of the small examples runs the same on the EVM", "[slow]")
 }
 
 TEST_CASE("windows of the long examples run the same on the EVM", "[slow]") {
-  RiscvChain& chain = RiscvChain::shared();
+  StepChain& chain = StepChain::shared();
   for (const unsigned xlen : {32u, 64u}) {
     for (const char* name : {"sort", "matmul"}) {
       INFO("riscv" << xlen << " " << name);
@@ -94,41 +94,41 @@ TEST_CASE("windows of the long examples run the same on the EVM", "[slow]") {
 }
 
 TEST_CASE("bad witnesses revert with named errors on the EVM") {
-  RiscvChain& chain = RiscvChain::shared();
+  StepChain& chain = StepChain::shared();
   for (const unsigned xlen : {32u, 64u}) {
     INFO("riscv" << xlen);
     const StepWitness witness = first_witness(xlen, "fib");
     const std::size_t proof_size = 32 * (1 + xlen - 5);
     REQUIRE(witness.proof.size() == proof_size);  // one fetch leaf
-    REQUIRE_FALSE(chain.step(xlen, witness.state, witness.proof).reverted);
+    REQUIRE_FALSE(chain.step(test::Family::riscv, xlen, witness.state, witness.proof).reverted);
 
     SECTION("a sibling of the memory proof is wrong") {
       Bytes proof = witness.proof;
       proof[40] ^= 1;
       CHECK_FALSE(cpp_verifier_accepts(xlen, witness.state, proof));
-      const auto outcome = chain.step(xlen, witness.state, proof);
+      const auto outcome = chain.step(test::Family::riscv, xlen, witness.state, proof);
       REQUIRE(outcome.reverted);
       CHECK(test::revert_selector(outcome) == selector("MemoryProofMismatch(uint256,uint256)"));
     }
     SECTION("the leaf itself is wrong") {
       Bytes proof = witness.proof;
       proof[0] ^= 0x80;
-      CHECK(test::revert_selector(chain.step(xlen, witness.state, proof)) ==
+      CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, witness.state, proof)) ==
             selector("MemoryProofMismatch(uint256,uint256)"));
     }
     SECTION("the proof is truncated or missing") {
       const Bytes proof(witness.proof.begin(), witness.proof.end() - 32);
       CHECK_FALSE(cpp_verifier_accepts(xlen, witness.state, proof));
-      CHECK(test::revert_selector(chain.step(xlen, witness.state, proof)) ==
+      CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, witness.state, proof)) ==
             selector("MemoryProofTruncated(uint256)"));
-      CHECK(test::revert_selector(chain.step(xlen, witness.state, {})) ==
+      CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, witness.state, {})) ==
             selector("MemoryProofTruncated(uint256)"));
     }
     SECTION("proof bytes are left over") {
       Bytes proof = witness.proof;
       proof.resize(proof.size() + 32);
       CHECK_FALSE(cpp_verifier_accepts(xlen, witness.state, proof));
-      const auto outcome = chain.step(xlen, witness.state, proof);
+      const auto outcome = chain.step(test::Family::riscv, xlen, witness.state, proof);
       CHECK(test::revert_selector(outcome) == selector("UnusedProofBytes(uint256)"));
       CHECK(outcome.data.back() == 32);
     }
@@ -145,23 +145,24 @@ TEST_CASE("bad witnesses revert with named errors on the EVM") {
         Bytes state = witness.state;
         state[offset] = value;
         CHECK_FALSE(cpp_verifier_accepts(xlen, state, witness.proof));
-        const auto outcome = chain.step(xlen, state, witness.proof);
+        const auto outcome = chain.step(test::Family::riscv, xlen, state, witness.proof);
         CHECK(test::revert_selector(outcome) == selector("InvalidStateField(uint256)"));
       }
       Bytes longer = witness.state;
       longer.push_back(0);
-      CHECK(test::revert_selector(chain.step(xlen, longer, witness.proof)) ==
+      CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, longer, witness.proof)) ==
             selector("WrongStateLength(uint256)"));
       // A state of the other profile.
       const unsigned other = xlen == 32 ? 64 : 32;
-      CHECK(test::revert_selector(chain.step(other, witness.state, witness.proof)) ==
+      CHECK(test::revert_selector(
+                chain.step(test::Family::riscv, other, witness.state, witness.proof)) ==
             selector("InvalidStateField(uint256)"));
     }
     SECTION("a register over 32 bits in an RV32 state") {
       if (xlen == 32) {
         Bytes state = witness.state;
         state[132 + 8 * 4] = 1;  // x5's top byte
-        CHECK(test::revert_selector(chain.step(xlen, state, witness.proof)) ==
+        CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, state, witness.proof)) ==
               selector("InvalidStateField(uint256)"));
       }
     }

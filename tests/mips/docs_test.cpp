@@ -6,7 +6,7 @@
 
 #include "doc_sections.hpp"
 #include "faultline/mips/state.hpp"
-#include "isa.hpp"
+#include "mips/src/isa.hpp"
 
 namespace {
 

@@ -4,16 +4,17 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "contexts.hpp"
 #include "faultline/file.hpp"
 #include "faultline/mips/backend.hpp"
 #include "faultline/mips/state.hpp"
+#include "mips/src/contexts.hpp"
+#include "mips/src/step.hpp"
 #include "run_command.hpp"
-#include "step.hpp"
 
 namespace faultline::test {
 
@@ -76,6 +77,22 @@ inline Bytes assemble_mips(unsigned bits, const std::vector<std::string>& lines)
   return code;
 }
 
+/// One step as a verifier sees it (see tests/riscv/hart.hpp's WitnessedStep).
+struct MipsWitnessedStep {
+  unsigned bits;
+  ByteView pre;
+  ByteView proofs;
+  const std::optional<PreimageRead>& preimage;
+  const InMemoryPreimageOracle& oracle;
+  std::optional<Hash> post;
+};
+
+/// If set, sees every step a MipsCpu takes (the EVM tests hand each one to the contract).
+inline std::function<void(const MipsWitnessedStep&)>& mips_step_observer() {
+  static std::function<void(const MipsWitnessedStep&)> observer;
+  return observer;
+}
+
 class MipsCpu {
  public:
   static constexpr std::uint64_t kCode = 0x1000;
@@ -131,6 +148,12 @@ class MipsCpu {
     const auto replay_outcome = run(replay);
     REQUIRE(fast_outcome == outcome);
     REQUIRE(replay_outcome == outcome);
+    if (mips_step_observer()) {
+      std::optional<Hash> post;
+      if (outcome != mips::StepOutcome::blocked)
+        post = state_commitment(mips::encode(state), state.status);
+      mips_step_observer()({state.bits, pre, proofs, preimage, oracle, post});
+    }
     if (outcome == mips::StepOutcome::blocked) return outcome;
     INFO("replay error: " << (replay.error ? replay.error->message : "none"));
     REQUIRE_FALSE(replay.error.has_value());

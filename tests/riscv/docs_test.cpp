@@ -6,7 +6,7 @@
 
 #include "doc_sections.hpp"
 #include "faultline/riscv/state.hpp"
-#include "isa.hpp"
+#include "riscv/src/isa.hpp"
 
 namespace {
 

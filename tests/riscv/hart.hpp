@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-#include "contexts.hpp"
 #include "faultline/riscv/state.hpp"
-#include "step.hpp"
+#include "riscv/src/contexts.hpp"
+#include "riscv/src/step.hpp"
 
 namespace faultline::test {
 

@@ -4,7 +4,7 @@
 
 #include "assembler.hpp"
 #include "hart.hpp"
-#include "isa.hpp"
+#include "riscv/src/isa.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@ namespace faultline::mips {
 
 /// Every instruction of isa.def, then `illegal`.
 enum class Op : std::uint8_t {
-#define MIPS_INSN(name, mask, match, bits, immediate) name,
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class) name,
 #include "isa.def"
 #undef MIPS_INSN
   illegal,
@@ -19,6 +19,24 @@ enum class Op : std::uint8_t {
 /// How an instruction's low 16 bits are read.
 enum class Immediate : std::uint8_t { N, S, Z };
 
+/// Instruction classes: the onchain verifier dispatches by them, gas figures are given by them.
+enum class OpClass : std::uint8_t {
+  shift,
+  arith,
+  trapping,
+  hilo,
+  trap,
+  bits,
+  memory,
+  partial,
+  branch,
+  jump,
+  system
+};
+inline constexpr std::string_view kOpClassNames[] = {"shift",  "arith", "trapping", "hilo",
+                                                     "trap",   "bits",  "memory",   "partial",
+                                                     "branch", "jump",  "system"};
+
 struct Encoding {
   Op op;
   std::string_view name;
@@ -26,11 +44,12 @@ struct Encoding {
   std::uint32_t match;
   unsigned bits;  ///< 0: MIPS32 and MIPS64, 64: MIPS64 only
   Immediate immediate;
+  OpClass op_class;
 };
 
 inline constexpr Encoding kEncodings[] = {
-#define MIPS_INSN(name, mask, match, bits, immediate) \
-  {Op::name, #name, mask, match, bits, Immediate::immediate},
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class) \
+  {Op::name, #name, mask, match, bits, Immediate::immediate, OpClass::op_class},
 #include "isa.def"
 #undef MIPS_INSN
 };

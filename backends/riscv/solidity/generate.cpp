@@ -15,8 +15,8 @@
 #include <sstream>
 
 #include "faultline/solidity_template.hpp"
-#include "isa.hpp"
-#include "step.hpp"
+#include "riscv/src/isa.hpp"
+#include "riscv/src/step.hpp"
 
 namespace {
 

@@ -144,9 +144,9 @@ contract RiscvStepVerifier is IStepVerifier {
                 mstore(add(LEAVES, 0x40), siblings)
                 mstore(LEAF_COUNT, 1)
             }
-            function withByte(word, position, b) -> w {
+            function withByte(full, position, b) -> w {
                 let shift := shl(3, sub(31, position))
-                w := or(and(word, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
+                w := or(and(full, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
             }
 
             // ---- Registers, big-endian in STATE ----

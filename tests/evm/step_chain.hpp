@@ -1,5 +1,6 @@
-// An anvil node with the PreimageOracle and the RV32 and RV64 step verifiers deployed: where
-// the EVM tests send RISC-V steps to compare the contract with the C++ step.
+// An anvil node with the PreimageOracle and the step verifiers of every built-in VM backend
+// (RISC-V and MIPS, 32- and 64-bit profiles) deployed: where the EVM tests send steps to
+// compare the contracts with the C++ steps.
 #pragma once
 
 #include <set>
@@ -19,29 +20,39 @@ inline std::string creation_code(const std::string& artifact) {
   return json["bytecode"]["object"];
 }
 
-class RiscvChain {
+/// The VM families with a Solidity step verifier.
+enum class Family { riscv, mips };
+
+class StepChain {
  public:
-  RiscvChain() : anvil_(FAULTLINE_ANVIL) {
+  StepChain() : anvil_(FAULTLINE_ANVIL) {
     oracle_ = anvil_.deploy(
         creation_code(FAULTLINE_CONTRACTS_OUT "/PreimageOracle.sol/PreimageOracle.json"));
-    for (const unsigned xlen : {32u, 64u}) {
-      Bytes arguments;
-      Abi::address(arguments, oracle_);
-      Abi::word(arguments, xlen);
-      verifiers_[xlen == 64] = anvil_.deploy(
-          creation_code(FAULTLINE_CONTRACTS_OUT "/RiscvStepVerifier.sol/RiscvStepVerifier.json") +
-          to_hex(arguments).substr(2));
+    const std::pair<Family, std::string> contracts[] = {{Family::riscv, "RiscvStepVerifier"},
+                                                        {Family::mips, "MipsStepVerifier"}};
+    for (const auto& [family, contract] : contracts) {
+      for (const unsigned bits : {32u, 64u}) {
+        Bytes arguments;
+        Abi::address(arguments, oracle_);
+        Abi::word(arguments, bits);
+        verifiers_[index(family, bits)] =
+            anvil_.deploy(creation_code(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + contract +
+                                        ".sol/" + contract + ".json") +
+                          to_hex(arguments).substr(2));
+      }
     }
   }
 
   /// One chain per test process, started on first use and stopped at exit.
-  static RiscvChain& shared() {
-    static RiscvChain chain;
+  static StepChain& shared() {
+    static StepChain chain;
     return chain;
   }
 
   Anvil& anvil() { return anvil_; }
-  const std::string& verifier(unsigned xlen) const { return verifiers_[xlen == 64]; }
+  const std::string& verifier(Family family, unsigned bits) const {
+    return verifiers_[index(family, bits)];
+  }
 
   /// The calldata of IStepVerifier.step(state, proof).
   static Bytes step_call(ByteView state, ByteView proof) {
@@ -54,8 +65,8 @@ class RiscvChain {
   }
 
   /// Runs the step on the contract: the post-state commitment, or the revert data.
-  Anvil::CallOutcome step(unsigned xlen, ByteView state, ByteView proof) {
-    return anvil_.try_view(verifier(xlen), step_call(state, proof));
+  Anvil::CallOutcome step(Family family, unsigned bits, ByteView state, ByteView proof) {
+    return anvil_.try_view(verifier(family, bits), step_call(state, proof));
   }
 
   const std::string& oracle() const { return oracle_; }
@@ -108,7 +119,11 @@ class RiscvChain {
  private:
   Anvil anvil_;
   std::string oracle_;
-  std::array<std::string, 2> verifiers_;
+  static std::size_t index(Family family, unsigned bits) {
+    return 2 * static_cast<std::size_t>(family) + (bits == 64 ? 1 : 0);
+  }
+
+  std::array<std::string, 4> verifiers_;
   std::set<std::pair<PreimageKey, std::uint64_t>> loaded_;
   std::uint64_t last_load_gas_ = 0;
   std::size_t last_load_calldata_ = 0;

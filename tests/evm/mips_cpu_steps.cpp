@@ -1,0 +1,31 @@
+// Every step of the MIPS instruction unit tests (compiled into this binary from tests/mips)
+// also runs on the Solidity verifier, which must return the C++ post-state commitment.
+#include "guests.hpp"
+#include "step_chain.hpp"
+
+namespace {
+
+using faultline::test::Family;
+using faultline::test::MipsWitnessedStep;
+using faultline::test::StepChain;
+
+void check_on_chain(const MipsWitnessedStep& step) {
+  StepChain& chain = StepChain::shared();
+  if (step.preimage) chain.provide(step.oracle, *step.preimage);
+  const auto outcome = chain.step(Family::mips, step.bits, step.pre, step.proofs);
+  INFO("MIPS" << step.bits << " pre-state " << faultline::to_hex(step.pre) << "\nproofs "
+              << step.proofs.size() << " bytes; revert data " << faultline::to_hex(outcome.data));
+  if (!step.post) {
+    REQUIRE(outcome.reverted);
+    return;
+  }
+  REQUIRE_FALSE(outcome.reverted);
+  REQUIRE(outcome.data == faultline::Bytes(step.post->begin(), step.post->end()));
+}
+
+const bool installed = [] {
+  faultline::test::mips_step_observer() = check_on_chain;
+  return true;
+}();
+
+}  // namespace
