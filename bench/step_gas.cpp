@@ -6,11 +6,16 @@
 // Usage: faultline_step_gas [STEPS]   (STEPS per program and profile, default 3000)
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "faultline/mips/backend.hpp"
+#include "faultline/riscv/backend.hpp"
 #include "guest_programs.hpp"
+#include "guests.hpp"
+#include "mips/src/isa.hpp"
 #include "riscv/src/isa.hpp"
 #include "step_chain.hpp"
 
@@ -102,6 +107,39 @@ std::uint64_t median(std::vector<std::uint64_t> values) {
   return values[values.size() / 2];
 }
 
+/// A VM profile to measure: how to load its example programs and name a step's class.
+struct Profile {
+  test::Family family;
+  unsigned bits;
+  std::string label;
+  std::function<std::string(const StepWitness&)> classify;
+  std::function<std::unique_ptr<Program>(const Backend&, const char*)> load;
+  std::unique_ptr<Backend> backend;
+};
+
+std::unique_ptr<Program> load_file(const Backend& backend, const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return nullptr;
+  auto program = backend.load(*bytes);
+  return program ? std::move(*program) : nullptr;
+}
+
+/// The class of the MIPS instruction a witness executes, from its first proof (the leaf
+/// holding pc: fetches are aligned, so the instruction lies in it).
+std::string mips_class(unsigned bits, const StepWitness& witness) {
+  const std::uint64_t pc = be64(witness.state, 72);
+  if (witness.proof.size() < 32) return "halted or faulted";
+  const std::size_t at = pc % 32;
+  const std::uint32_t insn = std::uint32_t{witness.proof[at]} << 24 |
+                             std::uint32_t{witness.proof[at + 1]} << 16 |
+                             std::uint32_t{witness.proof[at + 2]} << 8 | witness.proof[at + 3];
+  const mips::Op op = bits == 32 ? mips::decode<32>(insn) : mips::decode<64>(insn);
+  if (op == mips::Op::illegal) return "illegal";
+  const auto& e = mips::kEncodings[static_cast<std::size_t>(op)];
+  if (op == mips::Op::syscall) return "syscall " + std::to_string(be64(witness.state, 180 + 8));
+  return std::string(mips::kOpClassNames[static_cast<std::size_t>(e.op_class)]);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,27 +148,47 @@ int main(int argc, char** argv) {
   const std::string meter = chain.anvil().deploy(
       test::creation_code(FAULTLINE_CONTRACTS_OUT "/StepGasMeter.sol/StepGasMeter.json"));
 
-  for (const unsigned xlen : {32u, 64u}) {
+  std::vector<Profile> profiles;
+  for (const unsigned bits : {32u, 64u}) {
+    profiles.push_back({test::Family::riscv, bits, "RV" + std::to_string(bits),
+                        [bits](const StepWitness& w) { return instruction_class(bits, w); },
+                        [bits](const Backend& backend, const char* name) {
+                          return load_file(backend, test::guest_elf(bits, name));
+                        },
+                        riscv::make_backend(bits)});
+  }
+  for (const unsigned bits : {32u, 64u}) {
+    profiles.push_back({test::Family::mips, bits, "MIPS" + std::to_string(bits),
+                        [bits](const StepWitness& w) { return mips_class(bits, w); },
+                        [bits](const Backend& backend, const char* name) {
+                          return load_file(backend, test::mips_guest(bits, name));
+                        },
+                        mips::make_backend(bits)});
+  }
+
+  for (const Profile& profile : profiles) {
     std::map<std::string, Sample> by_class;
     Sample loads;
     // sha256 covers the preimage channel (its input through local slot 1); the others the
     // integer mix of real programs. Each contributes `steps` steps from its start.
     for (const char* name : {"sha256", "fib", "sort", "matmul"}) {
-      auto guest = test::load_guest_with_input(xlen, name, Bytes(1000, 'x'));
-      if (!guest.program) {
+      auto program = profile.load(*profile.backend, name);
+      if (!program) {
         std::fprintf(stderr, "cannot load %s\n", name);
         return 1;
       }
-      auto machine = guest.program->start(guest.oracle);
+      auto oracle = std::make_shared<InMemoryPreimageOracle>();
+      oracle->set_program_input(Bytes(1000, 'x'));
+      auto machine = program->start(oracle);
       for (std::uint64_t i = 0; i < steps && machine->status() == VmStatus::running; ++i) {
         auto witness = machine->step_with_witness();
         if (!witness) return 1;
-        if (witness->preimage && chain.provide(*guest.oracle, *witness->preimage, meter)) {
+        if (witness->preimage && chain.provide(*oracle, *witness->preimage, meter)) {
           loads.gas.push_back(chain.last_load_gas());
           loads.calldata.push_back(chain.last_load_calldata());
         }
         Bytes call = Abi::selector("measure(address,bytes,bytes)");
-        Abi::address(call, chain.verifier(test::Family::riscv, xlen));
+        Abi::address(call, chain.verifier(profile.family, profile.bits));
         const Bytes step = StepChain::step_call(witness->state, witness->proof);
         // measure's arguments: the step call's two `bytes` with offsets shifted by one word.
         Abi::word(call, 96);
@@ -140,36 +198,31 @@ int main(int argc, char** argv) {
         if (outcome.reverted || outcome.data.size() != 64 ||
             !std::equal(outcome.data.begin(), outcome.data.begin() + 32,
                         machine->commitment().begin())) {
-          std::fprintf(stderr, "riscv%u %s step %llu: the contract disagrees\n", xlen, name,
-                       static_cast<unsigned long long>(witness->step));
+          std::fprintf(stderr, "%s %s step %llu: the contract disagrees\n", profile.label.c_str(),
+                       name, static_cast<unsigned long long>(witness->step));
           return 1;
         }
-        Sample& sample = by_class[instruction_class(xlen, *witness)];
+        Sample& sample = by_class[profile.classify(*witness)];
         sample.gas.push_back(be64(outcome.data, 56));
         sample.calldata.push_back(step.size());
       }
     }
 
-    std::printf("\nRV%u: execution gas per step (meter), calldata bytes per step call\n", xlen);
+    std::printf("\n%s: execution gas per step (meter), calldata bytes per step call\n",
+                profile.label.c_str());
     std::printf("| class | steps | min | median | max | calldata (median) |\n");
     std::printf("|---|---:|---:|---:|---:|---:|\n");
-    for (const auto& [name, sample] : by_class) {
+    const auto row = [](const std::string& name, const Sample& sample) {
       std::printf(
           "| %s | %zu | %llu | %llu | %llu | %llu |\n", name.c_str(), sample.gas.size(),
           static_cast<unsigned long long>(*std::min_element(sample.gas.begin(), sample.gas.end())),
           static_cast<unsigned long long>(median(sample.gas)),
           static_cast<unsigned long long>(*std::max_element(sample.gas.begin(), sample.gas.end())),
           static_cast<unsigned long long>(median(sample.calldata)));
-    }
-    if (!loads.gas.empty()) {
-      std::printf(
-          "| preimage part load (whole transaction) | %zu | %llu | %llu | %llu | %llu |\n",
-          loads.gas.size(),
-          static_cast<unsigned long long>(*std::min_element(loads.gas.begin(), loads.gas.end())),
-          static_cast<unsigned long long>(median(loads.gas)),
-          static_cast<unsigned long long>(*std::max_element(loads.gas.begin(), loads.gas.end())),
-          static_cast<unsigned long long>(median(loads.calldata)));
-    }
+    };
+    for (const auto& [name, sample] : by_class)
+      row(name, sample);
+    if (!loads.gas.empty()) row("preimage part load (whole transaction)", loads);
   }
   return 0;
 }

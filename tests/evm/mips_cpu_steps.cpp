@@ -1,6 +1,6 @@
 // Every step of the MIPS instruction unit tests (compiled into this binary from tests/mips)
 // also runs on the Solidity verifier, which must return the C++ post-state commitment.
-#include "guests.hpp"
+#include "mips_cpu.hpp"
 #include "step_chain.hpp"
 
 namespace {

@@ -2,7 +2,7 @@
 // replaying paths (MipsCpu), with encodings from llvm-mc.
 #include <catch2/catch.hpp>
 
-#include "guests.hpp"
+#include "mips_cpu.hpp"
 
 namespace {
 
