@@ -1,6 +1,7 @@
-// Uses the installed package: keccak256(""), a Merkle root, and a RISC-V backend's name.
+// Uses the installed package: keccak256(""), a Merkle root, and the backends' names.
 #include <faultline/dispute/game.hpp>
 #include <faultline/framework.hpp>
+#include <faultline/mips/backend.hpp>
 #include <faultline/program_executor.hpp>
 #include <faultline/riscv/backend.hpp>
 #include <iostream>
@@ -12,7 +13,8 @@ int main() {
   std::cout << "faultline " << faultline::kVersion << "\n"
             << "keccak256(\"\") = " << faultline::to_hex(faultline::keccak256({})) << "\n"
             << "memory root    = " << faultline::to_hex(memory.root()) << "\n"
-            << "backend        = " << faultline::riscv::make_backend(64)->name() << "\n"
+            << "backends       = " << faultline::riscv::make_backend(64)->name() << ", "
+            << faultline::mips::make_backend(32)->name() << "\n"
             << "game length    = " << faultline::dispute::GameConfig{}.trace_length() << "\n";
   return 0;
 }
