@@ -100,7 +100,7 @@ constexpr unsigned minor_field(unsigned major, std::uint32_t insn) {
 
 template <unsigned Bits>
 constexpr auto make_buckets() {
-  std::array<Bucket, 64 * 64> buckets{};
+  std::array<Bucket, std::size_t{64} * 64> buckets{};
   for (std::size_t i = 0; i < std::size(kEncodings); ++i) {
     const Encoding& e = kEncodings[i];
     if (e.bits != 0 && e.bits != Bits) continue;
