@@ -1689,9 +1689,12 @@ contract MipsStepVerifier is IStepVerifier {
                 case 6 {} // munmap: addresses are never reused
                 case 7 { setField64(120, a0) }
                 case 8 {
-                    if iszero(clockGettime(a1, 4)) { leave } // o32: 32-bit fields
+                    // o32: 32-bit fields
+                    if iszero(clockGettime(a1, 4)) { leave }
                 }
-                case 9 { if iszero(clockGettime(a1, 8)) { leave } }
+                case 9 {
+                    if iszero(clockGettime(a1, 8)) { leave }
+                }
                 default { error := 89 }
                 setReg(2, pick(error, error, result))
                 setReg(7, iszero(iszero(error)))
