@@ -1,6 +1,6 @@
 # Generates the Solidity step verifier and formats it as forge fmt does.
 #   cmake -DGENERATOR=... -DTEMPLATE=... -DFORGE=... -DCONTRACTS=... -DOUTPUT=... [-DCOMMITTED=...]
-#     -P generate.cmake
+#     -P generate_solidity.cmake
 # With COMMITTED, fails unless the result equals that file (the drift check CI runs).
 execute_process(COMMAND ${GENERATOR} ${TEMPLATE} ${OUTPUT} RESULT_VARIABLE failed)
 if(failed)
