@@ -1,5 +1,5 @@
-// A RISC-V hart for unit tests that runs every step through all three contexts at once (fast,
-// recording, replay from the witness) and requires them to agree.
+// A RISC-V hart for unit tests that runs every step through every path at once (the fast run
+// loop, step() on direct memory, recording, replay from the witness) and requires them to agree.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -7,6 +7,7 @@
 
 #include "faultline/riscv/state.hpp"
 #include "riscv/src/contexts.hpp"
+#include "riscv/src/run_loop.hpp"
 #include "riscv/src/step.hpp"
 
 namespace faultline::test {
@@ -43,7 +44,7 @@ class Hart {
   std::uint64_t& x(unsigned i) { return state.x[i]; }
   riscv::State state;
   InMemoryPreimageOracle oracle;
-  riscv::Outputs outputs;
+  Outputs outputs;
 
   void poke(std::uint64_t address, ByteView bytes) { REQUIRE(memory_.write(address, bytes)); }
   std::uint64_t peek(std::uint64_t address, unsigned size) {
@@ -57,13 +58,26 @@ class Hart {
 
   /// One step on every path; returns the outcome after checking that all paths agree.
   riscv::StepOutcome step() {
-    // Fast path on a copy.
+    // The fast run loop, one step, on a copy.
     riscv::State fast_state = state;
     MerkleMemory fast_memory = memory_.snapshot();
-    riscv::Outputs fast_outputs = outputs;
+    Outputs fast_outputs = outputs;
     riscv::DecodeCache fast_decoded;
-    riscv::FastContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
-    const auto fast_outcome = run(fast);
+    riscv::RunContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
+    const riscv::RunOutcome fast_run =
+        state.xlen == 32 ? riscv::run_fast<32>(fast, 1) : riscv::run_fast<64>(fast, 1);
+    const auto fast_outcome = fast_run.blocked      ? riscv::StepOutcome::blocked
+                              : fast_run.steps == 1 ? riscv::StepOutcome::executed
+                                                    : riscv::StepOutcome::halted;
+
+    // step() on direct memory, on another copy.
+    riscv::State direct_state = state;
+    MerkleMemory direct_memory = memory_.snapshot();
+    Outputs direct_outputs = outputs;
+    riscv::DecodeCache direct_decoded;
+    riscv::MemoryContext direct(direct_state, direct_memory, oracle, direct_outputs,
+                                direct_decoded);
+    const auto direct_outcome = run(direct);
 
     // Recording path on the real state.
     state.memory_root = memory_.root();
@@ -81,6 +95,7 @@ class Hart {
     riscv::ReplayContext replay(*replayed, proofs, oracle);
     const auto replay_outcome = run(replay);
     REQUIRE(fast_outcome == outcome);
+    REQUIRE(direct_outcome == outcome);
     REQUIRE(replay_outcome == outcome);
     if (hart_step_observer()) {
       std::optional<Hash> post;
@@ -95,9 +110,11 @@ class Hart {
     REQUIRE(replay_outcome == outcome);
     REQUIRE(riscv::encode(*replayed) == riscv::encode(state));
 
-    REQUIRE(fast_outcome == outcome);
     fast_state.memory_root = fast_memory.root();
     REQUIRE(fast_state == state);
+    REQUIRE(fast_outputs.by_fd == outputs.by_fd);
+    direct_state.memory_root = direct_memory.root();
+    REQUIRE(direct_state == state);
     proof_bytes = proofs.size();
     return outcome;
   }

@@ -9,9 +9,14 @@
 #include "faultline/keccak.hpp"
 #include "faultline/merkle_memory.hpp"
 #include "faultline/riscv/state.hpp"
+#include "run_loop.hpp"
 #include "step.hpp"
 
 namespace faultline::riscv {
+
+template RunOutcome run_fast<32>(RunContext&, std::uint64_t);
+template RunOutcome run_fast<64>(RunContext&, std::uint64_t);
+
 namespace {
 
 template <unsigned Xlen>
@@ -30,18 +35,10 @@ class RiscvMachine final : public Machine {
   }
 
   Result<std::uint64_t> run(std::uint64_t max_steps) override {
-    FastContext context(state_, memory_, *oracle_, outputs_, decoded_);
-    std::uint64_t done = 0;
-    while (done < max_steps) {
-      const StepOutcome outcome = step<Xlen>(context);
-      if (outcome == StepOutcome::executed) [[likely]] {
-        ++done;
-        continue;
-      }
-      if (outcome == StepOutcome::blocked) return blocked_error(*context.blocked_by);
-      break;  // halted
-    }
-    return done;
+    RunContext context(state_, memory_, *oracle_, outputs_, decoded_);
+    const RunOutcome outcome = run_fast<Xlen>(context, max_steps);
+    if (outcome.blocked) return blocked_error(*context.blocked_by);
+    return outcome.steps;
   }
 
   Result<StepWitness> step_with_witness() override {

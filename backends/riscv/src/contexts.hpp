@@ -1,11 +1,12 @@
-// The three contexts the RISC-V step runs in:
-//   FastContext      direct access to the machine's memory; no hashing (run()).
-//   RecordingContext FastContext plus a Merkle proof of each leaf as the step first touches it
-//                    (step_with_witness()).
+// The contexts the RISC-V semantics run in:
+//   RunContext       the fast run loop's: cached page pointers, no hashing (run()).
+//   MemoryContext    direct access to the machine's memory, page by page.
+//   RecordingContext MemoryContext plus a Merkle proof of each leaf as the step first touches
+//                    it (step_with_witness()).
 //   ReplayContext    memory from the witness's proofs alone, checked against the state's
 //                    memory root (the step verifier, and the model for the onchain step).
-// Recorder and replayer consume proofs by one rule, LeafProofs below, so they cannot disagree
-// about which proof belongs to which access.
+// Recorder and replayer consume proofs by the framework's LeafProofs rule, so they cannot
+// disagree about which proof belongs to which access.
 #pragma once
 
 #include <algorithm>
@@ -19,110 +20,89 @@
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
 #include "faultline/riscv/state.hpp"
+#include "faultline/step_support.hpp"
 #include "step.hpp"
 
 namespace faultline::riscv {
 
-/// Guest output kept per descriptor (stdout, stderr), capped so a runaway guest cannot exhaust
-/// host memory; output is not part of the state, so the cap does not affect commitments.
-struct Outputs {
-  static constexpr std::size_t kLimit = 64u << 20;
-  std::array<Bytes, 2> by_fd;
-};
-
-/// Splits [address, address + size) (size <= 8) into the parts that lie in one 32-byte leaf.
-template <class Fn>
-inline void for_each_leaf_part(std::uint64_t address, unsigned size, Fn&& fn) {
-  unsigned done = 0;
-  while (done < size) {
-    const std::uint64_t at = address + done;
-    const unsigned in_leaf = std::min<unsigned>(size - done, 32 - static_cast<unsigned>(at % 32));
-    fn(at, done, in_leaf);
-    done += in_leaf;
-  }
-}
-
-/// The proof rule of a step: a leaf needs a proof the first time the step touches it; writing
-/// a leaf forgets every other leaf, because its path to the root has changed under them.
-class LeafProofs {
- public:
-  static constexpr std::size_t kMaxLeaves = 4;  // fetch (2) + data (2)
-
-  [[nodiscard]] int find(std::uint64_t leaf) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (leaves_[i] == leaf) return static_cast<int>(i);
-    }
-    return -1;
-  }
-  /// Slot for a newly proven leaf.
-  int add(std::uint64_t leaf) {
-    if (count_ == kMaxLeaves) count_ = 0;  // unreachable for one instruction; stay in bounds
-    leaves_[count_] = leaf;
-    return static_cast<int>(count_++);
-  }
-  /// Keeps only `slot` (the written leaf), moving it to slot 0.
-  void after_write(int slot) {
-    leaves_[0] = leaves_[static_cast<std::size_t>(slot)];
-    count_ = 1;
-  }
-
- private:
-  std::array<std::uint64_t, kMaxLeaves> leaves_{};
-  std::size_t count_ = 0;
-};
-
-/// Decoded instructions of the pages the program has executed, so the fast path decodes each
-/// instruction once. A store to a decoded page drops that page's decodings (self-modifying
-/// code stays correct). Instructions that cross a page boundary are never cached.
+/// Decoded instructions of the pages the program has executed, so the fast run loop decodes
+/// each instruction once. Each page has one slot per two bytes plus a sentinel slot past its
+/// end, so the loop walks from slot to slot without checking for the page's end. A store to a
+/// page that holds decodings resets them (self-modifying code stays correct); pages are never
+/// freed, so a slot pointer stays valid while the loop holds it. Instructions that cross a
+/// page boundary are never cached.
 class DecodeCache {
  public:
-  /// The decoding slots (one per two bytes) of page `number`, created empty on first use.
-  FAULTLINE_INLINE Fetched* slots(std::uint64_t number) {
-    if (number == current_number_) [[likely]]
-      return current_;
-    return select(number);
+  static constexpr std::size_t kSlots = MerkleMemory::kPageBytes / 2;
+  static constexpr std::uint8_t kUndecoded = 0;  ///< Fetched::handler of an empty slot
+  static constexpr std::uint8_t kPageEnd = 1;    ///< Fetched::handler of the sentinel slot
+  using Slots = std::array<Fetched, kSlots + 1>;
+
+  /// The slot of the instruction at `pc` (created empty on first use).
+  FAULTLINE_INLINE Fetched* slot(std::uint64_t pc) {
+    const std::uint64_t number = pc >> MerkleMemory::kPageBits;
+    Recent& recent = recent_[number % recent_.size()];
+    if (recent.number != number) [[unlikely]]
+      recent = Recent{number, &page(number)};
+    return recent.page->slots.data() + (pc % MerkleMemory::kPageBytes) / 2;
   }
 
-  /// Called before every store to page `number`.
-  FAULTLINE_INLINE void before_store(std::uint64_t number) {
-    std::uint64_t& entry = store_checked_[number % store_checked_.size()];
-    if (entry == number) [[likely]]
-      return;
-    if (pages_.erase(number) != 0 && number == current_number_) current_number_ = kNone;
-    entry = number;
+  /// Notes that page `number` now holds decodings; true if it held none before.
+  bool mark_decoded(std::uint64_t number) {
+    Page& p = page(number);
+    const bool first = !p.decoded;
+    p.decoded = true;
+    return first;
   }
+
+  /// Must be called before a store to page `number`: drops the page's decodings.
+  void before_store(std::uint64_t number) {
+    const auto found = pages_.find(number);
+    if (found == pages_.end() || !found->second->decoded) return;
+    std::fill_n(found->second->slots.begin(), kSlots, Fetched{});
+    found->second->decoded = false;
+    reset_ = true;
+  }
+
+  /// True if before_store dropped decodings since the last call.
+  FAULTLINE_INLINE bool take_reset() {
+    if (!reset_) [[likely]]
+      return false;
+    reset_ = false;
+    return true;
+  }
+
+  /// Slots outside every page, for the run loop's partial runs.
+  Slots& scratch() { return scratch_->slots; }
 
  private:
-  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
   struct Page {
-    std::array<Fetched, MerkleMemory::kPageBytes / 2> slots{};  // length 0: not decoded yet
+    Page() { slots[kSlots].handler = kPageEnd; }
+    Slots slots{};
+    bool decoded = false;
+  };
+  struct Recent {
+    std::uint64_t number = ~std::uint64_t{0};  // no page has this number
+    Page* page = nullptr;
   };
 
-  Fetched* select(std::uint64_t number) {
-    auto& page = pages_[number];
-    if (!page) page = std::make_unique<Page>();
-    for (auto& entry : store_checked_) {
-      if (entry == number) entry = kNone;  // stores to it must drop its decodings again
-    }
-    current_number_ = number;
-    current_ = page->slots.data();
-    return current_;
+  Page& page(std::uint64_t number) {
+    std::unique_ptr<Page>& p = pages_[number];
+    if (!p) p = std::make_unique<Page>();
+    return *p;
   }
 
-  static std::array<std::uint64_t, 64> make_unchecked() {
-    std::array<std::uint64_t, 64> out{};
-    out.fill(kNone);
-    return out;
-  }
-
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
-  std::array<std::uint64_t, 64> store_checked_ = make_unchecked();  ///< pages known undecoded
-  std::uint64_t current_number_ = kNone;  ///< the page instructions were last fetched from
-  Fetched* current_ = nullptr;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;  // looked up, never iterated
+  std::array<Recent, 16> recent_{};
+  std::unique_ptr<Page> scratch_ = std::make_unique<Page>();
+  bool reset_ = false;
 };
 
-struct FastContext {
-  FastContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
+/// Direct access to the machine's memory: every access asks MerkleMemory for its page, so
+/// root() and proof() may be called between any two accesses.
+struct MemoryContext {
+  MemoryContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
+                DecodeCache& cache)
       : state(s), memory(m), oracle(o), outputs(out), decoded(cache) {}
 
   State& state;
@@ -133,51 +113,28 @@ struct FastContext {
   std::optional<Error> blocked_by;  ///< why the last step could not run
   ByteView preimage_data;
 
-  /// Returns a reference into the cache (a copy would cost a store-forwarding stall per step).
-  template <unsigned Xlen>
-  FAULTLINE_INLINE const Fetched& fetch_decoded(std::uint64_t pc) {
-    Fetched& slot =
-        decoded.slots(pc >> MerkleMemory::kPageBits)[(pc % MerkleMemory::kPageBytes) / 2];
-    if (slot.length != 0) [[likely]]
-      return slot;
-    uncached_ = fetch_and_decode<Xlen>(*this, pc);
-    const bool crosses_page =
-        pc % MerkleMemory::kPageBytes + uncached_.length > MerkleMemory::kPageBytes;
-    if (crosses_page) return uncached_;  // depends on two pages: never cached
-    slot = uncached_;
-    return slot;
-  }
-
   FAULTLINE_INLINE std::uint16_t fetch16(std::uint64_t address) {
     const std::uint8_t* page = memory.page_for_read(address >> MerkleMemory::kPageBits);
     const std::size_t offset = address % MerkleMemory::kPageBytes;  // even: never straddles
     return static_cast<std::uint16_t>(page[offset] | page[offset + 1] << 8);
   }
 
-  FAULTLINE_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
-    const std::size_t offset = address % MerkleMemory::kPageBytes;
+  std::uint64_t load(std::uint64_t address, unsigned size) {
     std::uint64_t value = 0;
-    if (offset + size <= MerkleMemory::kPageBytes) [[likely]] {
-      std::memcpy(&value, memory.page_for_read(address >> MerkleMemory::kPageBits) + offset, size);
-      return value;  // little-endian host (checked in state.cpp)
+    for (unsigned i = 0; i < size; ++i) {
+      const std::uint64_t at = address + i;
+      value |= std::uint64_t{memory.page_for_read(
+                   at >> MerkleMemory::kPageBits)[at % MerkleMemory::kPageBytes]}
+               << (8 * i);
     }
-    for (unsigned i = 0; i < size; ++i)
-      value |= std::uint64_t{load_byte(address + i)} << (8 * i);
     return value;
   }
 
-  FAULTLINE_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    const std::size_t offset = address % MerkleMemory::kPageBytes;
-    if (offset + size <= MerkleMemory::kPageBytes) [[likely]] {
-      decoded.before_store(address >> MerkleMemory::kPageBits);
-      std::memcpy(memory.page_for_write(address >> MerkleMemory::kPageBits) + offset, &value, size);
-      return;
-    }
-    decoded.before_store(address >> MerkleMemory::kPageBits);
-    decoded.before_store((address + size - 1) >> MerkleMemory::kPageBits);
+  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
     for (unsigned i = 0; i < size; ++i) {
-      memory.page_for_write((address + i) >>
-                            MerkleMemory::kPageBits)[(address + i) % MerkleMemory::kPageBytes] =
+      const std::uint64_t at = address + i;
+      decoded.before_store(at >> MerkleMemory::kPageBits);
+      memory.page_for_write(at >> MerkleMemory::kPageBits)[at % MerkleMemory::kPageBytes] =
           static_cast<std::uint8_t>(value >> (8 * i));
     }
   }
@@ -200,54 +157,114 @@ struct FastContext {
     preimage_data = *data;
     return &preimage_data;
   }
-
- private:
-  Fetched uncached_;
-
-  std::uint8_t load_byte(std::uint64_t address) {
-    return memory.page_for_read(address >>
-                                MerkleMemory::kPageBits)[address % MerkleMemory::kPageBytes];
-  }
 };
 
-/// FastContext that also writes the witness's proofs, in the order the step needs them.
-struct RecordingContext : FastContext {
+/// The fast run loop's context: MemoryContext plus small direct-mapped caches of page
+/// pointers for loads and stores (a TLB). A cached write pointer skips MerkleMemory's dirty
+/// tracking and the decode cache's check, so a RunContext must live only for one run, with no
+/// root(), proof() or snapshot() while it does; a page enters the write cache only while it
+/// holds no decodings, and leaves it when it gets one (note_decoded).
+struct RunContext : MemoryContext {
+  using MemoryContext::MemoryContext;
+
+  // The run loop's bookkeeping (run_loop.hpp), kept here rather than in its locals.
+  std::uint64_t run_end = 0;          ///< the step count at which the current run_fast stops
+  std::uint64_t run_pc = 0;           ///< pc of the first instruction of the current straight run
+  const Fetched* run_slot = nullptr;  ///< and its slot
+
+  FAULTLINE_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
+    const std::uint64_t number = address >> MerkleMemory::kPageBits;
+    const std::size_t offset = address % MerkleMemory::kPageBytes;
+    const auto& entry = reads_[number % kEntries];
+    if (entry.number == number && offset + size <= MerkleMemory::kPageBytes) [[likely]] {
+      std::uint64_t value = 0;
+      std::memcpy(&value, entry.data + offset, size);  // little-endian host (state.cpp checks)
+      return value;
+    }
+    return load_slow(address, size);
+  }
+
+  FAULTLINE_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    const std::uint64_t number = address >> MerkleMemory::kPageBits;
+    const std::size_t offset = address % MerkleMemory::kPageBytes;
+    const auto& entry = writes_[number % kEntries];
+    if (entry.number == number && offset + size <= MerkleMemory::kPageBytes) [[likely]] {
+      std::memcpy(entry.data + offset, &value, size);
+      return;
+    }
+    store_slow(address, size, value);
+  }
+
+  /// The run loop cached the first decoding of page `number`: stores to it must go through
+  /// the decode cache's check again.
+  void note_decoded(std::uint64_t number) {
+    if (!decoded.mark_decoded(number)) return;
+    auto& entry = writes_[number % kEntries];
+    if (entry.number == number) entry = {};
+  }
+
+ private:
+  static constexpr std::size_t kEntries = 64;
+  template <class Byte>
+  struct Entry {
+    std::uint64_t number = ~std::uint64_t{0};  // no page has this number
+    Byte* data = nullptr;
+  };
+
+  __attribute__((noinline)) std::uint64_t load_slow(std::uint64_t address, unsigned size) {
+    const std::uint64_t number = address >> MerkleMemory::kPageBits;
+    reads_[number % kEntries] = Entry<const std::uint8_t>{number, memory.page_for_read(number)};
+    return MemoryContext::load(address, size);
+  }
+
+  __attribute__((noinline)) void store_slow(std::uint64_t address, unsigned size,
+                                            std::uint64_t value) {
+    for (const std::uint64_t number :
+         {address >> MerkleMemory::kPageBits, (address + size - 1) >> MerkleMemory::kPageBits}) {
+      decoded.before_store(number);
+      std::uint8_t* data = memory.page_for_write(number);  // unshares and marks dirty
+      writes_[number % kEntries] = Entry<std::uint8_t>{number, data};
+      reads_[number % kEntries] = Entry<const std::uint8_t>{number, data};  // was maybe shared
+    }
+    MemoryContext::store(address, size, value);
+  }
+
+  std::array<Entry<const std::uint8_t>, kEntries> reads_{};
+  std::array<Entry<std::uint8_t>, kEntries> writes_{};
+};
+
+/// MemoryContext that also writes the witness's proofs, in the order the step needs them.
+struct RecordingContext : MemoryContext {
   Bytes& proofs;
   std::optional<PreimageRead>& preimage_read;
   LeafProofs proven;
 
   RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
                    DecodeCache& cache, Bytes& p, std::optional<PreimageRead>& read)
-      : FastContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
-
-  /// The recorder must touch the instruction's leaves itself, so it never uses the cache.
-  template <unsigned Xlen>
-  Fetched fetch_decoded(std::uint64_t pc) {
-    return fetch_and_decode<Xlen>(*this, pc);
-  }
+      : MemoryContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
 
   std::uint16_t fetch16(std::uint64_t address) {
     (void)touch(address);
-    return FastContext::fetch16(address);
+    return MemoryContext::fetch16(address);
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
     for_each_leaf_part(address, size,
                        [&](std::uint64_t at, unsigned, unsigned) { (void)touch(at); });
-    return FastContext::load(address, size);
+    return MemoryContext::load(address, size);
   }
 
   void store(std::uint64_t address, unsigned size, std::uint64_t value) {
     for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
       const int slot = touch(at);
-      FastContext::store(at, count, value >> (8 * done));
+      MemoryContext::store(at, count, value >> (8 * done));
       proven.after_write(slot);
     });
   }
 
   const ByteView* preimage(const Hash& key) {
     preimage_read = PreimageRead{key, state.preimage_offset};
-    return FastContext::preimage(key);
+    return MemoryContext::preimage(key);
   }
 
  private:

@@ -43,6 +43,17 @@ inline constexpr Encoding kEncodings[] = {
 static_assert(std::size(kEncodings) == static_cast<std::size_t>(Op::illegal),
               "every Op has exactly one encoding entry");
 
+/// Ops below this number are 32-bit instructions; from it up to Op::illegal, compressed ones.
+inline constexpr std::size_t kFirstCompressed = [] {
+  std::size_t count = 0;
+  while (count < std::size(kEncodings) && !kEncodings[count].compressed)
+    ++count;
+  for (std::size_t i = count; i < std::size(kEncodings); ++i) {
+    if (!kEncodings[i].compressed) throw "isa.def: list compressed forms after all 32-bit ones";
+  }
+  return count;
+}();
+
 constexpr Format op_format(Op op) {
   return op == Op::illegal ? Format::R : kEncodings[static_cast<std::size_t>(op)].format;
 }

@@ -102,51 +102,76 @@ struct Fetched {
   Op op = Op::illegal;
   std::uint8_t length = 0;  ///< 2 or 4; 0 if a 32-bit instruction runs past the address space
   std::uint8_t rd = 0, rs1 = 0, rs2 = 0;
-  std::int32_t imm = 0;    ///< the immediate, decoded by the op's format
-  std::uint32_t raw = 0;   ///< the bits in memory (16 or 32)
+  // Free for a decode cache; the fast run loop keeps its handler number (0: not decoded) and
+  // the length of the straight-line run from here (run_loop.hpp).
+  std::uint8_t handler = 0;
+  std::uint16_t run = 0;
+  /// The immediate, decoded by the op's format; for an illegal op, the bits in memory.
+  std::int32_t imm = 0;
   std::uint32_t insn = 0;  ///< the 32-bit instruction to execute (0 if reserved)
 };
+static_assert(sizeof(Fetched) == 16, "decode caches hold a slot per two bytes of code");
 
-/// Fetches and decodes the instruction at `pc` through the context's memory. Contexts may
-/// provide `fetch_decoded<Xlen>(pc)` to serve this from a cache (the fast executor does).
+/// Fetches and decodes the instruction at `pc` through the context's memory.
 template <unsigned Xlen, class Ctx>
 Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
   Fetched f;
-  f.raw = ctx.fetch16(pc);
-  if ((f.raw & 3) != 3) {
+  std::uint32_t raw = ctx.fetch16(pc);
+  if ((raw & 3) != 3) {
     f.length = 2;
-    f.insn = expand_compressed<Xlen>(f.raw);  // 0 for reserved forms: decodes as illegal
+    f.insn = expand_compressed<Xlen>(raw);  // 0 for reserved forms
   } else {
     const std::uint64_t top = Xlen == 32 ? 0xffff'ffffu : ~std::uint64_t{0};
     if (pc > top - 3) return f;  // length 0: runs past the end of the address space
-    f.raw |= static_cast<std::uint32_t>(ctx.fetch16(pc + 2)) << 16;
-    f.insn = f.raw;
+    raw |= static_cast<std::uint32_t>(ctx.fetch16(pc + 2)) << 16;
+    f.insn = raw;
     f.length = 4;
   }
   f.op = decode<Xlen>(f.insn);
+  // A 32-bit instruction never decodes as a compressed op, but 0 (a reserved form) would.
+  if (static_cast<std::size_t>(f.op) >= kFirstCompressed) f.op = Op::illegal;
   f.rd = static_cast<std::uint8_t>(rd(f.insn));
   f.rs1 = static_cast<std::uint8_t>(rs1(f.insn));
   f.rs2 = static_cast<std::uint8_t>(rs2(f.insn));
-  f.imm = static_cast<std::int32_t>(immediate(op_format(f.op), f.insn));
+  f.imm = f.op == Op::illegal ? static_cast<std::int32_t>(raw)
+                              : static_cast<std::int32_t>(immediate(op_format(f.op), f.insn));
   return f;
 }
 
-template <unsigned Xlen, class Ctx>
-__attribute__((always_inline)) inline decltype(auto) fetch(Ctx& ctx, std::uint64_t pc) {
-  if constexpr (requires { ctx.template fetch_decoded<Xlen>(pc); }) {
-    return ctx.template fetch_decoded<Xlen>(pc);
-  } else {
-    return fetch_and_decode<Xlen>(ctx, pc);
+/// Forces inlining where the fast path needs it (the semantics into the run loop's handlers,
+/// memory access into the semantics) so sizes become constants and state stays in registers.
+#define FAULTLINE_INLINE __attribute__((always_inline)) inline
+
+/// How an executed instruction left the hart.
+enum class Flow : std::uint8_t {
+  next,     ///< continue at next_pc
+  stopped,  ///< exited or faulted: status says which; pc stays at the instruction
+  blocked,  ///< a preimage is missing: nothing changed
+};
+
+/// Ops that read the step counter (CSR counters, clock_gettime) or are not 32-bit
+/// instructions; the fast run loop hands these to step() with the state fully written back.
+constexpr bool needs_full_state(Op op) {
+  switch (op) {
+    case Op::ecall:
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci:
+    case Op::illegal:
+      return true;
+    default:
+      return static_cast<std::size_t>(op) >= kFirstCompressed;
   }
 }
 
-/// Forces inlining where the fast path needs it (the step into the run loop, memory access
-/// into the step) so sizes become constants and state stays in registers.
-#define FAULTLINE_INLINE __attribute__((always_inline)) inline
-
-/// Executes one instruction of an RV32 (Xlen 32) or RV64 (Xlen 64) hart.
-template <unsigned Xlen, StepContext Ctx>
-FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
+/// The semantics of `op` on an RV32 (Xlen 32) or RV64 (Xlen 64) hart at `pc`; next_pc comes
+/// in as pc + length. Does not count the step: the caller does, for `next` and `stopped`.
+template <unsigned Xlen, Op op, StepContext Ctx>
+FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail::Word<Xlen>::U pc,
+                              typename detail::Word<Xlen>::U& next_pc) {
   using U = typename detail::Word<Xlen>::U;
   using S = typename detail::Word<Xlen>::S;
   using Wide = typename detail::Word<Xlen>::Wide;
@@ -154,8 +179,6 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   using detail::sext32;
 
   State& s = ctx.state;
-  if (s.status != VmStatus::running) return StepOutcome::halted;
-
   const auto reg = [&s](unsigned i) __attribute__((always_inline))->U {
     return static_cast<U>(s.x[i]);
   };
@@ -166,24 +189,18 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
     s.status = VmStatus::faulted;
     s.fault_cause = cause;
     s.fault_value = value;
-    s.step += 1;
-    return StepOutcome::executed;
+    return Flow::stopped;
   };
   // True if [address, address + size) stays inside the XLEN-bit address space.
   const auto fits = [](U address, unsigned size) __attribute__((always_inline)) {
     return static_cast<U>(address + size - 1) >= address;
   };
 
-  const U pc = static_cast<U>(s.pc);
-  // `fetched` may live in a decode cache that a store in this very step invalidates (self-
-  // modifying code): everything the step needs from it is copied out here, before any access.
-  const Fetched& fetched = fetch<Xlen>(ctx, pc);
-  if (fetched.length == 0) return fault(FaultCause::address_wrap, pc);
-  const std::uint32_t raw = fetched.raw;
+  // `fetched` may live in a decode cache that a store of this very instruction invalidates
+  // (self-modifying code): everything needed from it is copied out here, before any access.
   const std::uint32_t insn = fetched.insn;
-  const Op op = fetched.op;
-
-  U next_pc = static_cast<U>(pc + fetched.length);
+  // The bits in memory, for fault values: CSR accesses are 32-bit, illegal ops keep them in imm.
+  const std::uint32_t raw = op == Op::illegal ? static_cast<std::uint32_t>(fetched.imm) : insn;
   const unsigned d = fetched.rd;
   const U a = reg(fetched.rs1);
   const U b = reg(fetched.rs2);
@@ -221,8 +238,8 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
   const auto umin = [](std::uint64_t x, std::uint64_t y) { return x < y ? x : y; };
   const auto umax = [](std::uint64_t x, std::uint64_t y) { return x > y ? x : y; };
 
-  switch (op) {
-    // Loads and stores
+  switch (op) {  // a constant: each instantiation keeps one case
+                 // Loads and stores
 #define FAULTLINE_LOAD(op_name, size, extend)                                  \
   case Op::op_name: {                                                          \
     const U address = static_cast<U>(a + imm);                                 \
@@ -508,12 +525,11 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
         case sys::kExitGroup:
           s.exit_code = a0 & 0xff;
           s.status = s.exit_code == 0 ? VmStatus::exited_ok : VmStatus::exited_failure;
-          s.step += 1;
-          return StepOutcome::executed;
+          return Flow::stopped;
         case sys::kRead:
           if (a0 == sys::kPreimageRead) {
             const ByteView* data = ctx.preimage(s.preimage_key);
-            if (data == nullptr) return StepOutcome::blocked;
+            if (data == nullptr) return Flow::blocked;
             // The stream is the 8-byte big-endian length followed by the data. One read
             // returns bytes from one 32-byte part of the stream into one 32-byte memory leaf,
             // so the step needs one oracle part and one memory proof.
@@ -601,12 +617,44 @@ FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
       break;
     }
 
-    // Op::illegal, and compressed ops, which never reach here (they were expanded above).
+    // Op::illegal, and compressed ops, which never get here (fetching expanded them).
     default:
       return fault(FaultCause::illegal_instruction, raw);
   }
+  return Flow::next;
+}
 
-  s.pc = next_pc;
+/// Executes one instruction of an RV32 (Xlen 32) or RV64 (Xlen 64) hart.
+template <unsigned Xlen, StepContext Ctx>
+FAULTLINE_INLINE StepOutcome step(Ctx& ctx) {
+  using U = typename detail::Word<Xlen>::U;
+  State& s = ctx.state;
+  if (s.status != VmStatus::running) return StepOutcome::halted;
+
+  const U pc = static_cast<U>(s.pc);
+  const Fetched fetched = fetch_and_decode<Xlen>(ctx, pc);
+  U next_pc = static_cast<U>(pc + fetched.length);
+  Flow flow = Flow::stopped;
+  if (fetched.length == 0) {
+    s.status = VmStatus::faulted;
+    s.fault_cause = FaultCause::address_wrap;
+    s.fault_value = pc;
+  } else {
+    switch (fetched.op) {
+#define RV_INSN(name, mask, match, xlen, format)               \
+  case Op::name:                                               \
+    flow = execute<Xlen, Op::name>(ctx, fetched, pc, next_pc); \
+    break;
+#define RV_CINSN(name, mask, match, xlen)
+#include "isa.def"
+#undef RV_INSN
+#undef RV_CINSN
+      default:  // illegal (compressed ops were expanded)
+        flow = execute<Xlen, Op::illegal>(ctx, fetched, pc, next_pc);
+    }
+  }
+  if (flow == Flow::blocked) return StepOutcome::blocked;
+  if (flow == Flow::next) s.pc = next_pc;
   s.step += 1;
   return StepOutcome::executed;
 }
