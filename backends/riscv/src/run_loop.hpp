@@ -222,42 +222,49 @@ single_step:  // an uncharged instruction
   goto enter;
 
   // One handler per op and length.
-#define FAULTLINE_HANDLER(name, length)                                                   \
-  name##_##length : {                                                                     \
-    constexpr Op op = Op::name;                                                           \
-    if constexpr (needs_full_state(op)) {                                                 \
-      goto full_state;                                                                    \
-    } else {                                                                              \
-      const U here = pc_of(slot);                                                         \
-      U next_pc = static_cast<U>(here + (length));                                        \
-      /* Instructions charged after this one; a store may reset the slot, so read now. */ \
-      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;           \
-      const Flow flow = execute<Xlen, op>(ctx, *slot, here, next_pc);                     \
-      if (flow != Flow::next) [[unlikely]] {                                              \
-        left += detail::writes_memory(op) ? rest : slot->run - 1;                         \
-        pc = here; /* faulted: pc stays at the instruction */                             \
-        goto done;                                                                        \
-      }                                                                                   \
-      if constexpr (detail::transfers_control(op)) {                                      \
-        if (((next_pc ^ here) >> kPageBits) == 0) {                                       \
-          slot += static_cast<S>(next_pc - here) / 2;                                     \
-        } else {                                                                          \
-          slot = ctx.decoded.slot(next_pc);                                               \
-        }                                                                                 \
-        pc = next_pc;                                                                     \
-        goto enter;                                                                       \
-      }                                                                                   \
-      if constexpr (detail::writes_memory(op)) {                                          \
-        if (ctx.decoded.take_reset()) [[unlikely]] {                                      \
-          left += rest; /* the run's slots may be gone */                                 \
-          pc = next_pc;                                                                   \
-          slot = ctx.decoded.slot(pc);                                                    \
-          goto enter;                                                                     \
-        }                                                                                 \
-      }                                                                                   \
-      slot += (length) / 2;                                                               \
-      goto* kHandlers[slot->handler];                                                     \
-    }                                                                                     \
+#define FAULTLINE_HANDLER(name, length)                                                    \
+  name##_##length : {                                                                      \
+    constexpr Op op = Op::name;                                                            \
+    if constexpr (needs_full_state(op)) {                                                  \
+      goto full_state;                                                                     \
+    } else {                                                                               \
+      const U here = pc_of(slot);                                                          \
+      U next_pc = static_cast<U>(here + (length));                                         \
+      /* Instructions charged after this one; a store may reset the slot, so read now. */  \
+      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;            \
+      const Flow flow = execute<Xlen, op>(ctx, *slot, here, next_pc);                      \
+      if (flow != Flow::next) [[unlikely]] {                                               \
+        left += detail::writes_memory(op) ? rest : slot->run - 1;                          \
+        pc = here; /* faulted: pc stays at the instruction */                              \
+        goto done;                                                                         \
+      }                                                                                    \
+      if constexpr (detail::transfers_control(op)) {                                       \
+        if (((next_pc ^ here) >> kPageBits) == 0) {                                        \
+          slot += static_cast<S>(next_pc - here) / 2;                                      \
+        } else {                                                                           \
+          slot = ctx.decoded.slot(next_pc);                                                \
+        }                                                                                  \
+        pc = next_pc;                                                                      \
+        /* Enter the next run here when it is decoded and affordable: a jump of its own */ \
+        /* predicts better than the one in `enter`, which every run would share. */        \
+        if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]     \
+          goto enter;                                                                      \
+        left -= slot->run;                                                                 \
+        ctx.run_pc = pc;                                                                   \
+        ctx.run_slot = slot;                                                               \
+        goto* kHandlers[slot->handler];                                                    \
+      }                                                                                    \
+      if constexpr (detail::writes_memory(op)) {                                           \
+        if (ctx.decoded.take_reset()) [[unlikely]] {                                       \
+          left += rest; /* the run's slots may be gone */                                  \
+          pc = next_pc;                                                                    \
+          slot = ctx.decoded.slot(pc);                                                     \
+          goto enter;                                                                      \
+        }                                                                                  \
+      }                                                                                    \
+      slot += (length) / 2;                                                                \
+      goto* kHandlers[slot->handler];                                                      \
+    }                                                                                      \
   }
 #define RV_INSN(name, mask, match, xlen, format) \
   FAULTLINE_HANDLER(name, 2)                     \
