@@ -10,11 +10,7 @@ namespace {
 using namespace faultline;
 
 std::unique_ptr<Program> load(const Backend& backend, unsigned bits, const std::string& name) {
-  auto bytes = read_file(test::mips_guest(bits, name));
-  REQUIRE(bytes.ok());
-  auto program = backend.load(*bytes);
-  REQUIRE(program.ok());
-  return std::move(*program);
+  return test::load_mips_guest(backend, bits, name);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,16 @@ namespace faultline::test {
 inline std::string mips_guest(unsigned bits, const std::string& name) {
   return std::string(bits == 32 ? FAULTLINE_MIPS32_GUEST_DIR : FAULTLINE_MIPS64_GUEST_DIR) + "/" +
          name + ".elf";
+}
+
+/// The example `name` loaded as a program of `backend`.
+inline std::unique_ptr<Program> load_mips_guest(const Backend& backend, unsigned bits,
+                                                const std::string& name) {
+  auto bytes = read_file(mips_guest(bits, name));
+  REQUIRE(bytes.ok());
+  auto program = backend.load(*bytes);
+  REQUIRE(program.ok());
+  return std::move(*program);
 }
 
 inline std::string mips_qemu(unsigned bits) {

@@ -8,6 +8,7 @@
 #include "faultline/mips/state.hpp"
 #include "guests.hpp"
 #include "mips/src/contexts.hpp"
+#include "mips/src/run_loop.hpp"
 #include "mips/src/step.hpp"
 
 namespace faultline::test {
@@ -98,17 +99,32 @@ class MipsCpu {
 
   /// One step on every path; returns the outcome after checking that all paths agree.
   mips::StepOutcome step() {
+    // The fast run loop, one step, on a copy.
     mips::State fast_state = state;
     MerkleMemory fast_memory = memory_.snapshot();
     Outputs fast_outputs = outputs;
-    mips::FastContext fast(fast_state, fast_memory, oracle, fast_outputs);
-    const auto fast_outcome = run(fast);
+    mips::DecodeCache fast_decoded;
+    mips::RunContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
+    const mips::RunOutcome fast_run =
+        state.bits == 32 ? mips::run_fast<32>(fast, 1) : mips::run_fast<64>(fast, 1);
+    const auto fast_outcome = fast_run.blocked      ? mips::StepOutcome::blocked
+                              : fast_run.steps == 1 ? mips::StepOutcome::executed
+                                                    : mips::StepOutcome::halted;
+
+    // step() on direct memory, on another copy.
+    mips::State direct_state = state;
+    MerkleMemory direct_memory = memory_.snapshot();
+    Outputs direct_outputs = outputs;
+    mips::DecodeCache direct_decoded;
+    mips::MemoryContext direct(direct_state, direct_memory, oracle, direct_outputs, direct_decoded);
+    const auto direct_outcome = run(direct);
 
     state.memory_root = memory_.root();
     const Bytes pre = mips::encode(state);
     Bytes proofs;
     std::optional<PreimageRead> preimage;
-    mips::RecordingContext recording(state, memory_, oracle, outputs, proofs, preimage);
+    mips::DecodeCache decoded;
+    mips::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
     state.memory_root = memory_.root();
 
@@ -117,6 +133,7 @@ class MipsCpu {
     mips::ReplayContext replay(*replayed, proofs, oracle);
     const auto replay_outcome = run(replay);
     REQUIRE(fast_outcome == outcome);
+    REQUIRE(direct_outcome == outcome);
     REQUIRE(replay_outcome == outcome);
     if (mips_step_observer()) {
       std::optional<Hash> post;
@@ -131,6 +148,9 @@ class MipsCpu {
     REQUIRE(mips::encode(*replayed) == mips::encode(state));
     fast_state.memory_root = fast_memory.root();
     REQUIRE(fast_state == state);
+    REQUIRE(fast_outputs.by_fd == outputs.by_fd);
+    direct_state.memory_root = direct_memory.root();
+    REQUIRE(direct_state == state);
     return outcome;
   }
 

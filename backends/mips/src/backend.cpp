@@ -9,9 +9,14 @@
 #include "faultline/keccak.hpp"
 #include "faultline/merkle_memory.hpp"
 #include "faultline/mips/state.hpp"
+#include "run_loop.hpp"
 #include "step.hpp"
 
 namespace faultline::mips {
+
+template RunOutcome run_fast<32>(RunContext&, std::uint64_t);
+template RunOutcome run_fast<64>(RunContext&, std::uint64_t);
+
 namespace {
 
 std::string_view profile_name(unsigned bits) {
@@ -34,18 +39,10 @@ class MipsMachine final : public Machine {
   }
 
   Result<std::uint64_t> run(std::uint64_t max_steps) override {
-    FastContext context(state_, memory_, *oracle_, outputs_);
-    std::uint64_t done = 0;
-    while (done < max_steps) {
-      const StepOutcome outcome = step<Bits>(context);
-      if (outcome == StepOutcome::executed) [[likely]] {
-        ++done;
-        continue;
-      }
-      if (outcome == StepOutcome::blocked) return blocked_error(*context.blocked_by);
-      break;  // halted
-    }
-    return done;
+    RunContext context(state_, memory_, *oracle_, outputs_, decoded_);
+    const RunOutcome outcome = run_fast<Bits>(context, max_steps);
+    if (outcome.blocked) return blocked_error(*context.blocked_by);
+    return outcome.steps;
   }
 
   Result<StepWitness> step_with_witness() override {
@@ -53,7 +50,8 @@ class MipsMachine final : public Machine {
     witness.step = state_.step;
     witness.state = encode_state();
     const State before = state_;
-    RecordingContext context(state_, memory_, *oracle_, outputs_, witness.proof, witness.preimage);
+    RecordingContext context(state_, memory_, *oracle_, outputs_, decoded_, witness.proof,
+                             witness.preimage);
     if (step<Bits>(context) == StepOutcome::blocked) {
       state_ = before;
       return blocked_error(*context.blocked_by);
@@ -98,6 +96,7 @@ class MipsMachine final : public Machine {
   MerkleMemory memory_;
   std::shared_ptr<const PreimageOracle> oracle_;
   Outputs outputs_;
+  DecodeCache decoded_;  ///< not copied by snapshot(): rebuilt lazily from memory
 };
 
 class MipsProgram final : public Program {

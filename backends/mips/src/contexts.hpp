@@ -1,11 +1,12 @@
-// The three contexts the MIPS step runs in:
-//   FastContext      direct access to the machine's memory; no hashing (run()).
-//   RecordingContext FastContext plus a Merkle proof of each leaf as the step first touches it
-//                    (step_with_witness()).
+// The contexts the MIPS semantics run in:
+//   RunContext       the fast run loop's: cached page pointers, no hashing (run()).
+//   MemoryContext    direct access to the machine's memory, page by page.
+//   RecordingContext MemoryContext plus a Merkle proof of each leaf as the step first touches
+//                    it (step_with_witness()).
 //   ReplayContext    memory from the witness's proofs alone, checked against the state's
 //                    memory root (the step verifier, and the model for an onchain step).
 // Recorder and replayer consume proofs by the framework's LeafProofs rule. Every access is
-// aligned to its size, so it lies in one 32-byte leaf.
+// aligned to its size, so it lies in one 32-byte leaf and one page.
 #pragma once
 
 #include <array>
@@ -15,27 +16,35 @@
 
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
+#include "faultline/run_cache.hpp"
 #include "faultline/step_support.hpp"
 #include "step.hpp"
 
 namespace faultline::mips {
 
-struct FastContext {
-  FastContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out)
-      : state(s), memory(m), oracle(o), outputs(out) {}
+/// Decoded instructions, one slot per instruction word (run_loop.hpp).
+using DecodeCache = faultline::DecodeCache<Fetched, 4>;
+
+/// Direct access to the machine's memory: every access asks MerkleMemory for its page, so
+/// root() and proof() may be called between any two accesses.
+struct MemoryContext {
+  MemoryContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
+                DecodeCache& cache)
+      : state(s), memory(m), oracle(o), outputs(out), decoded(cache) {}
 
   State& state;
   MerkleMemory& memory;
   const PreimageOracle& oracle;
   Outputs& outputs;
+  DecodeCache& decoded;
   std::optional<Error> blocked_by;  ///< why the last step could not run
   ByteView preimage_data;
 
-  FAULTLINE_MIPS_INLINE std::uint32_t fetch32(std::uint64_t address) {
-    return static_cast<std::uint32_t>(load(address, 4));
+  std::uint32_t fetch32(std::uint64_t address) {
+    return static_cast<std::uint32_t>(MemoryContext::load(address, 4));
   }
 
-  FAULTLINE_MIPS_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
+  std::uint64_t load(std::uint64_t address, unsigned size) {
     const std::uint8_t* bytes = memory.page_for_read(address >> MerkleMemory::kPageBits) +
                                 address % MerkleMemory::kPageBytes;
     std::uint64_t value = 0;
@@ -44,7 +53,8 @@ struct FastContext {
     return value;
   }
 
-  FAULTLINE_MIPS_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    decoded.before_store(address >> MerkleMemory::kPageBits);
     std::uint8_t* bytes = memory.page_for_write(address >> MerkleMemory::kPageBits) +
                           address % MerkleMemory::kPageBytes;
     for (unsigned i = 0; i < size; ++i)
@@ -71,35 +81,76 @@ struct FastContext {
   }
 };
 
-/// FastContext that also writes the witness's proofs, in the order the step needs them.
-struct RecordingContext : FastContext {
+/// The fast run loop's context: MemoryContext plus page-pointer caches for loads and stores.
+/// Lives for one run only, with no root(), proof() or snapshot() while it does (PagePointers).
+struct RunContext : MemoryContext {
+  RunContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
+      : MemoryContext(s, m, o, out, cache), pages(m, cache) {}
+
+  PagePointers<DecodeCache> pages;
+  // The run loop's bookkeeping (run_loop.hpp), kept here rather than in its locals.
+  std::uint64_t run_end = 0;          ///< the step count at which the current run_fast stops
+  std::uint64_t run_pc = 0;           ///< pc of the first instruction of the current straight run
+  const Fetched* run_slot = nullptr;  ///< and its slot
+
+  // Aligned accesses never cross a page. Big-endian guest on a little-endian host.
+  FAULTLINE_MIPS_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
+    const std::uint8_t* bytes = pages.for_read(address, size);
+    if (bytes == nullptr) [[unlikely]]
+      bytes = load_slow(address, size);
+    std::uint64_t value = 0;
+    std::memcpy(&value, bytes, size);
+    return __builtin_bswap64(value) >> (64 - 8 * size);
+  }
+
+  FAULTLINE_MIPS_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    std::uint8_t* bytes = pages.for_write(address, size);
+    if (bytes == nullptr) [[unlikely]]
+      bytes = store_slow(address, size);
+    const std::uint64_t swapped = __builtin_bswap64(value << (64 - 8 * size));
+    std::memcpy(bytes, &swapped, size);
+  }
+
+ private:
+  __attribute__((noinline)) const std::uint8_t* load_slow(std::uint64_t address, unsigned size) {
+    pages.fill_read(address >> MerkleMemory::kPageBits);
+    return pages.for_read(address, size);
+  }
+  __attribute__((noinline)) std::uint8_t* store_slow(std::uint64_t address, unsigned size) {
+    pages.fill_write(address >> MerkleMemory::kPageBits);
+    return pages.for_write(address, size);
+  }
+};
+
+/// MemoryContext that also writes the witness's proofs, in the order the step needs them.
+struct RecordingContext : MemoryContext {
   Bytes& proofs;
   std::optional<PreimageRead>& preimage_read;
   LeafProofs proven;
 
-  RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, Bytes& p,
-                   std::optional<PreimageRead>& read)
-      : FastContext(s, m, o, out), proofs(p), preimage_read(read) {}
+  RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
+                   DecodeCache& cache, Bytes& p, std::optional<PreimageRead>& read)
+      : MemoryContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
 
   std::uint32_t fetch32(std::uint64_t address) {
     (void)touch(address);
-    return FastContext::fetch32(address);
+    return MemoryContext::fetch32(address);
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
     (void)touch(address);
-    return FastContext::load(address, size);
+    return MemoryContext::load(address, size);
   }
 
   void store(std::uint64_t address, unsigned size, std::uint64_t value) {
     const int slot = touch(address);
-    FastContext::store(address, size, value);
+    MemoryContext::store(address, size, value);
     proven.after_write(slot);
   }
 
   const ByteView* preimage(const Hash& key) {
     preimage_read = PreimageRead{key, state.preimage_offset};
-    return FastContext::preimage(key);
+    return MemoryContext::preimage(key);
   }
 
  private:

@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "faultline/mips/state.hpp"
+#include "faultline/step_support.hpp"
 #include "isa.hpp"
 
 namespace faultline::mips {
@@ -93,9 +94,53 @@ constexpr std::uint64_t swap_bytes_in_halves(std::uint64_t v) {
 
 #define FAULTLINE_MIPS_INLINE __attribute__((always_inline)) inline
 
-/// Executes one instruction of a MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU.
-template <unsigned Bits, StepContext Ctx>
-FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
+/// An instruction as fetched and decoded.
+struct Fetched {
+  Op op = Op::illegal;
+  std::uint8_t rs = 0, rt = 0, rd = 0, sa = 0;
+  // Free for a decode cache; the fast run loop keeps its handler number (0: not decoded) and
+  // the length of the straight-line run from here (run_loop.hpp).
+  std::uint8_t handler = 0;
+  std::uint16_t run = 0;
+  std::uint32_t insn = 0;
+};
+static_assert(sizeof(Fetched) == 12, "decode caches hold a slot per instruction");
+
+template <unsigned Bits>
+constexpr Fetched decode_fetched(std::uint32_t insn) {
+  Fetched f;
+  f.op = decode<Bits>(insn);
+  f.rs = static_cast<std::uint8_t>(rs(insn));
+  f.rt = static_cast<std::uint8_t>(rt(insn));
+  f.rd = static_cast<std::uint8_t>(rd(insn));
+  f.sa = static_cast<std::uint8_t>(sa(insn));
+  f.insn = insn;
+  return f;
+}
+
+/// Control transfers: the ops whose successor is not simply the next instruction.
+constexpr bool transfers_control(Op op) {
+  if (op == Op::illegal) return false;
+  const OpClass kind = kEncodings[static_cast<std::size_t>(op)].op_class;
+  return kind == OpClass::branch || kind == OpClass::jump;
+}
+
+/// Ops that read the step counter (syscalls: clock_gettime) or may block; the fast run loop
+/// hands these to step() with the state fully written back.
+constexpr bool needs_full_state(Op op) {
+  return op == Op::syscall || op == Op::illegal;
+}
+
+/// The semantics of `op` on a MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU at `pc` with the
+/// successor `next`; new_pc and new_next come in as next and next + 4. Does not count the
+/// step: the caller does, for `next` and `stopped`.
+template <unsigned Bits, Op op, StepContext Ctx>
+FAULTLINE_MIPS_INLINE Flow
+execute(Ctx& ctx, const Fetched& fetched,
+        std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t> pc,
+        std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t> next,
+        std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t>& new_pc,
+        std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t>& new_next) {
   using U = std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t>;
   using S = std::make_signed_t<U>;
   using detail::sext16;
@@ -104,31 +149,24 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
   const sys::Numbers& numbers = Bits == 64 ? sys::kN64 : sys::kO32;
 
   State& s = ctx.state;
-  if (s.status != VmStatus::running) return StepOutcome::halted;
-
-  const auto reg = [&s](unsigned i) -> U { return static_cast<U>(s.r[i]); };
-  const auto set = [&s](unsigned i, std::uint64_t value) {
+  const auto reg = [&s](unsigned i) __attribute__((always_inline))->U {
+    return static_cast<U>(s.r[i]);
+  };
+  const auto set = [&s](unsigned i, std::uint64_t value) __attribute__((always_inline)) {
     if (i != 0) s.r[i] = static_cast<U>(value);
   };
-  const auto fault = [&s](FaultCause cause, std::uint64_t value) {
+  const auto fault = [&s](FaultCause cause, std::uint64_t value) __attribute__((always_inline)) {
     s.status = VmStatus::faulted;
     s.fault_cause = cause;
     s.fault_value = value;
-    s.step += 1;
-    return StepOutcome::executed;
+    return Flow::stopped;
   };
 
-  const U pc = static_cast<U>(s.pc);
-  const U next = static_cast<U>(s.next_pc);
-  if (pc % 4 != 0) return fault(FaultCause::address_error, pc);
-  if (pc < s.code_start || pc >= s.code_end) return fault(FaultCause::fetch_outside_code, pc);
-  const std::uint32_t insn = ctx.fetch32(pc);
-  const Op op = decode<Bits>(insn);
-
-  U new_pc = next;
-  U new_next = static_cast<U>(next + 4);
-  const unsigned d = rd(insn), t = rt(insn), shift = sa(insn);
-  const U a = reg(rs(insn));
+  // `fetched` may live in a decode cache that a store of this very instruction invalidates
+  // (self-modifying code): everything needed from it is copied out here, before any access.
+  const std::uint32_t insn = fetched.insn;
+  const unsigned d = fetched.rd, t = fetched.rt, shift = fetched.sa;
+  const U a = reg(fetched.rs);
   const U b = reg(t);
   const std::int64_t simm = static_cast<std::int16_t>(insn & 0xffff);
   const std::uint64_t zimm = insn & 0xffff;
@@ -662,13 +700,12 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
       if (number == numbers.exit || number == numbers.exit_group) {
         s.exit_code = a0 & 0xff;
         s.status = s.exit_code == 0 ? VmStatus::exited_ok : VmStatus::exited_failure;
-        s.step += 1;
-        return StepOutcome::executed;
+        return Flow::stopped;
       }
       if (number == numbers.read) {
         if (a0 == sys::kPreimageRead) {
           const ByteView* data = ctx.preimage(s.preimage_key);
-          if (data == nullptr) return StepOutcome::blocked;
+          if (data == nullptr) return Flow::blocked;
           // The stream is the 8-byte big-endian length followed by the data. One read returns
           // bytes from one 32-byte part of the stream into one 32-byte memory leaf.
           const std::uint64_t total = 8 + data->size();
@@ -751,8 +788,48 @@ FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
       return fault(FaultCause::illegal_instruction, raw);
   }
 
-  s.pc = new_pc;
-  s.next_pc = new_next;
+  return Flow::next;
+}
+
+/// Executes one instruction of a MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU.
+template <unsigned Bits, StepContext Ctx>
+FAULTLINE_MIPS_INLINE StepOutcome step(Ctx& ctx) {
+  using U = std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t>;
+  State& s = ctx.state;
+  if (s.status != VmStatus::running) return StepOutcome::halted;
+
+  const U pc = static_cast<U>(s.pc);
+  const U next = static_cast<U>(s.next_pc);
+  U new_pc = next;
+  U new_next = static_cast<U>(next + 4);
+  Flow flow = Flow::stopped;
+  const auto fault = [&s](FaultCause cause, std::uint64_t value) {
+    s.status = VmStatus::faulted;
+    s.fault_cause = cause;
+    s.fault_value = value;
+  };
+  if (pc % 4 != 0) {
+    fault(FaultCause::address_error, pc);
+  } else if (pc < s.code_start || pc >= s.code_end) {
+    fault(FaultCause::fetch_outside_code, pc);
+  } else {
+    const Fetched fetched = decode_fetched<Bits>(ctx.fetch32(pc));
+    switch (fetched.op) {
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class)               \
+  case Op::name:                                                              \
+    flow = execute<Bits, Op::name>(ctx, fetched, pc, next, new_pc, new_next); \
+    break;
+#include "isa.def"
+#undef MIPS_INSN
+      default:
+        flow = execute<Bits, Op::illegal>(ctx, fetched, pc, next, new_pc, new_next);
+    }
+  }
+  if (flow == Flow::blocked) return StepOutcome::blocked;
+  if (flow == Flow::next) {
+    s.pc = new_pc;
+    s.next_pc = new_next;
+  }
   s.step += 1;
   return StepOutcome::executed;
 }

@@ -12,91 +12,20 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
 #include "faultline/riscv/state.hpp"
+#include "faultline/run_cache.hpp"
 #include "faultline/step_support.hpp"
 #include "step.hpp"
 
 namespace faultline::riscv {
 
-/// Decoded instructions of the pages the program has executed, so the fast run loop decodes
-/// each instruction once. Each page has one slot per two bytes plus a sentinel slot past its
-/// end, so the loop walks from slot to slot without checking for the page's end. A store to a
-/// page that holds decodings resets them (self-modifying code stays correct); pages are never
-/// freed, so a slot pointer stays valid while the loop holds it. Instructions that cross a
-/// page boundary are never cached.
-class DecodeCache {
- public:
-  static constexpr std::size_t kSlots = MerkleMemory::kPageBytes / 2;
-  static constexpr std::uint8_t kUndecoded = 0;  ///< Fetched::handler of an empty slot
-  static constexpr std::uint8_t kPageEnd = 1;    ///< Fetched::handler of the sentinel slot
-  using Slots = std::array<Fetched, kSlots + 1>;
-
-  /// The slot of the instruction at `pc` (created empty on first use).
-  FAULTLINE_INLINE Fetched* slot(std::uint64_t pc) {
-    const std::uint64_t number = pc >> MerkleMemory::kPageBits;
-    Recent& recent = recent_[number % recent_.size()];
-    if (recent.number != number) [[unlikely]]
-      recent = Recent{number, &page(number)};
-    return recent.page->slots.data() + (pc % MerkleMemory::kPageBytes) / 2;
-  }
-
-  /// Notes that page `number` now holds decodings; true if it held none before.
-  bool mark_decoded(std::uint64_t number) {
-    Page& p = page(number);
-    const bool first = !p.decoded;
-    p.decoded = true;
-    return first;
-  }
-
-  /// Must be called before a store to page `number`: drops the page's decodings.
-  void before_store(std::uint64_t number) {
-    const auto found = pages_.find(number);
-    if (found == pages_.end() || !found->second->decoded) return;
-    std::fill_n(found->second->slots.begin(), kSlots, Fetched{});
-    found->second->decoded = false;
-    reset_ = true;
-  }
-
-  /// True if before_store dropped decodings since the last call.
-  FAULTLINE_INLINE bool take_reset() {
-    if (!reset_) [[likely]]
-      return false;
-    reset_ = false;
-    return true;
-  }
-
-  /// Slots outside every page, for the run loop's partial runs.
-  Slots& scratch() { return scratch_->slots; }
-
- private:
-  struct Page {
-    Page() { slots[kSlots].handler = kPageEnd; }
-    Slots slots{};
-    bool decoded = false;
-  };
-  struct Recent {
-    std::uint64_t number = ~std::uint64_t{0};  // no page has this number
-    Page* page = nullptr;
-  };
-
-  Page& page(std::uint64_t number) {
-    std::unique_ptr<Page>& p = pages_[number];
-    if (!p) p = std::make_unique<Page>();
-    return *p;
-  }
-
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;  // looked up, never iterated
-  std::array<Recent, 16> recent_{};
-  std::unique_ptr<Page> scratch_ = std::make_unique<Page>();
-  bool reset_ = false;
-};
+/// Decoded instructions, one slot per two bytes of code (run_loop.hpp).
+using DecodeCache = faultline::DecodeCache<Fetched, 2>;
 
 /// Direct access to the machine's memory: every access asks MerkleMemory for its page, so
 /// root() and proof() may be called between any two accesses.
@@ -159,78 +88,47 @@ struct MemoryContext {
   }
 };
 
-/// The fast run loop's context: MemoryContext plus small direct-mapped caches of page
-/// pointers for loads and stores (a TLB). A cached write pointer skips MerkleMemory's dirty
-/// tracking and the decode cache's check, so a RunContext must live only for one run, with no
-/// root(), proof() or snapshot() while it does; a page enters the write cache only while it
-/// holds no decodings, and leaves it when it gets one (note_decoded).
+/// The fast run loop's context: MemoryContext plus page-pointer caches for loads and stores.
+/// Lives for one run only, with no root(), proof() or snapshot() while it does (PagePointers).
 struct RunContext : MemoryContext {
-  using MemoryContext::MemoryContext;
+  RunContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
+      : MemoryContext(s, m, o, out, cache), pages(m, cache) {}
 
+  PagePointers<DecodeCache> pages;
   // The run loop's bookkeeping (run_loop.hpp), kept here rather than in its locals.
   std::uint64_t run_end = 0;          ///< the step count at which the current run_fast stops
   std::uint64_t run_pc = 0;           ///< pc of the first instruction of the current straight run
   const Fetched* run_slot = nullptr;  ///< and its slot
 
   FAULTLINE_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
-    const std::uint64_t number = address >> MerkleMemory::kPageBits;
-    const std::size_t offset = address % MerkleMemory::kPageBytes;
-    const auto& entry = reads_[number % kEntries];
-    if (entry.number == number && offset + size <= MerkleMemory::kPageBytes) [[likely]] {
+    if (const std::uint8_t* bytes = pages.for_read(address, size)) [[likely]] {
       std::uint64_t value = 0;
-      std::memcpy(&value, entry.data + offset, size);  // little-endian host (state.cpp checks)
+      std::memcpy(&value, bytes, size);  // little-endian host (state.cpp checks)
       return value;
     }
     return load_slow(address, size);
   }
 
   FAULTLINE_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    const std::uint64_t number = address >> MerkleMemory::kPageBits;
-    const std::size_t offset = address % MerkleMemory::kPageBytes;
-    const auto& entry = writes_[number % kEntries];
-    if (entry.number == number && offset + size <= MerkleMemory::kPageBytes) [[likely]] {
-      std::memcpy(entry.data + offset, &value, size);
+    if (std::uint8_t* bytes = pages.for_write(address, size)) [[likely]] {
+      std::memcpy(bytes, &value, size);
       return;
     }
     store_slow(address, size, value);
   }
 
-  /// The run loop cached the first decoding of page `number`: stores to it must go through
-  /// the decode cache's check again.
-  void note_decoded(std::uint64_t number) {
-    if (!decoded.mark_decoded(number)) return;
-    auto& entry = writes_[number % kEntries];
-    if (entry.number == number) entry = {};
-  }
-
  private:
-  static constexpr std::size_t kEntries = 64;
-  template <class Byte>
-  struct Entry {
-    std::uint64_t number = ~std::uint64_t{0};  // no page has this number
-    Byte* data = nullptr;
-  };
-
   __attribute__((noinline)) std::uint64_t load_slow(std::uint64_t address, unsigned size) {
-    const std::uint64_t number = address >> MerkleMemory::kPageBits;
-    reads_[number % kEntries] = Entry<const std::uint8_t>{number, memory.page_for_read(number)};
+    pages.fill_read(address >> MerkleMemory::kPageBits);
     return MemoryContext::load(address, size);
   }
 
   __attribute__((noinline)) void store_slow(std::uint64_t address, unsigned size,
                                             std::uint64_t value) {
-    for (const std::uint64_t number :
-         {address >> MerkleMemory::kPageBits, (address + size - 1) >> MerkleMemory::kPageBits}) {
-      decoded.before_store(number);
-      std::uint8_t* data = memory.page_for_write(number);  // unshares and marks dirty
-      writes_[number % kEntries] = Entry<std::uint8_t>{number, data};
-      reads_[number % kEntries] = Entry<const std::uint8_t>{number, data};  // was maybe shared
-    }
+    pages.fill_write(address >> MerkleMemory::kPageBits);
+    pages.fill_write((address + size - 1) >> MerkleMemory::kPageBits);
     MemoryContext::store(address, size, value);
   }
-
-  std::array<Entry<const std::uint8_t>, kEntries> reads_{};
-  std::array<Entry<std::uint8_t>, kEntries> writes_{};
 };
 
 /// MemoryContext that also writes the witness's proofs, in the order the step needs them.

@@ -114,7 +114,7 @@ __attribute__((noinline)) bool decode_run(RunContext& ctx, Fetched* first, std::
     slot += fetched.length / 2;
   }
   if (count == 0) return false;
-  ctx.note_decoded(page);
+  ctx.pages.note_decoded(page);
   Fetched* slot = first;
   for (std::uint16_t i = 0; i < count; ++i) {
     slot->run = static_cast<std::uint16_t>(count - i + after);

@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "faultline/riscv/state.hpp"
+#include "faultline/step_support.hpp"
 #include "isa.hpp"
 
 namespace faultline::riscv {
@@ -141,13 +142,6 @@ Fetched fetch_and_decode(Ctx& ctx, std::uint64_t pc) {
 /// Forces inlining where the fast path needs it (the semantics into the run loop's handlers,
 /// memory access into the semantics) so sizes become constants and state stays in registers.
 #define FAULTLINE_INLINE __attribute__((always_inline)) inline
-
-/// How an executed instruction left the hart.
-enum class Flow : std::uint8_t {
-  next,     ///< continue at next_pc
-  stopped,  ///< exited or faulted: status says which; pc stays at the instruction
-  blocked,  ///< a preimage is missing: nothing changed
-};
 
 /// Ops that read the step counter (CSR counters, clock_gettime) or are not 32-bit
 /// instructions; the fast run loop hands these to step() with the state fully written back.

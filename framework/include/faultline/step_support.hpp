@@ -11,6 +11,14 @@
 
 namespace faultline {
 
+/// How one executed instruction left the machine, as a backend's per-op semantics report it
+/// to step() and to a fast run loop.
+enum class Flow : std::uint8_t {
+  next,     ///< continue at the instruction's successor
+  stopped,  ///< exited or faulted: the status says which; pc stays at the instruction
+  blocked,  ///< a preimage is missing: nothing changed
+};
+
 /// Guest output kept per descriptor (stdout, stderr), capped so a runaway guest cannot exhaust
 /// host memory; output is not part of the state, so the cap does not affect commitments.
 struct Outputs {

@@ -1,0 +1,323 @@
+// The fast run loop: run() without hashing, at interpreter speed. The design is the RISC-V
+// backend's (backends/riscv/src/run_loop.hpp explains dispatch, runs and the budget); what
+// MIPS adds is the delay slot:
+// - a straight run ends with a branch or jump and its delay slot, so both are charged at once;
+// - the branch's handler runs the delay slot itself (through execute_delay_slot, one switch
+//   over the ops), then enters the run at the target;
+// - the loop runs only in the state "not in a delay slot" (next_pc = pc + 4); whenever the
+//   state is otherwise (a branch in a page's last word, a budget that ends between a branch and
+//   its delay slot, a branch in a delay slot) step() runs out of line until it is again.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "contexts.hpp"
+#include "step.hpp"
+
+namespace faultline::mips {
+
+/// What a run did: steps executed, and whether it stopped at a preimage the oracle lacks.
+struct RunOutcome {
+  std::uint64_t steps = 0;
+  bool blocked = false;
+};
+
+namespace detail {
+
+template <unsigned Bits>
+using Word = std::conditional_t<Bits == 64, std::uint64_t, std::uint32_t>;
+
+/// Handler numbers: 0 undecoded, 1 page end, 2 stop, 3 full state (step() out of line), then
+/// one per op.
+inline constexpr std::uint8_t kStop = 2;
+inline constexpr std::uint8_t kFullState = 3;
+inline constexpr std::uint8_t kFirstOpHandler = 4;
+constexpr std::uint8_t handler_of(Op op) {
+  if (needs_full_state(op)) return kFullState;
+  return static_cast<std::uint8_t>(kFirstOpHandler + static_cast<unsigned>(op));
+}
+static_assert(kFirstOpHandler + static_cast<std::size_t>(Op::illegal) <= 256,
+              "handler numbers fit Fetched::handler");
+
+/// Ops whose store may reset decodings the loop is walking.
+constexpr bool writes_memory(Op op) {
+  switch (op) {
+    case Op::sb:
+    case Op::sh:
+    case Op::sw:
+    case Op::sd:
+    case Op::swl:
+    case Op::swr:
+    case Op::sdl:
+    case Op::sdr:
+    case Op::sc:
+    case Op::scd:
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <unsigned Bits>
+__attribute__((noinline)) StepOutcome step_out_of_line(RunContext& ctx) {
+  return step<Bits>(ctx);
+}
+
+/// A delay slot's instruction (neither a control transfer nor a full-state op), run with
+/// `next` = the branch target.
+template <unsigned Bits>
+__attribute__((noinline)) Flow execute_delay_slot(RunContext& ctx, const Fetched& fetched,
+                                                  Word<Bits> pc, Word<Bits> next) {
+  Word<Bits> new_pc = next;
+  Word<Bits> new_next = static_cast<Word<Bits>>(next + 4);
+  switch (fetched.op) {
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class) \
+  case Op::name:                                                \
+    return execute<Bits, Op::name>(ctx, fetched, pc, next, new_pc, new_next);
+#include "isa.def"
+#undef MIPS_INSN
+    default:
+      return execute<Bits, Op::illegal>(ctx, fetched, pc, next, new_pc, new_next);
+  }
+}
+
+/// Decodes the run that starts at `first` (the slot of `pc`) up to its end or to a slot
+/// decoded before, and sets each new slot's run length. False if pc is outside the code.
+template <unsigned Bits>
+__attribute__((noinline)) bool decode_run(RunContext& ctx, Fetched* first, std::uint64_t pc) {
+  const State& s = ctx.state;
+  const std::uint64_t page = pc >> MerkleMemory::kPageBits;
+  const Fetched* const page_end = first + (DecodeCache::kSlots - pc % MerkleMemory::kPageBytes / 4);
+  Fetched* slot = first;
+  std::uint16_t after = 0;  // length of the run the new slots continue into
+  for (; slot != page_end; ++slot, pc += 4) {
+    if (slot->handler != DecodeCache::kUndecoded) {
+      after = slot->run;
+      break;
+    }
+    if (pc < s.code_start || pc >= s.code_end) break;  // fetching there faults: step() does it
+    *slot = decode_fetched<Bits>(ctx.fetch32(pc));
+    slot->handler = handler_of(slot->op);
+    if (transfers_control(slot->op)) {
+      // The run ends with the delay slot, which must be in this page to be run from here.
+      const bool delay_in_page = slot + 1 != page_end;
+      slot->handler = delay_in_page ? slot->handler : kFullState;
+      slot->run = delay_in_page ? 2 : 1;
+      ++slot;
+      break;
+    }
+    if (slot->handler == kFullState) {
+      slot->run = 1;
+      ++slot;
+      break;
+    }
+  }
+  if (slot == first) return false;
+  ctx.pages.note_decoded(page);
+  // Run lengths, from the last new slot back to the first; a control transfer or a full-state
+  // op at the end has its own already.
+  Fetched* at = slot - 1;
+  if (!transfers_control(at->op) && at->handler != kFullState) {
+    at->run = static_cast<std::uint16_t>(after + 1);
+  }
+  for (std::uint16_t run = at->run; at != first;) {
+    --at;
+    at->run = ++run;
+  }
+  return true;
+}
+
+/// Copies the first `steps` instructions of the run at `from` (which has more) to the
+/// scratch slots, followed by a stop slot; returns where the copy starts.
+inline Fetched* partial_run(DecodeCache& cache, const Fetched* from, std::uint64_t steps) {
+  DecodeCache::Slots& scratch = cache.scratch();
+  std::copy_n(from, steps, scratch.begin());
+  for (std::uint64_t i = 0; i < steps; ++i)
+    scratch[i].run = static_cast<std::uint16_t>(steps - i);
+  scratch[steps].handler = kStop;
+  return scratch.data();
+}
+
+}  // namespace detail
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"  // labels as values
+
+/// Runs at most `max_steps` steps of a running MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU.
+template <unsigned Bits>
+RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
+  using U = detail::Word<Bits>;
+  using S = std::make_signed_t<U>;
+  constexpr unsigned kPageBits = MerkleMemory::kPageBits;
+
+  State& s = ctx.state;
+  if (s.status != VmStatus::running || max_steps == 0) return {};
+
+  static const void* const kHandlers[] = {
+      &&undecoded,
+      &&page_end,
+      &&stop,
+      &&full_state,
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class) &&name##_op,
+#include "isa.def"
+#undef MIPS_INSN
+  };
+  static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
+                detail::kFirstOpHandler + static_cast<std::size_t>(Op::illegal));
+
+  // Invariant: s.step = run_end - left - (instructions charged but not executed yet).
+  ctx.run_end = s.step + max_steps;
+  (void)ctx.decoded.take_reset();
+  std::uint64_t left = max_steps;
+  U pc = static_cast<U>(s.pc);
+  Fetched* slot = nullptr;
+  // Inside a run, the pc of a slot follows from the run's first slot and pc.
+  const auto pc_of = [&ctx](const Fetched* at) __attribute__((always_inline)) {
+    return static_cast<U>(ctx.run_pc + 4 * static_cast<U>(at - ctx.run_slot));
+  };
+  if (s.next_pc != static_cast<U>(pc + 4) || pc % 4 != 0) goto out_of_line;
+  slot = ctx.decoded.slot(pc);
+
+enter:  // the start of a run at pc (not in a delay slot) and slot: charge it
+  if (left == 0) goto done;
+  if (slot->handler == DecodeCache::kUndecoded) {
+    if (!detail::decode_run<Bits>(ctx, slot, pc)) goto single_step;
+  } else if (slot->handler == DecodeCache::kPageEnd) {
+    slot = ctx.decoded.slot(pc);
+    goto enter;
+  }
+  if (slot->run <= left) [[likely]] {
+    left -= slot->run;
+  } else {
+    slot = detail::partial_run(ctx.decoded, slot, left);
+    left = 0;
+  }
+  ctx.run_pc = pc;
+  ctx.run_slot = slot;
+  goto* kHandlers[slot->handler];
+
+  // Reached from the last instruction of a run, by dispatch.
+undecoded:  // the next instruction is outside the code
+  pc = pc_of(slot);
+  goto enter;
+page_end:
+  pc = pc_of(slot);
+  slot = ctx.decoded.slot(pc);
+  goto enter;
+stop:
+  pc = pc_of(slot);
+  goto done;
+full_state:
+  pc = pc_of(slot);
+  left += 1;  // step() counts it
+single_step:  // pc is an uncharged instruction, not in a delay slot
+  s.pc = pc;
+  s.next_pc = static_cast<U>(pc + 4);
+out_of_line:  // the state's pc and next_pc are current
+  s.step = ctx.run_end - left;
+  do {
+    if (left == 0) goto done_written;
+    if (detail::step_out_of_line<Bits>(ctx) == StepOutcome::blocked) {
+      return {s.step - (ctx.run_end - max_steps), true};
+    }
+    --left;
+  } while (s.status == VmStatus::running &&
+           (s.next_pc != static_cast<U>(s.pc + 4) || s.pc % 4 != 0));
+  if (s.status != VmStatus::running) goto done_written;
+  pc = static_cast<U>(s.pc);
+  slot = ctx.decoded.slot(pc);
+  goto enter;
+
+  // One handler per op.
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                              \
+  name##_op : {                                                                              \
+    constexpr Op op = Op::name;                                                              \
+    if constexpr (needs_full_state(op)) {                                                    \
+      goto full_state;                                                                       \
+    } else {                                                                                 \
+      const U here = pc_of(slot);                                                            \
+      U new_pc = static_cast<U>(here + 4);                                                   \
+      U new_next = static_cast<U>(here + 8);                                                 \
+      /* Instructions charged after this one; a store may reset the slot, so read now. */    \
+      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;              \
+      const Flow flow =                                                                      \
+          execute<Bits, op>(ctx, *slot, here, static_cast<U>(here + 4), new_pc, new_next);   \
+      if constexpr (transfers_control(op)) {                                                 \
+        (void)flow; /* not in a delay slot: control transfers cannot fault */                \
+        const std::uint16_t charged = slot->run - 1; /* the delay slot, unless partial */    \
+        if (new_pc != static_cast<U>(here + 4)) {                                            \
+          /* A branch-likely not taken skips its delay slot. */                              \
+          left += charged;                                                                   \
+          pc = new_pc;                                                                       \
+          slot = ctx.decoded.slot(pc);                                                       \
+          goto enter;                                                                        \
+        }                                                                                    \
+        s.pc = new_pc;                                                                       \
+        s.next_pc = new_next;                                                                \
+        if (charged == 0) goto done_written; /* the budget ends before the delay slot */     \
+        Fetched* delay = slot + 1;           /* in this page: see decode_run */              \
+        if (delay->handler == DecodeCache::kUndecoded) {                                     \
+          (void)detail::decode_run<Bits>(ctx, delay, new_pc);                                \
+        }                                                                                    \
+        if (delay->handler < detail::kFirstOpHandler || transfers_control(delay->op)) {      \
+          left += 1; /* step() runs and counts it */                                         \
+          goto out_of_line;                                                                  \
+        }                                                                                    \
+        if (detail::execute_delay_slot<Bits>(ctx, *delay, new_pc, new_next) != Flow::next) { \
+          goto done_written; /* faulted in the delay slot */                                 \
+        }                                                                                    \
+        if (new_next % 4 != 0) [[unlikely]] {                                                \
+          s.pc = new_next;                                                                   \
+          s.next_pc = static_cast<U>(new_next + 4);                                          \
+          goto out_of_line; /* fetching there faults: step() does it */                      \
+        }                                                                                    \
+        if (((new_next ^ here) >> kPageBits) == 0) {                                         \
+          slot += static_cast<S>(new_next - here) / 4;                                       \
+        } else {                                                                             \
+          slot = ctx.decoded.slot(new_next);                                                 \
+        }                                                                                    \
+        pc = new_next;                                                                       \
+        if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]       \
+          goto enter;                                                                        \
+        left -= slot->run;                                                                   \
+        ctx.run_pc = pc;                                                                     \
+        ctx.run_slot = slot;                                                                 \
+        goto* kHandlers[slot->handler];                                                      \
+      } else {                                                                               \
+        if (flow != Flow::next) [[unlikely]] {                                               \
+          left += detail::writes_memory(op) ? rest : slot->run - 1;                          \
+          pc = here; /* faulted: pc stays at the instruction */                              \
+          goto done;                                                                         \
+        }                                                                                    \
+        if constexpr (detail::writes_memory(op)) {                                           \
+          if (ctx.decoded.take_reset()) [[unlikely]] {                                       \
+            left += rest; /* the run's slots may be gone */                                  \
+            pc = static_cast<U>(here + 4);                                                   \
+            slot = ctx.decoded.slot(pc);                                                     \
+            goto enter;                                                                      \
+          }                                                                                  \
+        }                                                                                    \
+        ++slot;                                                                              \
+        goto* kHandlers[slot->handler];                                                      \
+      }                                                                                      \
+    }                                                                                        \
+  }
+#include "isa.def"
+#undef MIPS_INSN
+
+done:
+  s.pc = pc;
+  s.next_pc = static_cast<U>(pc + 4);
+done_written:
+  s.step = ctx.run_end - left;
+  return {max_steps - left, false};
+}
+
+#pragma GCC diagnostic pop
+
+// Instantiated once, in backend.cpp.
+extern template RunOutcome run_fast<32>(RunContext&, std::uint64_t);
+extern template RunOutcome run_fast<64>(RunContext&, std::uint64_t);
+
+}  // namespace faultline::mips
