@@ -253,19 +253,26 @@ out_of_line:  // the state's pc and next_pc are current
           slot = ctx.decoded.slot(pc);                                                       \
           goto enter;                                                                        \
         }                                                                                    \
-        s.pc = new_pc;                                                                       \
-        s.next_pc = new_next;                                                                \
-        if (charged == 0) goto done_written; /* the budget ends before the delay slot */     \
-        Fetched* delay = slot + 1;           /* in this page: see decode_run */              \
+        /* The state is written only where it is left in the delay slot. */                  \
+        if (charged == 0) { /* the budget ends before the delay slot */                      \
+          s.pc = new_pc;                                                                     \
+          s.next_pc = new_next;                                                              \
+          goto done_written;                                                                 \
+        }                                                                                    \
+        Fetched* delay = slot + 1; /* in this page: see decode_run */                        \
         if (delay->handler == DecodeCache::kUndecoded) {                                     \
           (void)detail::decode_run<Bits>(ctx, delay, new_pc);                                \
         }                                                                                    \
         if (delay->handler < detail::kFirstOpHandler || transfers_control(delay->op)) {      \
+          s.pc = new_pc;                                                                     \
+          s.next_pc = new_next;                                                              \
           left += 1; /* step() runs and counts it */                                         \
           goto out_of_line;                                                                  \
         }                                                                                    \
         if (detail::execute_delay_slot<Bits>(ctx, *delay, new_pc, new_next) != Flow::next) { \
-          goto done_written; /* faulted in the delay slot */                                 \
+          s.pc = new_pc; /* faulted in the delay slot */                                     \
+          s.next_pc = new_next;                                                              \
+          goto done_written;                                                                 \
         }                                                                                    \
         if (new_next % 4 != 0) [[unlikely]] {                                                \
           s.pc = new_next;                                                                   \

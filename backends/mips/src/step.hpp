@@ -103,8 +103,9 @@ struct Fetched {
   std::uint8_t handler = 0;
   std::uint16_t run = 0;
   std::uint32_t insn = 0;
+  std::uint32_t unused = 0;  ///< pads slots to 16 bytes, so slot arithmetic is a shift
 };
-static_assert(sizeof(Fetched) == 12, "decode caches hold a slot per instruction");
+static_assert(sizeof(Fetched) == 16, "decode caches hold a slot per instruction");
 
 template <unsigned Bits>
 constexpr Fetched decode_fetched(std::uint32_t insn) {
