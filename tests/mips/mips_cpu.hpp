@@ -105,7 +105,7 @@ class MipsCpu {
     Outputs fast_outputs = outputs;
     mips::DecodeCache fast_decoded;
     mips::RunContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
-    const mips::RunOutcome fast_run =
+    const RunOutcome fast_run =
         state.bits == 32 ? mips::run_fast<32>(fast, 1) : mips::run_fast<64>(fast, 1);
     const auto fast_outcome = fast_run.blocked      ? mips::StepOutcome::blocked
                               : fast_run.steps == 1 ? mips::StepOutcome::executed

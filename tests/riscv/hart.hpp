@@ -64,7 +64,7 @@ class Hart {
     Outputs fast_outputs = outputs;
     riscv::DecodeCache fast_decoded;
     riscv::RunContext fast(fast_state, fast_memory, oracle, fast_outputs, fast_decoded);
-    const riscv::RunOutcome fast_run =
+    const RunOutcome fast_run =
         state.xlen == 32 ? riscv::run_fast<32>(fast, 1) : riscv::run_fast<64>(fast, 1);
     const auto fast_outcome = fast_run.blocked      ? riscv::StepOutcome::blocked
                               : fast_run.steps == 1 ? riscv::StepOutcome::executed

@@ -27,18 +27,13 @@ using DecodeCache = faultline::DecodeCache<Fetched, 4>;
 
 /// Direct access to the machine's memory: every access asks MerkleMemory for its page, so
 /// root() and proof() may be called between any two accesses.
-struct MemoryContext {
+struct MemoryContext : MachineIo {
   MemoryContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
                 DecodeCache& cache)
-      : state(s), memory(m), oracle(o), outputs(out), decoded(cache) {}
+      : MachineIo(m, o, out), state(s), decoded(cache) {}
 
   State& state;
-  MerkleMemory& memory;
-  const PreimageOracle& oracle;
-  Outputs& outputs;
   DecodeCache& decoded;
-  std::optional<Error> blocked_by;  ///< why the last step could not run
-  ByteView preimage_data;
 
   std::uint32_t fetch32(std::uint64_t address) {
     return static_cast<std::uint32_t>(MemoryContext::load(address, 4));
@@ -60,38 +55,15 @@ struct MemoryContext {
     for (unsigned i = 0; i < size; ++i)
       bytes[i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
   }
-
-  void write_output(int fd, std::uint64_t address, std::uint64_t size) {
-    Bytes& out = outputs.by_fd[static_cast<std::size_t>(fd - 1)];
-    size = std::min<std::uint64_t>(size, Outputs::kLimit - std::min(Outputs::kLimit, out.size()));
-    if (!memory.contains(address, size)) return;
-    const std::size_t old_size = out.size();
-    out.resize(old_size + size);
-    (void)memory.read(address, std::span(out).subspan(old_size));
-  }
-
-  const ByteView* preimage(const Hash& key) {
-    auto data = oracle.get(key);
-    if (!data) {
-      blocked_by = data.error();
-      return nullptr;
-    }
-    preimage_data = *data;
-    return &preimage_data;
-  }
 };
 
 /// The fast run loop's context: MemoryContext plus page-pointer caches for loads and stores.
 /// Lives for one run only, with no root(), proof() or snapshot() while it does (PagePointers).
-struct RunContext : MemoryContext {
+struct RunContext : MemoryContext, RunPosition<Fetched> {
   RunContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
       : MemoryContext(s, m, o, out, cache), pages(m, cache) {}
 
   PagePointers<DecodeCache> pages;
-  // The run loop's bookkeeping (run_loop.hpp), kept here rather than in its locals.
-  std::uint64_t run_end = 0;          ///< the step count at which the current run_fast stops
-  std::uint64_t run_pc = 0;           ///< pc of the first instruction of the current straight run
-  const Fetched* run_slot = nullptr;  ///< and its slot
 
   // Aligned accesses never cross a page. Big-endian guest on a little-endian host.
   FAULTLINE_MIPS_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {

@@ -17,12 +17,6 @@
 
 namespace faultline::mips {
 
-/// What a run did: steps executed, and whether it stopped at a preimage the oracle lacks.
-struct RunOutcome {
-  std::uint64_t steps = 0;
-  bool blocked = false;
-};
-
 namespace detail {
 
 template <unsigned Bits>

@@ -32,12 +32,6 @@
 
 namespace faultline::riscv {
 
-/// What a run did: steps executed, and whether it stopped at a preimage the oracle lacks.
-struct RunOutcome {
-  std::uint64_t steps = 0;
-  bool blocked = false;
-};
-
 namespace detail {
 
 /// Handler numbers: 0 undecoded, 1 page end, 2 stop, 3 full state (step() out of line), then

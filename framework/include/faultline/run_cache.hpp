@@ -90,6 +90,15 @@ class DecodeCache {
   bool reset_ = false;
 };
 
+/// Where a run loop is, kept in its context rather than in its locals, so the values the loop
+/// touches on every instruction keep the host registers.
+template <class Slot>
+struct RunPosition {
+  std::uint64_t run_end = 0;       ///< the step count at which the current run stops
+  std::uint64_t run_pc = 0;        ///< pc of the first instruction of the current straight run
+  const Slot* run_slot = nullptr;  ///< and its slot
+};
+
 /// Small direct-mapped caches of page pointers (a TLB) for a run loop's loads and stores:
 /// one compare per access on a hit. A cached write pointer skips MerkleMemory's dirty
 /// tracking and the decode cache's check, so a PagePointers must live only for one run, with

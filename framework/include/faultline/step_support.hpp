@@ -7,7 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <optional>
+#include <span>
+
 #include "faultline/bytes.hpp"
+#include "faultline/error.hpp"
+#include "faultline/merkle_memory.hpp"
+#include "faultline/preimage_oracle.hpp"
 
 namespace faultline {
 
@@ -24,6 +30,47 @@ enum class Flow : std::uint8_t {
 struct Outputs {
   static constexpr std::size_t kLimit = 64u << 20;
   std::array<Bytes, 2> by_fd;
+};
+
+/// What a fast run loop did: steps executed, and whether it stopped at a preimage the oracle
+/// lacks (the state is then just before that step).
+struct RunOutcome {
+  std::uint64_t steps = 0;
+  bool blocked = false;
+};
+
+/// The parts of a step context that do not depend on the architecture: the machine's memory,
+/// guest output and preimage lookups. A backend's direct-access context derives from it.
+struct MachineIo {
+  MachineIo(MerkleMemory& m, const PreimageOracle& o, Outputs& out)
+      : memory(m), oracle(o), outputs(out) {}
+
+  MerkleMemory& memory;
+  const PreimageOracle& oracle;
+  Outputs& outputs;
+  std::optional<Error> blocked_by;  ///< why the last step could not run
+  ByteView preimage_data;
+
+  /// Guest output on fd 1 or 2, up to Outputs::kLimit; bytes outside memory are dropped.
+  void write_output(int fd, std::uint64_t address, std::uint64_t size) {
+    Bytes& out = outputs.by_fd[static_cast<std::size_t>(fd - 1)];
+    size = std::min<std::uint64_t>(size, Outputs::kLimit - std::min(Outputs::kLimit, out.size()));
+    if (!memory.contains(address, size)) return;
+    const std::size_t old_size = out.size();
+    out.resize(old_size + size);
+    (void)memory.read(address, std::span(out).subspan(old_size));
+  }
+
+  /// The preimage for `key`, or nullptr if the oracle lacks it (blocked_by says why).
+  const ByteView* preimage(const Hash& key) {
+    auto data = oracle.get(key);
+    if (!data) {
+      blocked_by = data.error();
+      return nullptr;
+    }
+    preimage_data = *data;
+    return &preimage_data;
+  }
 };
 
 /// Splits [address, address + size) (size <= 8) into the parts that lie in one 32-byte leaf:
