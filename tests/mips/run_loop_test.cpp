@@ -1,6 +1,7 @@
-// The fast run loop (run_loop.hpp) against step(): runs cut into chunks of every size (so the
-// budget also ends between a branch and its delay slot), delay slots, branch-likely, calls,
-// self-modifying code, a branch in a page's last word, and faults inside runs and delay slots.
+// The fast run loop (run_loop.hpp) against step(): runs cut into chunks of 1 to 11 steps, 64
+// and a million (so the budget also ends between a branch and its delay slot), delay slots,
+// branch-likely, calls, self-modifying code, a branch in a page's last word, and faults inside runs
+// and delay slots.
 #include <catch2/catch.hpp>
 
 #include "mips_cpu.hpp"

@@ -1,5 +1,6 @@
-// The fast run loop (run_loop.hpp) against step(): whole runs, runs cut into chunks of every
-// size, self-modifying code inside a straight run, and code that crosses page boundaries.
+// The fast run loop (run_loop.hpp) against step(): whole runs, runs cut into chunks of 1 to
+// 13 steps and 64, self-modifying code inside a straight run, and code that crosses page
+// boundaries.
 #include <catch2/catch.hpp>
 
 #include "assembler.hpp"
