@@ -57,17 +57,27 @@ struct MemoryContext : MachineIo {
   }
 };
 
-/// The fast run loop's context: MemoryContext plus page-pointer caches for loads and stores.
-/// Lives for one run only, with no root(), proof() or snapshot() while it does (PagePointers).
-struct RunContext : MemoryContext, RunPosition<Fetched> {
+/// The fast run loop's context: page-pointer caches for loads and stores, and a copy of the
+/// state inside the context, so the loop reaches the registers at a fixed offset from one
+/// pointer; run_fast writes it back. Lives for one run_fast only, with no root(), proof() or
+/// snapshot() of the memory while it does (PagePointers).
+struct RunContext : MachineIo, RunPosition<Fetched> {
   RunContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
-      : MemoryContext(s, m, o, out, cache), pages(m, cache) {}
+      : MachineIo(m, o, out), state(s), decoded(cache), pages(m, cache), home_(s) {}
 
+  State state;
+  DecodeCache& decoded;
   PagePointers<DecodeCache> pages;
+
+  void write_back() { home_ = state; }
+
+  std::uint32_t fetch32(std::uint64_t address) {
+    return static_cast<std::uint32_t>(load(address, 4));
+  }
 
   // Aligned accesses never cross a page. Big-endian guest on a little-endian host.
   FAULTLINE_MIPS_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
-    const std::uint8_t* bytes = pages.for_read(address, size);
+    const std::uint8_t* bytes = pages.for_aligned_read(address);
     if (bytes == nullptr) [[unlikely]]
       bytes = load_slow(address, size);
     std::uint64_t value = 0;
@@ -76,7 +86,7 @@ struct RunContext : MemoryContext, RunPosition<Fetched> {
   }
 
   FAULTLINE_MIPS_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    std::uint8_t* bytes = pages.for_write(address, size);
+    std::uint8_t* bytes = pages.for_aligned_write(address);
     if (bytes == nullptr) [[unlikely]]
       bytes = store_slow(address, size);
     const std::uint64_t swapped = __builtin_bswap64(value << (64 - 8 * size));
@@ -92,6 +102,8 @@ struct RunContext : MemoryContext, RunPosition<Fetched> {
     pages.fill_write(address >> MerkleMemory::kPageBits);
     return pages.for_write(address, size);
   }
+
+  State& home_;
 };
 
 /// MemoryContext that also writes the witness's proofs, in the order the step needs them.

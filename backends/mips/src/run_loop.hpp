@@ -2,11 +2,12 @@
 // backend's (backends/riscv/src/run_loop.hpp explains dispatch, runs and the budget); what
 // MIPS adds is the delay slot:
 // - a straight run ends with a branch or jump and its delay slot, so both are charged at once;
-// - the branch's handler runs the delay slot itself (through execute_delay_slot, one switch
-//   over the ops), then enters the run at the target;
+// - the branch's handler dispatches to the delay slot's op through a second handler table
+//   (the same semantics, then on to the branch's target rather than the next slot);
 // - the loop runs only in the state "not in a delay slot" (next_pc = pc + 4); whenever the
 //   state is otherwise (a branch in a page's last word, a budget that ends between a branch and
-//   its delay slot, a branch in a delay slot) step() runs out of line until it is again.
+//   its delay slot, a branch or syscall in a delay slot) step() runs out of line until it is
+//   again.
 #pragma once
 
 #include <algorithm>
@@ -56,24 +57,6 @@ constexpr bool writes_memory(Op op) {
 template <unsigned Bits>
 __attribute__((noinline)) StepOutcome step_out_of_line(RunContext& ctx) {
   return step<Bits>(ctx);
-}
-
-/// A delay slot's instruction (neither a control transfer nor a full-state op), run with
-/// `next` = the branch target.
-template <unsigned Bits>
-__attribute__((noinline)) Flow execute_delay_slot(RunContext& ctx, const Fetched& fetched,
-                                                  Word<Bits> pc, Word<Bits> next) {
-  Word<Bits> new_pc = next;
-  Word<Bits> new_next = static_cast<Word<Bits>>(next + 4);
-  switch (fetched.op) {
-#define MIPS_INSN(name, mask, match, bits, immediate, op_class) \
-  case Op::name:                                                \
-    return execute<Bits, Op::name>(ctx, fetched, pc, next, new_pc, new_next);
-#include "isa.def"
-#undef MIPS_INSN
-    default:
-      return execute<Bits, Op::illegal>(ctx, fetched, pc, next, new_pc, new_next);
-  }
 }
 
 /// Decodes the run that starts at `first` (the slot of `pc`) up to its end or to a slot
@@ -129,6 +112,9 @@ inline Fetched* partial_run(DecodeCache& cache, const Fetched* from, std::uint64
   std::copy_n(from, steps, scratch.begin());
   for (std::uint64_t i = 0; i < steps; ++i)
     scratch[i].run = static_cast<std::uint16_t>(steps - i);
+  // A run's delay slot is its last instruction, so a prefix can end with a branch but never
+  // hold its delay slot: step() runs such a branch and leaves the state in the delay slot.
+  if (transfers_control(scratch[steps - 1].op)) scratch[steps - 1].handler = kFullState;
   scratch[steps].handler = kStop;
   return scratch.data();
 }
@@ -138,9 +124,9 @@ inline Fetched* partial_run(DecodeCache& cache, const Fetched* from, std::uint64
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"  // labels as values
 
-/// Runs at most `max_steps` steps of a running MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU.
+/// The loop of run_fast, on the context's copy of the state.
 template <unsigned Bits>
-RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
+RunOutcome run_loop(RunContext& ctx, std::uint64_t max_steps) {
   using U = detail::Word<Bits>;
   using S = std::make_signed_t<U>;
   constexpr unsigned kPageBits = MerkleMemory::kPageBits;
@@ -159,6 +145,17 @@ RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
   };
   static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
                 detail::kFirstOpHandler + static_cast<std::size_t>(Op::illegal));
+  // The same ops run as a delay slot: then on to the branch's target. Slots the loop does not
+  // run as a delay slot (outside the code, a control transfer, a full-state op) go to step().
+  static const void* const kDelayHandlers[] = {
+      &&delay_out_of_line,
+      &&delay_out_of_line,  // page end: not reached, the delay slot is in its branch's page
+      &&delay_out_of_line,  // stop: not reached, a partial run never holds a delay slot
+      &&delay_out_of_line,
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class) &&name##_delay,
+#include "isa.def"
+#undef MIPS_INSN
+  };
 
   // Invariant: s.step = run_end - left - (instructions charged but not executed yet).
   ctx.run_end = s.step + max_steps;
@@ -166,6 +163,8 @@ RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
   std::uint64_t left = max_steps;
   U pc = static_cast<U>(s.pc);
   Fetched* slot = nullptr;
+  U delay_pc = 0;  // between a branch and the end of its delay slot: the delay slot's pc
+  U target = 0;    // and the branch's target
   // Inside a run, the pc of a slot follows from the run's first slot and pc.
   const auto pc_of = [&ctx](const Fetched* at) __attribute__((always_inline)) {
     return static_cast<U>(ctx.run_pc + 4 * static_cast<U>(at - ctx.run_slot));
@@ -223,89 +222,104 @@ out_of_line:  // the state's pc and next_pc are current
   slot = ctx.decoded.slot(pc);
   goto enter;
 
-  // One handler per op.
-#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                              \
-  name##_op : {                                                                              \
-    constexpr Op op = Op::name;                                                              \
-    if constexpr (needs_full_state(op)) {                                                    \
-      goto full_state;                                                                       \
-    } else {                                                                                 \
-      const U here = pc_of(slot);                                                            \
-      U new_pc = static_cast<U>(here + 4);                                                   \
-      U new_next = static_cast<U>(here + 8);                                                 \
-      /* Instructions charged after this one; a store may reset the slot, so read now. */    \
-      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;              \
-      const Flow flow =                                                                      \
-          execute<Bits, op>(ctx, *slot, here, static_cast<U>(here + 4), new_pc, new_next);   \
-      if constexpr (transfers_control(op)) {                                                 \
-        (void)flow; /* not in a delay slot: control transfers cannot fault */                \
-        const std::uint16_t charged = slot->run - 1; /* the delay slot, unless partial */    \
-        if (new_pc != static_cast<U>(here + 4)) {                                            \
-          /* A branch-likely not taken skips its delay slot. */                              \
-          left += charged;                                                                   \
-          pc = new_pc;                                                                       \
-          slot = ctx.decoded.slot(pc);                                                       \
-          goto enter;                                                                        \
-        }                                                                                    \
-        /* The state is written only where it is left in the delay slot. */                  \
-        if (charged == 0) { /* the budget ends before the delay slot */                      \
-          s.pc = new_pc;                                                                     \
-          s.next_pc = new_next;                                                              \
-          goto done_written;                                                                 \
-        }                                                                                    \
-        Fetched* delay = slot + 1; /* in this page: see decode_run */                        \
-        if (delay->handler == DecodeCache::kUndecoded) {                                     \
-          (void)detail::decode_run<Bits>(ctx, delay, new_pc);                                \
-        }                                                                                    \
-        if (delay->handler < detail::kFirstOpHandler || transfers_control(delay->op)) {      \
-          s.pc = new_pc;                                                                     \
-          s.next_pc = new_next;                                                              \
-          left += 1; /* step() runs and counts it */                                         \
-          goto out_of_line;                                                                  \
-        }                                                                                    \
-        if (detail::execute_delay_slot<Bits>(ctx, *delay, new_pc, new_next) != Flow::next) { \
-          s.pc = new_pc; /* faulted in the delay slot */                                     \
-          s.next_pc = new_next;                                                              \
-          goto done_written;                                                                 \
-        }                                                                                    \
-        if (new_next % 4 != 0) [[unlikely]] {                                                \
-          s.pc = new_next;                                                                   \
-          s.next_pc = static_cast<U>(new_next + 4);                                          \
-          goto out_of_line; /* fetching there faults: step() does it */                      \
-        }                                                                                    \
-        if (((new_next ^ here) >> kPageBits) == 0) {                                         \
-          slot += static_cast<S>(new_next - here) / 4;                                       \
-        } else {                                                                             \
-          slot = ctx.decoded.slot(new_next);                                                 \
-        }                                                                                    \
-        pc = new_next;                                                                       \
-        if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]       \
-          goto enter;                                                                        \
-        left -= slot->run;                                                                   \
-        ctx.run_pc = pc;                                                                     \
-        ctx.run_slot = slot;                                                                 \
-        goto* kHandlers[slot->handler];                                                      \
-      } else {                                                                               \
-        if (flow != Flow::next) [[unlikely]] {                                               \
-          left += detail::writes_memory(op) ? rest : slot->run - 1;                          \
-          pc = here; /* faulted: pc stays at the instruction */                              \
-          goto done;                                                                         \
-        }                                                                                    \
-        if constexpr (detail::writes_memory(op)) {                                           \
-          if (ctx.decoded.take_reset()) [[unlikely]] {                                       \
-            left += rest; /* the run's slots may be gone */                                  \
-            pc = static_cast<U>(here + 4);                                                   \
-            slot = ctx.decoded.slot(pc);                                                     \
-            goto enter;                                                                      \
-          }                                                                                  \
-        }                                                                                    \
-        ++slot;                                                                              \
-        goto* kHandlers[slot->handler];                                                      \
-      }                                                                                      \
-    }                                                                                        \
+  // One handler per op. A plain op's pc is read (from the run's start) only where it is
+  // needed, after the op: loads and stores are not delayed for it.
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                           \
+  name##_op : {                                                                           \
+    constexpr Op op = Op::name;                                                           \
+    if constexpr (needs_full_state(op)) {                                                 \
+      goto full_state;                                                                    \
+    } else if constexpr (transfers_control(op)) {                                         \
+      const U here = pc_of(slot);                                                         \
+      U new_pc = static_cast<U>(here + 4);                                                \
+      U new_next = static_cast<U>(here + 8);                                              \
+      /* Not in a delay slot, so control transfers cannot fault. */                       \
+      (void)execute<Bits, op>(ctx, *slot, here, new_pc, new_pc, new_next);                \
+      if (new_pc != static_cast<U>(here + 4)) {                                           \
+        left += 1; /* a branch-likely not taken skips its delay slot */                   \
+        pc = new_pc;                                                                      \
+        slot = ctx.decoded.slot(pc);                                                      \
+        goto enter;                                                                       \
+      }                                                                                   \
+      delay_pc = new_pc;                                                                  \
+      target = new_next;                                                                  \
+      ++slot; /* the delay slot: in this page and charged with the branch (decode_run) */ \
+      if (slot->handler == DecodeCache::kUndecoded)                                       \
+        (void)detail::decode_run<Bits>(ctx, slot, delay_pc);                              \
+      goto* kDelayHandlers[slot->handler];                                                \
+    } else {                                                                              \
+      /* Instructions charged after this one; a store may reset the slot, so read now. */ \
+      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;           \
+      U unused_pc = 0; /* plain ops leave pc and next_pc to the loop */                   \
+      U unused_next = 0;                                                                  \
+      if (execute<Bits, op>(ctx, *slot, 0, 4, unused_pc, unused_next) != Flow::next)      \
+          [[unlikely]] {                                                                  \
+        left += detail::writes_memory(op) ? rest : slot->run - 1;                         \
+        pc = pc_of(slot); /* faulted: pc stays at the instruction */                      \
+        goto done;                                                                        \
+      }                                                                                   \
+      if constexpr (detail::writes_memory(op)) {                                          \
+        if (ctx.decoded.take_reset()) [[unlikely]] {                                      \
+          left += rest; /* the run's slots may be gone */                                 \
+          pc = static_cast<U>(pc_of(slot) + 4);                                           \
+          slot = ctx.decoded.slot(pc);                                                    \
+          goto enter;                                                                     \
+        }                                                                                 \
+      }                                                                                   \
+      ++slot;                                                                             \
+      goto* kHandlers[slot->handler];                                                     \
+    }                                                                                     \
   }
 #include "isa.def"
 #undef MIPS_INSN
+
+  // One handler per op in a delay slot.
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                                  \
+  name##_delay : {                                                                               \
+    constexpr Op op = Op::name;                                                                  \
+    if constexpr (needs_full_state(op) || transfers_control(op)) {                               \
+      goto delay_out_of_line;                                                                    \
+    } else {                                                                                     \
+      U unused_pc = target;                                                                      \
+      U unused_next = static_cast<U>(target + 4);                                                \
+      if (execute<Bits, op>(ctx, *slot, delay_pc, target, unused_pc, unused_next) != Flow::next) \
+          [[unlikely]] {                                                                         \
+        s.pc = delay_pc; /* faulted in the delay slot */                                         \
+        s.next_pc = target;                                                                      \
+        goto done_written;                                                                       \
+      }                                                                                          \
+      /* A store that reset decodings needs nothing more: the target is looked up afresh. */     \
+      if constexpr (detail::writes_memory(op)) (void)ctx.decoded.take_reset();                   \
+      goto after_delay;                                                                          \
+    }                                                                                            \
+  }
+#include "isa.def"
+#undef MIPS_INSN
+
+delay_out_of_line:  // the delay slot is left to step(), which runs and counts it
+  s.pc = delay_pc;
+  s.next_pc = target;
+  left += 1;
+  goto out_of_line;
+
+after_delay:  // the delay slot at `slot` ran: on to the target
+  if (target % 4 != 0) [[unlikely]] {
+    s.pc = target;
+    s.next_pc = static_cast<U>(target + 4);
+    goto out_of_line;  // fetching there faults: step() does it
+  }
+  if (((target ^ delay_pc) >> kPageBits) == 0) {
+    slot += static_cast<S>(target - delay_pc) >> 2;
+  } else {
+    slot = ctx.decoded.slot(target);
+  }
+  pc = target;
+  if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]
+    goto enter;
+  left -= slot->run;
+  ctx.run_pc = pc;
+  ctx.run_slot = slot;
+  goto* kHandlers[slot->handler];
 
 done:
   s.pc = pc;
@@ -316,6 +330,14 @@ done_written:
 }
 
 #pragma GCC diagnostic pop
+
+/// Runs at most `max_steps` steps of a running MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU.
+template <unsigned Bits>
+RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
+  const RunOutcome outcome = run_loop<Bits>(ctx, max_steps);
+  ctx.write_back();
+  return outcome;
+}
 
 // Instantiated once, in backend.cpp.
 extern template RunOutcome run_fast<32>(RunContext&, std::uint64_t);

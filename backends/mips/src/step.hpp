@@ -133,8 +133,9 @@ constexpr bool needs_full_state(Op op) {
 }
 
 /// The semantics of `op` on a MIPS32 (Bits 32) or MIPS64 (Bits 64) CPU at `pc` with the
-/// successor `next`; new_pc and new_next come in as next and next + 4. Does not count the
-/// step: the caller does, for `next` and `stopped`.
+/// successor `next`; new_pc and new_next come in as next and next + 4. Only control
+/// transfers read pc and next or write new_pc and new_next. Does not count the step: the
+/// caller does, for `next` and `stopped`.
 template <unsigned Bits, Op op, StepContext Ctx>
 FAULTLINE_MIPS_INLINE Flow
 execute(Ctx& ctx, const Fetched& fetched,
@@ -173,16 +174,20 @@ execute(Ctx& ctx, const Fetched& fetched,
   const std::uint64_t zimm = insn & 0xffff;
   const bool in_delay_slot = next != static_cast<U>(pc + 4);
   // The 32-bit result of a 32-bit operation, as the register holds it.
-  const auto word = [](std::uint64_t v) -> U { return static_cast<U>(sext32(v)); };
-  const auto hi_lo = [&s](std::uint64_t hi, std::uint64_t lo) {
+  const auto word = [](std::uint64_t v) __attribute__((always_inline))->U {
+    return static_cast<U>(sext32(v));
+  };
+  const auto hi_lo = [&s](std::uint64_t hi, std::uint64_t lo) __attribute__((always_inline)) {
     s.hi = static_cast<U>(hi);
     s.lo = static_cast<U>(lo);
   };
-  const auto aligned = [](U address, unsigned size) { return address % size == 0; };
+  const auto aligned = [](U address, unsigned size) __attribute__((always_inline)) {
+    return address % size == 0;
+  };
 
   // Control transfer. Returns false if the instruction may not be in a delay slot here.
   enum class Likely : bool { no, yes };
-  const auto branch = [&](bool taken, Likely likely, unsigned link) {
+  const auto branch = [&](bool taken, Likely likely, unsigned link) __attribute__((always_inline)) {
     if (in_delay_slot) return false;
     if (link != 0) set(link, pc + 8);
     if (taken) {
@@ -193,7 +198,7 @@ execute(Ctx& ctx, const Fetched& fetched,
     }
     return true;
   };
-  const auto jump = [&](U target, unsigned link) {
+  const auto jump = [&](U target, unsigned link) __attribute__((always_inline)) {
     if (in_delay_slot) return false;
     if (link != 0) set(link, pc + 8);
     new_next = target;

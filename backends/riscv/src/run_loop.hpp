@@ -234,7 +234,7 @@ single_step:  // an uncharged instruction
       }                                                                                    \
       if constexpr (detail::transfers_control(op)) {                                       \
         if (((next_pc ^ here) >> kPageBits) == 0) {                                        \
-          slot += static_cast<S>(next_pc - here) / 2;                                      \
+          slot += static_cast<S>(next_pc - here) >> 1;                                     \
         } else {                                                                           \
           slot = ctx.decoded.slot(next_pc);                                                \
         }                                                                                  \
