@@ -148,7 +148,7 @@ RunOutcome run_loop(RunContext& ctx, std::uint64_t max_steps) {
   // The same ops run as a delay slot: then on to the branch's target. Slots the loop does not
   // run as a delay slot (outside the code, a control transfer, a full-state op) go to step().
   static const void* const kDelayHandlers[] = {
-      &&delay_out_of_line,
+      &&delay_undecoded,
       &&delay_out_of_line,  // page end: not reached, the delay slot is in its branch's page
       &&delay_out_of_line,  // stop: not reached, a partial run never holds a delay slot
       &&delay_out_of_line,
@@ -191,7 +191,7 @@ enter:  // the start of a run at pc (not in a delay slot) and slot: charge it
   goto* kHandlers[slot->handler];
 
   // Reached from the last instruction of a run, by dispatch.
-undecoded:  // the next instruction is outside the code
+undecoded:  // a run starts at an undecoded slot: `enter` decodes it (or finds it outside the code)
   pc = pc_of(slot);
   goto enter;
 page_end:
@@ -224,51 +224,54 @@ out_of_line:  // the state's pc and next_pc are current
 
   // One handler per op. A plain op's pc is read (from the run's start) only where it is
   // needed, after the op: loads and stores are not delayed for it.
-#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                           \
-  name##_op : {                                                                           \
-    constexpr Op op = Op::name;                                                           \
-    if constexpr (needs_full_state(op)) {                                                 \
-      goto full_state;                                                                    \
-    } else if constexpr (transfers_control(op)) {                                         \
-      const U here = pc_of(slot);                                                         \
-      U new_pc = static_cast<U>(here + 4);                                                \
-      U new_next = static_cast<U>(here + 8);                                              \
-      /* Not in a delay slot, so control transfers cannot fault. */                       \
-      (void)execute<Bits, op>(ctx, *slot, here, new_pc, new_pc, new_next);                \
-      if (new_pc != static_cast<U>(here + 4)) {                                           \
-        left += 1; /* a branch-likely not taken skips its delay slot */                   \
-        pc = new_pc;                                                                      \
-        slot = ctx.decoded.slot(pc);                                                      \
-        goto enter;                                                                       \
-      }                                                                                   \
-      delay_pc = new_pc;                                                                  \
-      target = new_next;                                                                  \
-      ++slot; /* the delay slot: in this page and charged with the branch (decode_run) */ \
-      if (slot->handler == DecodeCache::kUndecoded)                                       \
-        (void)detail::decode_run<Bits>(ctx, slot, delay_pc);                              \
-      goto* kDelayHandlers[slot->handler];                                                \
-    } else {                                                                              \
-      /* Instructions charged after this one; a store may reset the slot, so read now. */ \
-      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;           \
-      U unused_pc = 0; /* plain ops leave pc and next_pc to the loop */                   \
-      U unused_next = 0;                                                                  \
-      if (execute<Bits, op>(ctx, *slot, 0, 4, unused_pc, unused_next) != Flow::next)      \
-          [[unlikely]] {                                                                  \
-        left += detail::writes_memory(op) ? rest : slot->run - 1;                         \
-        pc = pc_of(slot); /* faulted: pc stays at the instruction */                      \
-        goto done;                                                                        \
-      }                                                                                   \
-      if constexpr (detail::writes_memory(op)) {                                          \
-        if (ctx.decoded.take_reset()) [[unlikely]] {                                      \
-          left += rest; /* the run's slots may be gone */                                 \
-          pc = static_cast<U>(pc_of(slot) + 4);                                           \
-          slot = ctx.decoded.slot(pc);                                                    \
-          goto enter;                                                                     \
-        }                                                                                 \
-      }                                                                                   \
-      ++slot;                                                                             \
-      goto* kHandlers[slot->handler];                                                     \
-    }                                                                                     \
+#define MIPS_INSN(name, mask, match, bits, immediate, op_class)                            \
+  name##_op : {                                                                            \
+    constexpr Op op = Op::name;                                                            \
+    if constexpr (needs_full_state(op)) {                                                  \
+      goto full_state;                                                                     \
+    } else if constexpr (transfers_control(op)) {                                          \
+      const U here = pc_of(slot);                                                          \
+      U new_pc = static_cast<U>(here + 4);                                                 \
+      U new_next = static_cast<U>(here + 8);                                               \
+      /* Not in a delay slot, so control transfers cannot fault. */                        \
+      (void)execute<Bits, op>(ctx, *slot, here, new_pc, new_pc, new_next);                 \
+      if (new_pc != static_cast<U>(here + 4)) {                                            \
+        left += 1; /* a branch-likely not taken skips its delay slot */                    \
+        pc = new_pc;                                                                       \
+        slot = ctx.decoded.slot(pc);                                                       \
+        goto enter;                                                                        \
+      }                                                                                    \
+      delay_pc = new_pc;                                                                   \
+      target = new_next;                                                                   \
+      if constexpr (op == Op::jr || op == Op::jalr) {                                      \
+        /* Fetching at a misaligned target faults, after the delay slot: step() does it */ \
+        if (target % 4 != 0) [[unlikely]]                                                  \
+          goto delay_out_of_line;                                                          \
+      }                                                                                    \
+      ++slot; /* the delay slot: in this page and charged with the branch (decode_run) */  \
+      goto* kDelayHandlers[slot->handler];                                                 \
+    } else {                                                                               \
+      /* Instructions charged after this one; a store may reset the slot, so read now. */  \
+      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;            \
+      U unused_pc = 0; /* plain ops leave pc and next_pc to the loop */                    \
+      U unused_next = 0;                                                                   \
+      if (execute<Bits, op>(ctx, *slot, 0, 4, unused_pc, unused_next) != Flow::next)       \
+          [[unlikely]] {                                                                   \
+        left += detail::writes_memory(op) ? rest : slot->run - 1;                          \
+        pc = pc_of(slot); /* faulted: pc stays at the instruction */                       \
+        goto done;                                                                         \
+      }                                                                                    \
+      if constexpr (detail::writes_memory(op)) {                                           \
+        if (ctx.decoded.take_reset()) [[unlikely]] {                                       \
+          left += rest; /* the run's slots may be gone */                                  \
+          pc = static_cast<U>(pc_of(slot) + 4);                                            \
+          slot = ctx.decoded.slot(pc);                                                     \
+          goto enter;                                                                      \
+        }                                                                                  \
+      }                                                                                    \
+      ++slot;                                                                              \
+      goto* kHandlers[slot->handler];                                                      \
+    }                                                                                      \
   }
 #include "isa.def"
 #undef MIPS_INSN
@@ -296,25 +299,24 @@ out_of_line:  // the state's pc and next_pc are current
 #include "isa.def"
 #undef MIPS_INSN
 
+delay_undecoded:
+  if (!detail::decode_run<Bits>(ctx, slot, delay_pc)) goto delay_out_of_line;
+  goto* kDelayHandlers[slot->handler];
+
 delay_out_of_line:  // the delay slot is left to step(), which runs and counts it
   s.pc = delay_pc;
   s.next_pc = target;
   left += 1;
   goto out_of_line;
 
-after_delay:  // the delay slot at `slot` ran: on to the target
-  if (target % 4 != 0) [[unlikely]] {
-    s.pc = target;
-    s.next_pc = static_cast<U>(target + 4);
-    goto out_of_line;  // fetching there faults: step() does it
-  }
+after_delay:  // the delay slot at `slot` ran: on to the target (aligned: see jr and jalr)
   if (((target ^ delay_pc) >> kPageBits) == 0) {
     slot += static_cast<S>(target - delay_pc) >> 2;
   } else {
     slot = ctx.decoded.slot(target);
   }
   pc = target;
-  if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]
+  if (slot->run > left) [[unlikely]]  // an undecoded slot has run 0 and goes to `undecoded`
     goto enter;
   left -= slot->run;
   ctx.run_pc = pc;

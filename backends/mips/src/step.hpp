@@ -154,8 +154,10 @@ execute(Ctx& ctx, const Fetched& fetched,
   const auto reg = [&s](unsigned i) __attribute__((always_inline))->U {
     return static_cast<U>(s.r[i]);
   };
+  // r0 is written like any register, then zeroed again: cheaper than a test on every write.
   const auto set = [&s](unsigned i, std::uint64_t value) __attribute__((always_inline)) {
-    if (i != 0) s.r[i] = static_cast<U>(value);
+    s.r[i] = static_cast<U>(value);
+    s.r[0] = 0;
   };
   const auto fault = [&s](FaultCause cause, std::uint64_t value) __attribute__((always_inline)) {
     s.status = VmStatus::faulted;
