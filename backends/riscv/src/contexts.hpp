@@ -38,12 +38,23 @@ struct MemoryContext : MachineIo {
   DecodeCache& decoded;
 
   FAULTLINE_INLINE std::uint16_t fetch16(std::uint64_t address) {
+    return fetch16_from(memory, address);
+  }
+  std::uint64_t load(std::uint64_t address, unsigned size) {
+    return load_from(memory, address, size);
+  }
+  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    store_to(memory, decoded, address, size, value);
+  }
+
+  // The accesses themselves, for any context with the memory at hand.
+  FAULTLINE_INLINE static std::uint16_t fetch16_from(MerkleMemory& memory, std::uint64_t address) {
     const std::uint8_t* page = memory.page_for_read(address >> MerkleMemory::kPageBits);
     const std::size_t offset = address % MerkleMemory::kPageBytes;  // even: never straddles
     return static_cast<std::uint16_t>(page[offset] | page[offset + 1] << 8);
   }
 
-  std::uint64_t load(std::uint64_t address, unsigned size) {
+  static std::uint64_t load_from(MerkleMemory& memory, std::uint64_t address, unsigned size) {
     std::uint64_t value = 0;
     for (unsigned i = 0; i < size; ++i) {
       const std::uint64_t at = address + i;
@@ -54,7 +65,8 @@ struct MemoryContext : MachineIo {
     return value;
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+  static void store_to(MerkleMemory& memory, DecodeCache& decoded, std::uint64_t address,
+                       unsigned size, std::uint64_t value) {
     for (unsigned i = 0; i < size; ++i) {
       const std::uint64_t at = address + i;
       decoded.before_store(at >> MerkleMemory::kPageBits);
@@ -64,13 +76,23 @@ struct MemoryContext : MachineIo {
   }
 };
 
-/// The fast run loop's context: MemoryContext plus page-pointer caches for loads and stores.
-/// Lives for one run only, with no root(), proof() or snapshot() while it does (PagePointers).
-struct RunContext : MemoryContext, RunPosition<Fetched> {
+/// The fast run loop's context: page-pointer caches for loads and stores, and a copy of the
+/// state inside the context, so the loop reaches the registers at a fixed offset from one
+/// pointer; run_fast writes it back. Lives for one run_fast only, with no root(), proof() or
+/// snapshot() of the memory while it does (PagePointers).
+struct RunContext : MachineIo, RunPosition<Fetched> {
   RunContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out, DecodeCache& cache)
-      : MemoryContext(s, m, o, out, cache), pages(m, cache) {}
+      : MachineIo(m, o, out), state(s), decoded(cache), pages(m, cache), home_(s) {}
 
+  State state;
+  DecodeCache& decoded;
   PagePointers<DecodeCache> pages;
+
+  void write_back() { home_ = state; }
+
+  FAULTLINE_INLINE std::uint16_t fetch16(std::uint64_t address) {
+    return MemoryContext::fetch16_from(memory, address);
+  }
 
   FAULTLINE_INLINE std::uint64_t load(std::uint64_t address, unsigned size) {
     if (const std::uint8_t* bytes = pages.for_read(address, size)) [[likely]] {
@@ -92,15 +114,17 @@ struct RunContext : MemoryContext, RunPosition<Fetched> {
  private:
   __attribute__((noinline)) std::uint64_t load_slow(std::uint64_t address, unsigned size) {
     pages.fill_read(address >> MerkleMemory::kPageBits);
-    return MemoryContext::load(address, size);
+    return MemoryContext::load_from(memory, address, size);
   }
 
   __attribute__((noinline)) void store_slow(std::uint64_t address, unsigned size,
                                             std::uint64_t value) {
     pages.fill_write(address >> MerkleMemory::kPageBits);
     pages.fill_write((address + size - 1) >> MerkleMemory::kPageBits);
-    MemoryContext::store(address, size, value);
+    MemoryContext::store_to(memory, decoded, address, size, value);
   }
+
+  State& home_;
 };
 
 /// MemoryContext that also writes the witness's proofs, in the order the step needs them.

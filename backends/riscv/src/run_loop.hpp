@@ -137,9 +137,9 @@ inline Fetched* partial_run(DecodeCache& cache, const Fetched* from, std::uint64
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"  // labels as values
 
-/// Runs at most `max_steps` steps of a running RV32 (Xlen 32) or RV64 (Xlen 64) hart.
+/// The loop of run_fast, on the context's copy of the state.
 template <unsigned Xlen>
-RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
+RunOutcome run_loop(RunContext& ctx, std::uint64_t max_steps) {
   using U = typename detail::Word<Xlen>::U;
   using S = typename detail::Word<Xlen>::S;
   constexpr unsigned kPageBits = MerkleMemory::kPageBits;
@@ -190,7 +190,7 @@ enter:  // the start of a run at pc and slot: charge it
   goto* kHandlers[slot->handler];
 
   // Reached from the last instruction of a run, by dispatch.
-undecoded:  // the next instruction was not cacheable
+undecoded:  // a run starts at an undecoded slot: `enter` decodes it (or finds it uncacheable)
   pc = pc_of(slot);
   goto enter;
 page_end:
@@ -215,50 +215,55 @@ single_step:  // an uncharged instruction
   slot = ctx.decoded.slot(pc);
   goto enter;
 
-  // One handler per op and length.
-#define FAULTLINE_HANDLER(name, length)                                                    \
-  name##_##length : {                                                                      \
-    constexpr Op op = Op::name;                                                            \
-    if constexpr (needs_full_state(op)) {                                                  \
-      goto full_state;                                                                     \
-    } else {                                                                               \
-      const U here = pc_of(slot);                                                          \
-      U next_pc = static_cast<U>(here + (length));                                         \
-      /* Instructions charged after this one; a store may reset the slot, so read now. */  \
-      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;            \
-      const Flow flow = execute<Xlen, op>(ctx, *slot, here, next_pc);                      \
-      if (flow != Flow::next) [[unlikely]] {                                               \
-        left += detail::writes_memory(op) ? rest : slot->run - 1;                          \
-        pc = here; /* faulted: pc stays at the instruction */                              \
-        goto done;                                                                         \
-      }                                                                                    \
-      if constexpr (detail::transfers_control(op)) {                                       \
-        if (((next_pc ^ here) >> kPageBits) == 0) {                                        \
-          slot += static_cast<S>(next_pc - here) >> 1;                                     \
-        } else {                                                                           \
-          slot = ctx.decoded.slot(next_pc);                                                \
-        }                                                                                  \
-        pc = next_pc;                                                                      \
-        /* Enter the next run here when it is decoded and affordable: a jump of its own */ \
-        /* predicts better than the one in `enter`, which every run would share. */        \
-        if (slot->handler == DecodeCache::kUndecoded || slot->run > left) [[unlikely]]     \
-          goto enter;                                                                      \
-        left -= slot->run;                                                                 \
-        ctx.run_pc = pc;                                                                   \
-        ctx.run_slot = slot;                                                               \
-        goto* kHandlers[slot->handler];                                                    \
-      }                                                                                    \
-      if constexpr (detail::writes_memory(op)) {                                           \
-        if (ctx.decoded.take_reset()) [[unlikely]] {                                       \
-          left += rest; /* the run's slots may be gone */                                  \
-          pc = next_pc;                                                                    \
-          slot = ctx.decoded.slot(pc);                                                     \
-          goto enter;                                                                      \
-        }                                                                                  \
-      }                                                                                    \
-      slot += (length) / 2;                                                                \
-      goto* kHandlers[slot->handler];                                                      \
-    }                                                                                      \
+  // One handler per op and length. A plain op reads its pc (from the run's start) only
+  // where it needs it: auipc in the op, the others on a fault, after the op.
+#define FAULTLINE_HANDLER(name, length)                                                         \
+  name##_##length : {                                                                           \
+    constexpr Op op = Op::name;                                                                 \
+    if constexpr (needs_full_state(op)) {                                                       \
+      goto full_state;                                                                          \
+    } else if constexpr (detail::transfers_control(op)) {                                       \
+      const U here = pc_of(slot);                                                               \
+      U next_pc = static_cast<U>(here + (length));                                              \
+      if (execute<Xlen, op>(ctx, *slot, here, next_pc) != Flow::next) [[unlikely]] {            \
+        left += slot->run - 1;                                                                  \
+        pc = here; /* faulted: pc stays at the instruction */                                   \
+        goto done;                                                                              \
+      }                                                                                         \
+      if (((next_pc ^ here) >> kPageBits) == 0) {                                               \
+        slot += static_cast<S>(next_pc - here) >> 1;                                            \
+      } else {                                                                                  \
+        slot = ctx.decoded.slot(next_pc);                                                       \
+      }                                                                                         \
+      pc = next_pc;                                                                             \
+      /* Enter the next run here when it is affordable (an undecoded slot has run 0 and goes */ \
+      /* to `undecoded`): a jump of its own predicts better than the one in `enter`. */         \
+      if (slot->run > left) [[unlikely]]                                                        \
+        goto enter;                                                                             \
+      left -= slot->run;                                                                        \
+      ctx.run_pc = pc;                                                                          \
+      ctx.run_slot = slot;                                                                      \
+      goto* kHandlers[slot->handler];                                                           \
+    } else {                                                                                    \
+      /* Instructions charged after this one; a store may reset the slot, so read now. */       \
+      const std::uint16_t rest = detail::writes_memory(op) ? slot->run - 1 : 0;                 \
+      U unused_next = 0;                                                                        \
+      if (execute<Xlen, op>(ctx, *slot, pc_of(slot), unused_next) != Flow::next) [[unlikely]] { \
+        left += detail::writes_memory(op) ? rest : slot->run - 1;                               \
+        pc = pc_of(slot); /* faulted: pc stays at the instruction */                            \
+        goto done;                                                                              \
+      }                                                                                         \
+      if constexpr (detail::writes_memory(op)) {                                                \
+        if (ctx.decoded.take_reset()) [[unlikely]] {                                            \
+          left += rest; /* the run's slots may be gone */                                       \
+          pc = static_cast<U>(pc_of(slot) + (length));                                          \
+          slot = ctx.decoded.slot(pc);                                                          \
+          goto enter;                                                                           \
+        }                                                                                       \
+      }                                                                                         \
+      slot += (length) / 2;                                                                     \
+      goto* kHandlers[slot->handler];                                                           \
+    }                                                                                           \
   }
 #define RV_INSN(name, mask, match, xlen, format) \
   FAULTLINE_HANDLER(name, 2)                     \
@@ -276,6 +281,14 @@ done:
 }
 
 #pragma GCC diagnostic pop
+
+/// Runs at most `max_steps` steps of a running RV32 (Xlen 32) or RV64 (Xlen 64) hart.
+template <unsigned Xlen>
+RunOutcome run_fast(RunContext& ctx, std::uint64_t max_steps) {
+  const RunOutcome outcome = run_loop<Xlen>(ctx, max_steps);
+  ctx.write_back();
+  return outcome;
+}
 
 // Instantiated once, in backend.cpp.
 extern template RunOutcome run_fast<32>(RunContext&, std::uint64_t);

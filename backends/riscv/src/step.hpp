@@ -162,7 +162,8 @@ constexpr bool needs_full_state(Op op) {
 }
 
 /// The semantics of `op` on an RV32 (Xlen 32) or RV64 (Xlen 64) hart at `pc`; next_pc comes
-/// in as pc + length. Does not count the step: the caller does, for `next` and `stopped`.
+/// in as pc + length, and only control transfers read or write it. Does not count the step:
+/// the caller does, for `next` and `stopped`.
 template <unsigned Xlen, Op op, StepContext Ctx>
 FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail::Word<Xlen>::U pc,
                               typename detail::Word<Xlen>::U& next_pc) {
@@ -176,8 +177,10 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
   const auto reg = [&s](unsigned i) __attribute__((always_inline))->U {
     return static_cast<U>(s.x[i]);
   };
+  // x0 is written like any register, then zeroed again: cheaper than a test on every write.
   const auto set = [&s](unsigned i, std::uint64_t value) __attribute__((always_inline)) {
-    if (i != 0) s.x[i] = static_cast<U>(value);
+    s.x[i] = static_cast<U>(value);
+    s.x[0] = 0;
   };
   const auto fault = [&s](FaultCause cause, std::uint64_t value) __attribute__((always_inline)) {
     s.status = VmStatus::faulted;
