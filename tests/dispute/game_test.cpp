@@ -106,7 +106,7 @@ TEST_CASE("clock extension keeps a late mover's side at least the extension") {
   CHECK(game.node(*counter).clock == f.config.max_clock - f.config.clock_extension);
 }
 
-TEST_CASE("steps cannot be countered; resolved nodes and moves from the past are rejected") {
+TEST_CASE("steps cannot be countered, resolved nodes and moves from the past are rejected") {
   Fixture f;
   Hash wrong = *f.truth.claim_at(16);
   wrong[0] ^= 1;
@@ -133,4 +133,70 @@ TEST_CASE("steps cannot be countered; resolved nodes and moves from the past are
   REQUIRE(game.node(*lie).resolved);
   CHECK(game.node(*lie).countered);
   CHECK(rejected(game.step(2, *lie, 1, *f.truth.witness_at(1), later), "resolved"));
+}
+
+TEST_CASE("a side's clock accumulates along its path, not per move") {
+  Fixture f;
+  Hash wrong = *f.truth.claim_at(16);
+  wrong[2] ^= 1;
+  Game game = f.game(wrong);  // posted at t = 0
+  // The challenger takes 200,000 s to counter the root.
+  auto first = game.counter(2, 0, 0, f.points(0, 16), game.bond_at_depth(1), 200'000);
+  REQUIRE(first.ok());
+  CHECK(game.node(*first).clock == 200'000);
+  // The proposer answers 10 s later: its own clock on this path is 10 s.
+  auto points = f.points(0, 4);
+  points[1][0] ^= 1;
+  auto second = game.counter(1, *first, 0, points, game.bond_at_depth(2), 200'010);
+  REQUIRE(second.ok());
+  CHECK(game.node(*second).clock == 10);
+  // The challenger's next move is charged its 200,000 s so far plus the time since the
+  // proposer's move: 110,000 s more would be 310,000 > max_clock, although that one delay
+  // alone is well below it.
+  CHECK(game.counter_clock(*second, 310'010) == 310'000);
+  CHECK(rejected(game.step(2, *second, 1, *f.truth.witness_at(1), 310'010), "clock has run out"));
+  // 90,000 s more is 290,000 s, allowed and below max_clock - extension: stored as is.
+  auto third = game.step(2, *second, 1, *f.truth.witness_at(1), 290'010);
+  REQUIRE(third.ok());
+  CHECK(game.node(*third).clock == 290'000);
+  // Countering `first` charges the proposer's clock from the root's (0 s), so more proposer
+  // moves against `first` are allowed until max_clock after it was posted.
+  CHECK(game.counter_clock(*first, 200'000 + f.config.max_clock - 1) == f.config.max_clock - 1);
+  CHECK(rejected(game.counter(6, *first, 2, f.points(8, 12), game.bond_at_depth(2),
+                              200'000 + f.config.max_clock),
+                 "clock has run out"));
+}
+
+TEST_CASE("a countered node's bond goes to its earliest-posted standing child") {
+  Fixture f;
+  Hash wrong = *f.truth.claim_at(16);
+  wrong[9] ^= 1;
+  Game game = f.game(wrong);
+  const std::uint64_t bond1 = game.bond_at_depth(1), bond2 = game.bond_at_depth(2);
+  // Party 4 counters first, with a false state at 4; party 5 counters that and stands, so
+  // party 4's node is countered.
+  auto liar_points = f.points(0, 16);
+  liar_points[0][0] ^= 1;
+  auto countered = game.counter(4, 0, 0, liar_points, bond1, 5);
+  REQUIRE(countered.ok());
+  REQUIRE(game.counter(5, *countered, 0, f.points(0, 4), bond2, 6).ok());
+  // Then party 2 counters with the true states, and party 3 later with other states; nobody
+  // counters either, so both stand.
+  auto earliest_standing = game.counter(2, 0, 0, f.points(0, 16), bond1, 10);
+  REQUIRE(earliest_standing.ok());
+  auto other_points = f.points(0, 16);
+  other_points[2][0] ^= 1;
+  REQUIRE(game.counter(3, 0, 0, other_points, bond1, 20).ok());
+  REQUIRE(game.resolve(10'000'000));
+  CHECK_FALSE(game.root_stands());
+  CHECK(game.node(*countered).countered);
+  CHECK(game.node(*countered).bond_recipient == 5);
+  CHECK(game.node(0).bond_recipient == 2);
+  // Net flows: each party's deposits back or lost, plus the bonds it won.
+  const auto& balances = game.balances();
+  CHECK(balances.at(1) == -static_cast<std::int64_t>(game.bond_at_depth(0)));
+  CHECK(balances.at(2) == static_cast<std::int64_t>(game.bond_at_depth(0)));
+  CHECK(balances.at(3) == 0);
+  CHECK(balances.at(4) == -static_cast<std::int64_t>(bond1));
+  CHECK(balances.at(5) == static_cast<std::int64_t>(bond1));
 }

@@ -110,7 +110,7 @@ Outcome play(TraceProvider& truth, const StepVerifier& verifier, std::uint64_t l
 
 }  // namespace
 
-TEST_CASE("the honest side wins every randomised game; rounds are log_k N; bonds conserved",
+TEST_CASE("the honest side wins every randomised game, rounds are log_k N, bonds conserved",
           "[slow]") {
   test::SyntheticVerifier verifier;
   std::mt19937_64 rng(42);

@@ -135,4 +135,12 @@ inline Bytes revert_selector(const Anvil::CallOutcome& outcome) {
                outcome.data.begin() + std::min<std::size_t>(4, outcome.data.size()));
 }
 
+/// A step the C++ machine blocks on a missing preimage must revert onchain with
+/// PreimageNotLoaded(key), not with any other error.
+inline void require_preimage_not_loaded(const Anvil::CallOutcome& outcome) {
+  REQUIRE(outcome.reverted);
+  CHECK(revert_selector(outcome) == Abi::selector("PreimageNotLoaded(bytes32)"));
+  CHECK(outcome.data.size() == 4 + 32);
+}
+
 }  // namespace faultline::test

@@ -1,5 +1,6 @@
 // Merkle memory against a naive model that re-hashes the whole sparse tree from its leaves on
 // every query, with no pages, caches or SIMD.
+#include <array>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
@@ -146,7 +147,7 @@ TEST_CASE("fast-path writes after a root are seen by the next root") {
   CHECK(memory.root() == naive.root());
 }
 
-TEST_CASE("proofs of written and untouched leaves verify; tampered proofs do not") {
+TEST_CASE("proofs of written and untouched leaves verify, tampered proofs do not") {
   for (const unsigned bits : {32u, 64u}) {
     INFO("address bits " << bits);
     RandomWrites random{std::mt19937_64(bits), bits};
@@ -162,6 +163,7 @@ TEST_CASE("proofs of written and untouched leaves verify; tampered proofs do not
     addresses.push_back(0);
     addresses.push_back(bits == 64 ? 0x0123'4567'89ab'cdefull : 0x89ab'cdefull);  // untouched
     const Hash root = memory.root();
+    std::array<int, 2> moved_checked{};  // proofs moved to a neighbour that differs / is equal
     for (const auto address : addresses) {
       const auto proof = memory.proof(address);
       REQUIRE(proof.siblings.size() == memory.tree_height());
@@ -177,10 +179,22 @@ TEST_CASE("proofs of written and untouched leaves verify; tampered proofs do not
       const auto rejected = faultline::verify_memory_proof(tampered, bits, address, root);
       REQUIRE_FALSE(rejected.ok());
       CHECK(rejected.error().code == faultline::Errc::invalid_proof);
-      // The right proof for a different leaf is wrong for this one.
-      const auto moved = faultline::verify_memory_proof(encoded, bits, address ^ 0x20, root);
-      CHECK_FALSE(moved.ok());
+      auto wrong_leaf = encoded;
+      wrong_leaf[random.rng() % 32] ^= 0x80;
+      CHECK(faultline::verify_memory_proof(wrong_leaf, bits, address, root).error().code ==
+            faultline::Errc::invalid_proof);
+      // A proof binds an address to that leaf's content under the root, not to the proof's own
+      // origin: moved to the neighbouring leaf it verifies exactly when the two leaves hold the
+      // same bytes (both untouched, say), and then it proves the neighbour's true content.
+      const std::uint64_t neighbour = address ^ MerkleMemory::kLeafBytes;
+      const auto moved = faultline::verify_memory_proof(encoded, bits, neighbour, root);
+      const bool same_content = memory.leaf(neighbour) == proof.leaf;
+      CHECK(moved.ok() == same_content);
+      if (moved.ok()) CHECK(*moved == memory.leaf(neighbour));
+      moved_checked[same_content ? 1 : 0]++;
     }
+    CHECK(moved_checked[0] > 100);  // both outcomes occur, so both branches are tested
+    CHECK(moved_checked[1] > 0);
     auto truncated = memory.proof(0).encode();
     truncated.pop_back();
     const auto short_proof = faultline::verify_memory_proof(truncated, bits, 0, root);

@@ -46,7 +46,7 @@ TEST_CASE("delay slots: the slot runs after a taken branch, likely branches skip
   }
 }
 
-TEST_CASE("division by zero and overflow divide by one, as qemu does; HI/LO arithmetic") {
+TEST_CASE("division by zero and overflow divide by one, as qemu does, HI/LO arithmetic") {
   for (const unsigned bits : {32u, 64u}) {
     INFO("MIPS" << bits);
     MipsCpu cpu(bits, {"div $0, $4, $5", "mflo $2", "mfhi $3", "divu $0, $4, $0", "mflo $6",
@@ -79,7 +79,7 @@ TEST_CASE("division by zero and overflow divide by one, as qemu does; HI/LO arit
   }
 }
 
-TEST_CASE("signed overflow traps in add/addi/sub; addu wraps; MIPS64 sign-extends words") {
+TEST_CASE("signed overflow traps in add/addi/sub, addu wraps, MIPS64 sign-extends words") {
   MipsCpu wraps(64, {"addu $2, $4, $5", "addiu $3, $4, 1", "lui $6, 0x8000", "sll $7, $4, 1"});
   wraps.r(4) = 0x7fff'ffff;
   wraps.r(5) = 1;
@@ -118,7 +118,7 @@ TEST_CASE("traps fire when their condition holds") {
   CHECK(yes.state.fault_cause == FaultCause::trap);
 }
 
-TEST_CASE("unaligned words through lwl/lwr and swl/swr; misaligned loads fault") {
+TEST_CASE("unaligned words through lwl/lwr and swl/swr, misaligned loads fault") {
   for (const unsigned bits : {32u, 64u}) {
     INFO("MIPS" << bits);
     MipsCpu cpu(bits, {"lwl $2, 1($4)", "lwr $2, 4($4)", "lwr $3, 1($4)", "swl $5, 9($4)",
@@ -198,7 +198,7 @@ TEST_CASE("FPU, coprocessor and unknown encodings are illegal instructions") {
   CHECK(faultline::mips::decode<64>(0x0064102c) == faultline::mips::Op::dadd);
 }
 
-TEST_CASE("system calls set $a3 on errors; thread pointer through rdhwr") {
+TEST_CASE("system calls set $a3 on errors, thread pointer through rdhwr") {
   MipsCpu cpu(32, {"syscall", "syscall", "syscall", "rdhwr $3, $29"});
   cpu.r(2) = 4004;  // write to a descriptor that does not exist
   cpu.r(4) = 9;

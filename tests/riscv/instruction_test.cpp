@@ -1,5 +1,6 @@
 // Per-instruction edge cases, each run through the fast, recording and replaying paths (Hart),
-// with instruction encodings from llvm-mc.
+// with instruction encodings from llvm-mc. Built into evm_riscv_steps too, where every Hart
+// step also runs on the Solidity verifier.
 #include <catch2/catch.hpp>
 
 #include "assembler.hpp"
@@ -116,7 +117,7 @@ TEST_CASE("shift amounts use only the low log2(XLEN) bits") {
   CHECK(h32.x(13) == 0xc000'0000);
 }
 
-TEST_CASE("loads sign- or zero-extend; misaligned accesses straddle leaves and pages") {
+TEST_CASE("loads sign- or zero-extend, misaligned accesses straddle leaves and pages") {
   Hart h =
       hart(64, {"lw a0, 0(a1)", "lwu a2, 0(a1)", "lb a3, 3(a1)", "lbu a4, 3(a1)", "ld a5, 28(a1)",
                 "sd a5, 0(a6)", "ld a7, 0(a6)", "sh a1, 1(a1)", "lhu s2, 1(a1)"});
@@ -195,7 +196,7 @@ TEST_CASE("atomic memory operations return the old value and store the result") 
   CHECK(m.state.fault_cause == FaultCause::misaligned_atomic);
 }
 
-TEST_CASE("jumps link the next pc; jalr clears bit 0; branches go both ways") {
+TEST_CASE("jumps link the next pc, jalr clears bit 0, branches go both ways") {
   Hart h = hart(64, {"jal ra, 8", "nop", "jalr t0, 3(a1)", "nop", "nop", "beq zero, zero, -8"});
   h.x(11) = Hart::kCodeAddress + 16 - 3 + 1;  // target 0x1010 after clearing bit 0
   h.run_code(3);
@@ -206,7 +207,7 @@ TEST_CASE("jumps link the next pc; jalr clears bit 0; branches go both ways") {
   CHECK(h.state.pc == Hart::kCodeAddress + 12);
 }
 
-TEST_CASE("counters read the step count; writes to CSRs, FP and ebreak fault") {
+TEST_CASE("counters read the step count, writes to CSRs, FP and ebreak fault") {
   Hart h = hart(32, {"nop", "rdcycle a0", "rdinstret a1", "rdtime a2", "rdcycleh a3"});
   h.run_code(5);
   CHECK(h.x(10) == 1);
@@ -227,6 +228,47 @@ TEST_CASE("counters read the step count; writes to CSRs, FP and ebreak fault") {
   CHECK(fp.state.fault_cause == FaultCause::illegal_instruction);
   CHECK(fp.state.fault_value == 0x00b50553);
 }
+
+namespace {
+
+/// Executes a compressed instruction and its expansion from the same registers and memory (both
+/// encodings are in both harts' memory: the compressed one at the code address, the expansion
+/// 4 bytes on) and checks they reach the same state but for the pc and link register, which
+/// differ by where each instruction sits and how long it is.
+void check_same_step(unsigned xlen, const std::string& compressed, const Bytes& c_code,
+                     const Bytes& e_code) {
+  Bytes code = c_code;
+  code.insert(code.end(), {0x01, 0x00});  // c.nop, never executed
+  code.insert(code.end(), e_code.begin(), e_code.end());
+  Hart hc(xlen, code), he(xlen, code);
+  he.state.pc = Hart::kCodeAddress + 4;
+  for (unsigned r = 1; r < 32; ++r) {
+    const std::uint64_t value = 0x0010'0000 + 0x1234 * r;  // nonzero, below 2^31
+    hc.x(r) = he.x(r) = value;
+  }
+  const auto outcome = hc.step();
+  REQUIRE(he.step() == outcome);
+  if (hc.state.status == VmStatus::faulted) {  // c.ebreak: both fault, at their own pc
+    CHECK(he.state.status == VmStatus::faulted);
+    CHECK(he.state.fault_cause == hc.state.fault_cause);
+    return;
+  }
+  // pc distance after the step: 6 after a sequential step or a branch not taken (4 bytes
+  // apart, 2 bytes longer), 4 after a pc-relative jump or taken branch, 0 after a register jump.
+  const bool relative = compressed.starts_with("c.j ") || compressed.starts_with("c.jal ") ||
+                        compressed.starts_with("c.bnez");  // all registers are nonzero
+  const bool by_register = compressed.starts_with("c.jr ") || compressed.starts_with("c.jalr ");
+  CHECK(he.state.pc - hc.state.pc == (by_register ? 0u : relative ? 4u : 6u));
+  if (compressed.starts_with("c.jal")) {  // c.jal and c.jalr link ra
+    CHECK(he.x(1) - hc.x(1) == 6);
+    CHECK(hc.x(1) == Hart::kCodeAddress + 2);
+    he.x(1) = hc.x(1);
+  }
+  he.state.pc = hc.state.pc;
+  CHECK(faultline::riscv::encode(he.state) == faultline::riscv::encode(hc.state));
+}
+
+}  // namespace
 
 TEST_CASE("every compressed form expands to the 32-bit instruction the spec names") {
   // (compressed, its expansion) pairs from the RVC chapter; llvm-mc encodes both sides.
@@ -293,6 +335,7 @@ TEST_CASE("every compressed form expands to the 32-bit instruction the spec name
       const std::uint32_t got = xlen == 32 ? faultline::riscv::expand_compressed<32>(c)
                                            : faultline::riscv::expand_compressed<64>(c);
       CHECK(got == e);
+      check_same_step(xlen, pairs[i].first, c_codes[i], e_codes[i]);
     }
   }
 }

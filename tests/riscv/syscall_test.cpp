@@ -32,7 +32,7 @@ std::int64_t result(Hart& h) {
 
 }  // namespace
 
-TEST_CASE("write to stdout and stderr is captured; other descriptors are EBADF") {
+TEST_CASE("write to stdout and stderr is captured, other descriptors are EBADF") {
   Hart h = syscall(64, 64, 1, kBuffer, 5);
   h.poke(kBuffer, faultline::as_bytes("hello"));
   h.run_code(1);
@@ -87,7 +87,7 @@ TEST_CASE("brk, mmap and munmap manage memory deterministically") {
   CHECK(result(huge) == -12);
 }
 
-TEST_CASE("clock_gettime derives time from the step counter; unknown calls are ENOSYS") {
+TEST_CASE("clock_gettime derives time from the step counter, unknown calls are ENOSYS") {
   Hart h = syscall(64, 113, 1, kBuffer + 24, 0);  // the timespec straddles two leaves
   h.state.step = 3'000'000'007;
   h.run_code(1);

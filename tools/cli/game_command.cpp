@@ -309,7 +309,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   }
   if (values.contains("json")) {
     out << json.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-    return kExitOk;
+    return honest_won ? kExitOk : kExitFailure;
   }
   out << "game over " << length << " steps of " << values["program"].as<std::string>()
       << ": k = " << arity << ", d = " << config.max_depth << " (" << config.trace_length()

@@ -41,6 +41,11 @@ Hash merkle_root_from_proof(std::uint64_t leaf_index, const Hash& leaf,
 /// Checks an encoded proof (leaf || siblings) for the leaf holding `address` against `root`,
 /// in a tree over 2^address_bits bytes. Returns the leaf on success; malformed_input if the
 /// size is wrong, invalid_proof if the implied root differs.
+///
+/// What a success guarantees (given Keccak-256's collision resistance): the returned leaf is
+/// the content of the leaf holding `address` in the memory whose root is `root`. A proof binds
+/// an address to content, not to the leaf it was made for: a proof for a neighbouring leaf
+/// with the same 32 bytes (two zero leaves, say) also verifies here, and proves the truth.
 Result<Hash> verify_memory_proof(ByteView encoded_proof, unsigned address_bits,
                                  std::uint64_t address, const Hash& root);
 

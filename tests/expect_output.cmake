@@ -1,0 +1,10 @@
+# Runs COMMAND with ARGS and checks it exits 0 and that its output (stdout, then stderr) matches
+# EXPECT_OUTPUT. (A ctest PASS_REGULAR_EXPRESSION alone would ignore the exit code.)
+execute_process(COMMAND ${COMMAND} ${ARGS} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "expected exit 0, got '${code}'\nstdout: ${out}\nstderr: ${err}")
+endif()
+if(NOT "${out}${err}" MATCHES "${EXPECT_OUTPUT}")
+  message(FATAL_ERROR "output does not match '${EXPECT_OUTPUT}':\nstdout: ${out}\nstderr: ${err}")
+endif()
+message(STATUS "exit 0, output matches '${EXPECT_OUTPUT}'")
