@@ -117,7 +117,7 @@ TEST_CASE("the honest side wins every randomised game, rounds are log_k N, bonds
   int games = 0;
   for (const unsigned arity : {2u, 4u, 8u}) {
     for (int trial = 0; trial < 60; ++trial) {
-      // Lengths from 1 to 2^20, spread on a log scale.
+      // Lengths from 1 to 2^20 + 999, spread on a log scale.
       const std::uint64_t length =
           std::uint64_t{1} << (rng() % 21) | (rng() % 2 ? rng() % 1000 : 0);
       test::SyntheticTrace truth(rng(), length);

@@ -234,3 +234,18 @@ TEST_CASE("fetches outside the code range and misaligned fetches fault") {
   odd.run_code(3);
   CHECK(odd.state.fault_cause == FaultCause::address_error);
 }
+
+TEST_CASE("a missing preimage blocks the step without changing the state") {
+  for (const unsigned bits : {32u, 64u}) {
+    INFO("MIPS" << bits);
+    MipsCpu cpu(bits, {"syscall"});
+    cpu.r(2) = (bits == 32 ? faultline::mips::sys::kO32 : faultline::mips::sys::kN64).read;
+    cpu.r(4) = faultline::mips::sys::kPreimageRead;
+    cpu.r(5) = kData;
+    cpu.r(6) = 8;
+    auto before = cpu.state;
+    CHECK(cpu.step() == faultline::mips::StepOutcome::blocked);
+    before.memory_root = cpu.state.memory_root;
+    CHECK(cpu.state == before);
+  }
+}
