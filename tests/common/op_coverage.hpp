@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "faultline/backend.hpp"
 #include "faultline/elf.hpp"
 #include "faultline/file.hpp"
 #include "faultline/machine.hpp"
@@ -63,17 +64,15 @@ inline std::string build_coverage_elf(const std::string& flags, const std::strin
   return elf;
 }
 
-/// Runs `program` under the profile's qemu and on `machine` (already started), stepping with
-/// witnesses; `each_step` sees every witness (the EVM tests send it to the contract). Adds the
-/// ops executed to `executed`. Main programs must exit 0 with qemu's stdout; fault programs
-/// must fault here and die of a signal under qemu.
+/// Runs `program` (its ELF's bytes: `elf`) under the profile's qemu and on `machine` (already
+/// started from it), stepping with witnesses; `each_step` sees every witness (the EVM tests
+/// send it to the contract). Adds the ops executed to `executed`. Main programs must exit 0 with
+/// qemu's stdout; fault programs must fault here and die of a signal under qemu.
 inline void run_for_coverage(const CoverageProfile& profile, const CoverageProgram& program,
-                             Machine& machine, std::set<std::string>& executed,
+                             ByteView elf, Machine& machine, std::set<std::string>& executed,
                              const std::function<void(const StepWitness&)>& each_step) {
   INFO(profile.backend << " " << program.label);
-  auto file = read_file(program.elf);
-  REQUIRE(file.ok());
-  auto image = load_elf(*file, profile.elf_target);
+  auto image = load_elf(elf, profile.elf_target);
   REQUIRE(image.ok());
   while (machine.status() == VmStatus::running) {
     REQUIRE(machine.step_count() < 100'000);
@@ -92,6 +91,26 @@ inline void run_for_coverage(const CoverageProfile& profile, const CoverageProgr
     const ByteView out = machine.output(1);
     CHECK(to_hex(out) == to_hex(as_bytes(qemu.output)));
   }
+}
+
+/// Runs every program of the profile on `backend` (run_for_coverage); `each_step` sees every
+/// witness with the machine after the step and the program's oracle. Returns the ops executed.
+inline std::set<std::string> cover_profile(
+    const CoverageProfile& profile, const Backend& backend,
+    const std::vector<CoverageProgram>& programs,
+    const std::function<void(const StepWitness&, Machine&, const PreimageOracle&)>& each_step) {
+  std::set<std::string> executed;
+  for (const auto& program : programs) {
+    auto file = read_file(program.elf);
+    REQUIRE(file.ok());
+    auto loaded = backend.load(*file);
+    REQUIRE(loaded.ok());
+    const auto oracle = std::make_shared<InMemoryPreimageOracle>();
+    auto machine = (*loaded)->start(oracle);
+    run_for_coverage(profile, program, *file, *machine, executed,
+                     [&](const StepWitness& witness) { each_step(witness, *machine, *oracle); });
+  }
+  return executed;
 }
 
 /// The profile's ops that `executed` lacks.

@@ -19,25 +19,18 @@ TEST_CASE("every RISC-V and MIPS op's step runs the same on the EVM", "[slow]") 
       const auto profile =
           riscv ? test::riscv_coverage_profile(bits) : test::mips_coverage_profile(bits);
       const auto backend = riscv ? riscv::make_backend(bits) : mips::make_backend(bits);
-      std::set<std::string> executed;
       const auto programs =
           riscv ? test::riscv_coverage_programs(bits) : test::mips_coverage_programs(bits);
-      for (const auto& program : programs) {
-        auto file = read_file(program.elf);
-        REQUIRE(file.ok());
-        auto loaded = backend->load(*file);
-        REQUIRE(loaded.ok());
-        const auto oracle = std::make_shared<InMemoryPreimageOracle>();
-        auto machine = (*loaded)->start(oracle);
-        test::run_for_coverage(profile, program, *machine, executed, [&](const StepWitness& w) {
-          if (w.preimage) chain.provide(*oracle, *w.preimage);
-          const auto on_chain = chain.step(family, bits, w.state, w.proof);
-          INFO("step " << w.step << ", revert data " << to_hex(on_chain.data));
-          REQUIRE_FALSE(on_chain.reverted);
-          const Hash post = machine->commitment();
-          REQUIRE(on_chain.data == Bytes(post.begin(), post.end()));
-        });
-      }
+      const auto executed = test::cover_profile(
+          profile, *backend, programs,
+          [&](const StepWitness& w, Machine& machine, const PreimageOracle& oracle) {
+            if (w.preimage) chain.provide(oracle, *w.preimage);
+            const auto on_chain = chain.step(family, bits, w.state, w.proof);
+            INFO("step " << w.step << ", revert data " << to_hex(on_chain.data));
+            REQUIRE_FALSE(on_chain.reverted);
+            const Hash post = machine.commitment();
+            REQUIRE(on_chain.data == Bytes(post.begin(), post.end()));
+          });
       const auto missing = test::missing_ops(profile, executed);
       INFO(profile.backend << " ops never sent to the EVM: " << Catch::Detail::stringify(missing));
       CHECK(missing.empty());

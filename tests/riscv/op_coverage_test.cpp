@@ -13,20 +13,13 @@ TEST_CASE("every RV32 and RV64 op runs under qemu-user with the same result", "[
   for (const unsigned xlen : {32u, 64u}) {
     const auto profile = test::riscv_coverage_profile(xlen);
     const auto backend = riscv::make_backend(xlen);
-    std::set<std::string> executed;
-    for (const auto& program : test::riscv_coverage_programs(xlen)) {
-      auto file = read_file(program.elf);
-      REQUIRE(file.ok());
-      auto loaded = backend->load(*file);
-      REQUIRE(loaded.ok());
-      const auto oracle = std::make_shared<InMemoryPreimageOracle>();
-      auto machine = (*loaded)->start(oracle);
-      test::run_for_coverage(profile, program, *machine, executed, [&](const StepWitness& w) {
-        const auto post = backend->step_verifier().step(w.state, w.proof, *oracle);
-        REQUIRE(post.ok());
-        REQUIRE(*post == machine->commitment());
-      });
-    }
+    const auto executed = test::cover_profile(
+        profile, *backend, test::riscv_coverage_programs(xlen),
+        [&](const StepWitness& w, Machine& machine, const PreimageOracle& oracle) {
+          const auto post = backend->step_verifier().step(w.state, w.proof, oracle);
+          REQUIRE(post.ok());
+          REQUIRE(*post == machine.commitment());
+        });
     const auto missing = test::missing_ops(profile, executed);
     INFO("RV" << xlen << " ops never executed: " << Catch::Detail::stringify(missing));
     CHECK(missing.empty());
