@@ -84,6 +84,11 @@ mips::State check_agreement(unsigned bits, std::uint64_t address,
   return reference.state;
 }
 
+/// $t0 is r8 under o32 and r12 under n64 (where r8 to r11 are $a4 to $a7).
+unsigned t_register(unsigned bits, unsigned n) {
+  return (bits == 32 ? 8 : 12) + n;
+}
+
 std::string exit_call(unsigned bits) {
   return bits == 32 ? "li $v0, 4001" : "li $v0, 5058";
 }
@@ -111,30 +116,45 @@ TEST_CASE("MIPS run loop: exact step counts, delay slots, loads and stores") {
                                                  "syscall",
                                              },
                                              10'000);
-    CHECK(final_state.status != VmStatus::running);
+    // 3 + 25 x 8 + 3 steps; the delay slot runs on every pass, the last (not taken) too.
+    CHECK(final_state.status == VmStatus::exited_failure);
+    CHECK(final_state.exit_code == 72);
+    CHECK(final_state.step == 206);
+    CHECK(final_state.r[6] == 0x20064);                       // a2
+    CHECK(final_state.r[7] == 0x19fcf724);                    // a3: the last product
+    CHECK(final_state.r[t_register(bits, 0)] == 0x19fcf724);  // t0: loaded back
   }
 }
 
 TEST_CASE("MIPS run loop: branch-likely skips its delay slot, calls and returns") {
   for (const unsigned bits : {32u, 64u}) {
     INFO("MIPS" << bits);
-    check_agreement(bits, 0x1000,
-                    {
-                        "li $a1, 3",
-                        "addiu $a0, $a0, 5",     // 0x04: loop
-                        "beql $a1, $zero, 8",    // not taken: skips 0x0c
-                        "addiu $a0, $a0, 1000",  // delay slot
-                        "addiu $a1, $a1, -1",
-                        "bnezl $a1, -20",     // taken: to 0x04, runs 0x18
-                        "addiu $a2, $a2, 7",  // delay slot
-                        "jal 4144",           // 0x1030
-                        "addiu $a3, $a3, 1",  // delay slot
-                        exit_call(bits), "syscall", "nop",
-                        "addiu $t1, $t1, 9",  // 0x30: the called function
-                        "jr $ra",
-                        "addiu $t2, $t2, 2",  // delay slot
-                    },
-                    10'000);
+    const auto final_state = check_agreement(bits, 0x1000,
+                                             {
+                                                 "li $a1, 3",
+                                                 "addiu $a0, $a0, 5",     // 0x04: loop
+                                                 "beql $a1, $zero, 8",    // not taken: skips 0x0c
+                                                 "addiu $a0, $a0, 1000",  // delay slot
+                                                 "addiu $a1, $a1, -1",
+                                                 "bnezl $a1, -20",     // taken: to 0x04, runs 0x18
+                                                 "addiu $a2, $a2, 7",  // delay slot
+                                                 "jal 4144",           // 0x1030
+                                                 "addiu $a3, $a3, 1",  // delay slot
+                                                 exit_call(bits), "syscall", "nop",
+                                                 "addiu $t1, $t1, 9",  // 0x30: the called function
+                                                 "jr $ra",
+                                                 "addiu $t2, $t2, 2",  // delay slot
+                                             },
+                                             10'000);
+    // beql is never taken, so its slot (+1000) never runs; bnezl runs its slot when taken
+    // (twice) and skips it when not.
+    CHECK(final_state.r[4] == 15);                   // a0
+    CHECK(final_state.r[6] == 14);                   // a2
+    CHECK(final_state.r[7] == 1);                    // a3: jal's delay slot
+    CHECK(final_state.r[t_register(bits, 1)] == 9);  // t1: the called function
+    CHECK(final_state.r[t_register(bits, 2)] == 2);  // t2: jr's delay slot
+    CHECK(final_state.r[31] == 0x1024);
+    CHECK(final_state.step == 22);
   }
 }
 
@@ -143,18 +163,22 @@ TEST_CASE("MIPS run loop: a branch in a page's last word has its delay slot in t
     INFO("MIPS" << bits);
     for (const std::uint64_t start : {0x1ff0ull, 0x1ff4ull, 0x1ff8ull}) {
       INFO("code at " << start);
-      check_agreement(bits, start,
-                      {
-                          "li $a1, 3",
-                          "addiu $a0, $a0, 5",  // loop
-                          "addiu $a1, $a1, -1",
-                          "bnez $a1, -12",      // to the loop
-                          "addiu $a2, $a2, 1",  // delay slot
-                          "xori $a3, $a0, 0x55",
-                          exit_call(bits),
-                          "syscall",
-                      },
-                      1000);
+      const auto final_state = check_agreement(bits, start,
+                                               {
+                                                   "li $a1, 3",
+                                                   "addiu $a0, $a0, 5",  // loop
+                                                   "addiu $a1, $a1, -1",
+                                                   "bnez $a1, -12",      // to the loop
+                                                   "addiu $a2, $a2, 1",  // delay slot
+                                                   "xori $a3, $a0, 0x55",
+                                                   exit_call(bits),
+                                                   "syscall",
+                                               },
+                                               1000);
+      CHECK(final_state.r[4] == 15);    // a0
+      CHECK(final_state.r[6] == 3);     // a2: the delay slot ran on every pass
+      CHECK(final_state.r[7] == 0x5a);  // a3 = 15 ^ 0x55
+      CHECK(final_state.step == 16);
     }
   }
 }
@@ -164,25 +188,30 @@ TEST_CASE("MIPS run loop: stores into the running code take effect at once") {
     INFO("MIPS" << bits);
     // Patches the instruction after next (addiu $a0, 1 -> addiu $a0, 100) before it runs,
     // restores it, and from a delay slot patches the loop's first instruction.
-    check_agreement(bits, 0x1000,
-                    {
-                        "li $a1, 4",
-                        "li $t0, 0x1000",
-                        "lui $t1, 0x2484",     // 0x08: loop
-                        "ori $t1, $t1, 0x64",  // t1 = addiu $a0, $a0, 100
-                        "sw $t1, 0x18($t0)",   // patches 0x18
-                        "addiu $a2, $a2, 1",
-                        "addiu $a0, $a0, 1",  // 0x18
-                        "lui $t2, 0x2484",
-                        "ori $t2, $t2, 0x1",  // t2 = addiu $a0, $a0, 1
-                        "sw $t2, 0x18($t0)",  // restores 0x18
-                        "addiu $a1, $a1, -1",
-                        "bnez $a1, -40",     // to 0x08
-                        "sw $t1, 0x8($t0)",  // delay slot: patches 0x08
-                        exit_call(bits),
-                        "syscall",
-                    },
-                    10'000);
+    const auto final_state = check_agreement(bits, 0x1000,
+                                             {
+                                                 "li $a1, 4",
+                                                 "li $t0, 0x1000",
+                                                 "lui $t1, 0x2484",     // 0x08: loop
+                                                 "ori $t1, $t1, 0x64",  // t1 = addiu $a0, $a0, 100
+                                                 "sw $t1, 0x18($t0)",   // patches 0x18
+                                                 "addiu $a2, $a2, 1",
+                                                 "addiu $a0, $a0, 1",  // 0x18
+                                                 "lui $t2, 0x2484",
+                                                 "ori $t2, $t2, 0x1",  // t2 = addiu $a0, $a0, 1
+                                                 "sw $t2, 0x18($t0)",  // restores 0x18
+                                                 "addiu $a1, $a1, -1",
+                                                 "bnez $a1, -40",     // to 0x08
+                                                 "sw $t1, 0x8($t0)",  // delay slot: patches 0x08
+                                                 exit_call(bits),
+                                                 "syscall",
+                                             },
+                                             10'000);
+    // Every pass runs the patched 0x18 (+100); passes 2 to 4 start at the patched 0x08 (+100).
+    // Pass 1 has 13 steps, the others 11, then the exit's 2.
+    CHECK(final_state.r[4] == 700);
+    CHECK(final_state.r[6] == 4);
+    CHECK(final_state.step == 48);
   }
 }
 

@@ -79,8 +79,10 @@ Bytes assemble_loop(unsigned xlen, std::vector<std::string> lines, std::size_t b
 }
 
 /// Runs `code` by step() and by the fast loop in chunks of several sizes; all must agree
-/// on the state after every chunk.
-void check_agreement(unsigned xlen, std::uint64_t address, const Bytes& code, std::uint64_t steps) {
+/// on the state after every chunk. Returns the final state, whose values the tests check
+/// against hand-computed results (agreement alone cannot catch a slip both paths share).
+riscv::State check_agreement(unsigned xlen, std::uint64_t address, const Bytes& code,
+                             std::uint64_t steps) {
   Bare reference(xlen, address, code);
   const std::uint64_t total = reference.run_steps(steps);
   const Bytes final_state = reference.encoded();
@@ -99,6 +101,7 @@ void check_agreement(unsigned xlen, std::uint64_t address, const Bytes& code, st
     }
     CHECK(fast.encoded() == final_state);
   }
+  return reference.state;
 }
 
 }  // namespace
@@ -126,7 +129,12 @@ TEST_CASE("the run loop stops after exactly n steps and agrees with step()") {
                                          "ecall",
                                      },
                                      10, 3, /*compressed=*/true);
-    check_agreement(xlen, 0x1000, code, 1000);
+    const auto final_state = check_agreement(xlen, 0x1000, code, 1000);
+    // 3 + 25 x 8 + 3 steps; a0 = (a0 + 3) * (1 + a1) per pass, wrapped in the low 32 bits.
+    CHECK(final_state.step == 206);
+    CHECK(final_state.exit_code == 72);
+    CHECK(final_state.x[12] == 0x20064);     // a2: 25 stores, 4 bytes apart
+    CHECK(final_state.x[14] == 0x19fcf724);  // a4: the last word loaded back
   }
 }
 
@@ -153,7 +161,12 @@ TEST_CASE("a store into the running straight run takes effect at once") {
                                                 "li a7, 93",           // 0x34
                                                 "ecall",               // 0x38
                                             });
-    check_agreement(xlen, 0x1000, code, 1000);
+    const auto final_state = check_agreement(xlen, 0x1000, code, 1000);
+    // Each of the 4 passes runs the patched addi (+100); passes 2 to 4 also run the patch at
+    // 0x04 (+1): 403. Pass 1 has 13 steps, the others 12, then the exit's 2.
+    CHECK(final_state.x[10] == 403);
+    CHECK(final_state.x[12] == 4);
+    CHECK(final_state.step == 51);
   }
 }
 
@@ -177,7 +190,10 @@ TEST_CASE("runs cross page boundaries, including with an instruction split acros
                                            "ecall",
                                        },
                                        7, 1, /*compressed=*/true);
-      check_agreement(xlen, start, code, 1000);
+      const auto final_state = check_agreement(xlen, start, code, 1000);
+      CHECK(final_state.x[10] == 4095);  // ((5 x 9 + 5) x 9 + 5) x 9
+      CHECK(final_state.x[15] == 4095);
+      CHECK(final_state.step == 24);
     }
   }
 }
