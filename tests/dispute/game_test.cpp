@@ -95,6 +95,14 @@ TEST_CASE("malformed and out-of-rule moves are rejected with reasons") {
   const auto bad = game.step(2, *deep, 0, forged, 20);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == Errc::invalid_proof);
+  // A step against a piece of four steps, and a witness the step verifier itself rejects.
+  CHECK(rejected(game.step(2, 1, 0, *f.truth.witness_at(0), 20),
+                 "a step is only possible on a piece of one step of the last layer"));
+  StepWitness padded = *f.truth.witness_at(4);
+  padded.proof.push_back(0);
+  const auto unverified = game.step(2, *deep, 0, padded, 20);
+  CHECK(rejected(unverified, "invalid step: bad synthetic witness"));
+  CHECK(unverified.error().code == Errc::malformed_input);
 }
 
 TEST_CASE("clock extension keeps a late mover's side at least the extension") {

@@ -162,6 +162,7 @@ TEST_CASE("bad witnesses revert with named errors on the EVM") {
       if (xlen == 32) {
         Bytes state = witness.state;
         state[132 + 8 * 4] = 1;  // x5's top byte
+        CHECK_FALSE(cpp_verifier_accepts(xlen, state, witness.proof));
         CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, state, witness.proof)) ==
               selector("InvalidStateField(uint256)"));
       }
