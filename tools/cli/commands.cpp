@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -19,29 +18,13 @@
 #include "faultline/keccak.hpp"
 #include "faultline/program_executor.hpp"
 #include "faultline/version.hpp"
+#include "options.hpp"
 
 namespace faultline::cli {
 namespace {
 
 namespace po = boost::program_options;
 using Json = nlohmann::ordered_json;
-
-/// A non-negative step count or index. Boost would read "-3" into an unsigned as 2^64 - 3.
-struct Count {
-  std::uint64_t value = 0;
-};
-
-// Found by Boost.Program_options through argument-dependent lookup.
-void validate(boost::any& out, const std::vector<std::string>& tokens, Count*, int) {
-  po::validators::check_first_occurrence(out);
-  const std::string& text = po::validators::get_single_string(tokens);
-  Count count;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count.value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw po::invalid_option_value(text);
-  }
-  out = count;
-}
 
 /// Parses `args` for `command`; prints help or a clear usage error and returns nullopt with
 /// `exit_code` set when the command should not run.
@@ -265,6 +248,10 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (!command) return exit_code;
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;
+  if (at == std::numeric_limits<std::uint64_t>::max()) {
+    err << "faultline witness: --at must be below 2^64 - 1 (the step goes from state N to N+1)\n";
+    return kExitUsage;
+  }
   auto pre = session.executor->claim_at(at);
   if (!pre) return fail("witness", err, pre.error());
   auto witness = session.executor->witness_at(at);

@@ -4,7 +4,6 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -13,6 +12,7 @@
 #include "faultline/dispute/simulator.hpp"
 #include "faultline/file.hpp"
 #include "faultline/program_executor.hpp"
+#include "options.hpp"
 
 namespace faultline::cli {
 namespace {
@@ -121,10 +121,11 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
                         "backend name (see 'faultline info')")(
       "program", po::value<std::string>()->required(), "program file")(
       "input", po::value<std::string>(), "file served to the program as its input preimage")(
-      "arity", po::value<unsigned>()->default_value(2), "k: states posted per move + 1 (2..64)")(
+      "arity", po::value<Count>()->default_value(Count{2}, "2"),
+      "k: states posted per move + 1 (2..64)")(
       "dishonest", po::value<std::string>()->default_value("lie-from"),
       "adversary: lie-at, lie-from, random, late, spam or coalition")(
-      "lie-at", po::value<std::uint64_t>(),
+      "lie-at", po::value<Count>(),
       "the step the adversary lies at or from (default: half the run)")(
       "honest-role", po::value<std::string>()->default_value("challenger"),
       "proposer (posts the true result) or challenger (disputes a false one)")(
@@ -156,8 +157,9 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   const std::string role = values["honest-role"].as<std::string>();
   if (role != "proposer" && role != "challenger")
     return usage_error(err, "--honest-role must be proposer or challenger");
-  const unsigned arity = values["arity"].as<unsigned>();
-  if (arity < 2 || arity > 64) return usage_error(err, "--arity must lie in [2, 64]");
+  const std::uint64_t arity_option = values["arity"].as<Count>().value;
+  if (arity_option < 2 || arity_option > 64) return usage_error(err, "--arity must lie in [2, 64]");
+  const auto arity = static_cast<unsigned>(arity_option);
 
   static const BackendRegistry kRegistry = built_in_backends();
   auto backend = kRegistry.find(values["backend"].as<std::string>());
@@ -197,7 +199,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   for (std::uint64_t covered = 1; covered < length; covered *= arity)
     ++config.max_depth;
   config.absolute_prestate = (*program)->absolute_prestate();
-  const std::uint64_t lie = values.contains("lie-at") ? values["lie-at"].as<std::uint64_t>()
+  const std::uint64_t lie = values.contains("lie-at") ? values["lie-at"].as<Count>().value
                                                       : std::max<std::uint64_t>(1, length / 2);
   if (lie == 0 || lie > config.trace_length()) {
     return usage_error(err,

@@ -40,7 +40,13 @@ int main(int argc, char** argv) {
   }
   for (const auto& command : commands()) {
     if (command.name == first) {
-      return command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
+      const int code = command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
+      // Output that never arrived (a full disk, a closed pipe) is a failure, not a success.
+      if (!std::cout.flush()) {
+        std::cerr << "faultline: cannot write to standard output\n";
+        return kExitFailure;
+      }
+      return code;
     }
   }
   std::cerr << "faultline: unknown command '" << first << "'; run 'faultline --help'\n";

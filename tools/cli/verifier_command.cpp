@@ -23,7 +23,9 @@ int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
       "force", "replace files that already exist")("help,h", "show this help");
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
+    // No positional arguments: a stray word is an error, not silently ignored.
+    const po::positional_options_description none;
+    po::store(po::command_line_parser(args).options(options).positional(none).run(), values);
     if (values.contains("help")) {
       out << "usage: faultline verifier " << kGenUsage << "\n\n"
           << "Writes src/NAME/<Name>StepVerifier.sol and test/<Name>StepVerifier.t.sol under DIR\n"
@@ -38,6 +40,10 @@ int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
 
+  if (values["out"].as<std::string>().empty()) {
+    err << "faultline verifier gen: --out must name a directory\n";
+    return kExitUsage;
+  }
   const BackendRegistry registry = built_in_backends();
   auto backend = registry.find(values["backend"].as<std::string>());
   if (!backend) {
