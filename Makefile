@@ -1,7 +1,7 @@
 # The two commands of the README, each doing all set-up on a fresh Debian 12 machine:
 #   make demo   build and run the main job
 #   make test   build and run every test, release and ASan+UBSan, plus format and lint gates
-# Other targets: build, bench, format, lint, clean.
+# Other targets: build, bench, mutate, format, lint, clean.
 
 SHELL      := /bin/bash
 JOBS       ?= $(shell nproc)
@@ -10,7 +10,7 @@ SANITIZE   := build/asan
 CLI        := $(RELEASE)/tools/cli/faultline
 CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h')
 
-.PHONY: demo test setup build build-asan test-release test-asan bench format format-check lint clean solidity
+.PHONY: demo test setup build build-asan test-release test-asan bench mutate format format-check lint clean solidity
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
@@ -51,6 +51,12 @@ test-asan: build-asan
 
 bench: build
 	$(RELEASE)/bench/faultline_bench --benchmark_min_time=0.5
+
+# Mutation testing (opt-in, about an hour and a half on 2 cores): each mutant of
+# tools/mutate/mutants.ini is built and tested in build/mutate; the report is
+# build/mutate/report.md. Fails below a 95% kill rate.
+mutate: setup
+	tools/mutate/mutate.py
 
 FORGE       = tools/npm/node_modules/.bin/forge
 
