@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
@@ -165,6 +166,65 @@ std::string as_text(ByteView bytes) {
   return {bytes.begin(), bytes.end()};
 }
 
+/// True if `bytes` are well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF), i.e. JSON can carry them as a string unchanged.
+bool is_utf8(ByteView bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const std::uint8_t lead = bytes[i];
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    std::uint32_t least = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((lead & 0xe0) == 0xc0) {
+      length = 2, code = lead & 0x1fu, least = 0x80;
+    } else if ((lead & 0xf0) == 0xe0) {
+      length = 3, code = lead & 0x0fu, least = 0x800;
+    } else if ((lead & 0xf8) == 0xf0) {
+      length = 4, code = lead & 0x07u, least = 0x10000;
+    } else {
+      return false;
+    }
+    if (bytes.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xc0) != 0x80) return false;
+      code = code << 6 | (bytes[i + k] & 0x3fu);
+    }
+    if (code < least || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::string base64(ByteView bytes) {
+  static constexpr std::string_view kDigits =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t k = 0; k < 3; ++k)
+      group = group << 8 | (k < n ? bytes[i + k] : 0u);
+    for (std::size_t k = 0; k < 4; ++k)
+      out += k <= n ? kDigits[(group >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
+/// Guest output in JSON, byte for byte: a string under `name` when it is UTF-8, otherwise
+/// base64 under `name` + "_base64".
+void put_output(Json& json, const std::string& name, ByteView bytes) {
+  if (is_utf8(bytes)) {
+    json[name] = as_text(bytes);
+  } else {
+    json[name + "_base64"] = base64(bytes);
+  }
+}
+
 Json machine_summary(Machine& machine) {
   Json json;
   json["steps"] = machine.step_count();
@@ -198,8 +258,8 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
     full["program"] = values["program"].as<std::string>();
     full["artifact_hash"] = to_hex(session.program->artifact_hash());
     full.update(json);
-    full["stdout"] = as_text((*machine)->output(1));
-    full["stderr"] = as_text((*machine)->output(2));
+    put_output(full, "stdout", (*machine)->output(1));
+    put_output(full, "stderr", (*machine)->output(2));
     out << dump(full) << "\n";
     return kExitOk;
   }
