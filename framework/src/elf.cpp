@@ -62,6 +62,14 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
     }
   }
 
+  // As Linux does: an entry size other than the class's would make libelf read the table as
+  // the reader of the file did not mean it.
+  const std::size_t entry_size = elf_class == ELFCLASS32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+  if (header.e_phnum != 0 && header.e_phentsize != entry_size) {
+    return elf_error(Errc::malformed_input, "program header entries are " +
+                                                std::to_string(header.e_phentsize) +
+                                                " bytes, not " + std::to_string(entry_size));
+  }
   std::size_t count = 0;
   if (elf_getphdrnum(elf.get(), &count) != 0) {
     return elf_error(Errc::malformed_input, std::string("bad program headers: ") + elf_errmsg(-1));
@@ -69,6 +77,7 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
   LoadedElf loaded;
   loaded.entry = header.e_entry;
   bool entry_in_code = false;
+  std::vector<std::size_t> header_of;  // the program header of each loaded segment
   for (std::size_t i = 0; i < count; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr) {
@@ -99,6 +108,7 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
     segment.data.assign(file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset),
                         file.begin() + static_cast<std::ptrdiff_t>(ph.p_offset + ph.p_filesz));
     loaded.segments.push_back(std::move(segment));
+    header_of.push_back(i);
     loaded.end = std::max(loaded.end, ph.p_vaddr + ph.p_memsz);
     if ((ph.p_flags & PF_X) != 0) {
       const bool first = loaded.code_end == 0;
@@ -109,6 +119,22 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
     }
   }
   if (loaded.segments.empty()) return elf_error(Errc::malformed_input, "no loadable segments");
+  // Overlapping segments would make the image depend on the order they are loaded in (a later
+  // segment's zero fill over an earlier one's bytes): a program must mean one thing.
+  std::vector<std::size_t> by_address(loaded.segments.size());
+  for (std::size_t k = 0; k < by_address.size(); ++k)
+    by_address[k] = k;
+  std::sort(by_address.begin(), by_address.end(), [&loaded](std::size_t a, std::size_t b) {
+    return loaded.segments[a].address < loaded.segments[b].address;
+  });
+  for (std::size_t k = 1; k < by_address.size(); ++k) {
+    const ElfSegment& before = loaded.segments[by_address[k - 1]];
+    if (loaded.segments[by_address[k]].address < before.address + before.memory_size) {
+      return elf_error(Errc::malformed_input,
+                       "segments " + std::to_string(header_of[by_address[k - 1]]) + " and " +
+                           std::to_string(header_of[by_address[k]]) + " overlap");
+    }
+  }
   if (!entry_in_code || header.e_entry % target.entry_alignment != 0) {
     return elf_error(Errc::malformed_input, "entry point " + hex_number(header.e_entry) +
                                                 " is not in an executable segment");

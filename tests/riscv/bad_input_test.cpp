@@ -95,6 +95,23 @@ TEST_CASE("truncated files, stray segments and entry points outside code are rej
     put(wild_entry, 24, 0x0123'4560, narrow ? 4 : 8);
     CHECK(mentions(rejection(xlen, wild_entry), "entry point"));
 
+    // Stricter than libelf, as Linux is: the class's program header size, no overlap.
+    Bytes wide_headers = elf;
+    put(wide_headers, narrow ? 42 : 54, narrow ? 40 : 64, 2);
+    const Error entry_size = rejection(xlen, wide_headers);
+    CHECK(entry_size.code == Errc::malformed_input);
+    CHECK(mentions(entry_size, "program header entries are"));
+
+    Bytes overlapping = elf;
+    const std::size_t header_size = narrow ? 32 : 56;
+    std::size_t second = load + header_size;
+    while (get(overlapping, second, 4) != 1)
+      second += header_size;                                                // the next PT_LOAD
+    put(overlapping, second + (narrow ? 8 : 16), 0x10100, narrow ? 4 : 8);  // inside the first
+    const Error overlap = rejection(xlen, overlapping);
+    CHECK(overlap.code == Errc::malformed_input);
+    CHECK(mentions(overlap, "overlap"));
+
     Bytes huge_file_size = elf;
     put(huge_file_size, load + (narrow ? 16 : 32), narrow ? 0xffff'fff0 : 0xffff'ffff'ffff'fff0,
         narrow ? 4 : 8);

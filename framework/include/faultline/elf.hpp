@@ -41,7 +41,8 @@ struct LoadedElf {
 };
 
 /// Parses a static executable for `target`. Errors name the problem: malformed_input (not an
-/// ELF, truncated segments, entry outside code), unsupported (another machine, class or byte
+/// ELF, a program header size other than the class's, truncated or overlapping segments, entry
+/// outside code), unsupported (another machine, class or byte
 /// order, dynamic linking, an ABI the target rejects), out_of_range (segments at or above
 /// target.load_limit).
 Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target);
