@@ -7,7 +7,8 @@ namespace faultline::dispute {
 
 Result<SimulationResult> simulate(Game& game, const std::vector<Agent*>& agents,
                                   std::uint64_t start, std::uint64_t round_seconds,
-                                  std::uint64_t max_rounds) {
+                                  std::uint64_t max_rounds,
+                                  const std::function<void(const SimulationResult&)>& each_round) {
   SimulationResult result;
   std::uint64_t now = start;
   while (!game.resolve(now)) {
@@ -17,6 +18,7 @@ Result<SimulationResult> simulate(Game& game, const std::vector<Agent*>& agents,
     now += round_seconds;
     for (Agent* agent : agents)
       result.moves += agent->act(game, now);
+    if (each_round) each_round(result);
   }
   result.root_stands = game.root_stands();
   result.end_time = now;

@@ -2,11 +2,8 @@
 // messages and exit codes; the work itself lives in the libraries.
 #include "commands.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/program_options.hpp>
-#include <cstdio>
 #include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -20,6 +17,7 @@
 #include "faultline/program_executor.hpp"
 #include "faultline/version.hpp"
 #include "options.hpp"
+#include "progress.hpp"
 
 namespace faultline::cli {
 namespace {
@@ -69,7 +67,9 @@ po::options_description program_options() {
       "input", po::value<std::string>(), "file served to the program as its input preimage")(
       "checkpoint-interval",
       po::value<Count>()->default_value(Count{std::uint64_t{1} << 22}, "4194304"),
-      "steps between executor checkpoints")("json", "print JSON");
+      "steps between executor checkpoints")("json", "print JSON")(
+      "progress", po::value<std::string>()->default_value("auto"),
+      "progress on stderr: auto (a bar on a terminal), bar, json (one object per line) or none");
   return options;
 }
 
@@ -79,24 +79,25 @@ struct Session {
   std::unique_ptr<Program> program;
   std::shared_ptr<InMemoryPreimageOracle> oracle;
   std::unique_ptr<ProgramExecutor> executor;
+  std::shared_ptr<Progress> progress;
 };
-
-void print_progress(const ExecutorProgress& progress) {
-  const bool bounded = progress.target != std::numeric_limits<std::uint64_t>::max();
-  std::fprintf(stderr, "\r  step %llu  %.1f M steps/s",
-               static_cast<unsigned long long>(progress.step), progress.steps_per_second / 1e6);
-  if (bounded && progress.steps_per_second > 0) {
-    std::fprintf(stderr, "  ETA %.0f s   ",
-                 static_cast<double>(progress.target - progress.step) / progress.steps_per_second);
-  }
-  std::fflush(stderr);
-}
 
 /// Loads the program named by the options; returns an exit code on failure.
 std::optional<Session> open_session(std::string_view command, const po::variables_map& values,
                                     std::ostream& err, int& exit_code) {
   static const BackendRegistry kRegistry = built_in_backends();
   Session session;
+  const auto& progress_option = values["progress"].as<std::string>();
+  auto style = progress_style(progress_option);
+  if (!style) {
+    err << "faultline " << command << ": --progress must be auto, bar, json or none, not '"
+        << progress_option << "'\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  // A bar would only interleave with --json's own output on a terminal.
+  if (progress_option == "auto" && values.contains("json")) style = ProgressStyle::none;
+  session.progress = std::make_shared<Progress>(*style, std::string(command));
   auto backend = kRegistry.find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
@@ -132,7 +133,11 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   session.oracle->set_program_input(std::move(input));
   ExecutorOptions options;
   options.checkpoint_interval = values["checkpoint-interval"].as<Count>().value;
-  if (isatty(STDERR_FILENO) != 0 && !values.contains("json")) options.progress = print_progress;
+  if (session.progress->active()) {
+    options.progress = [progress = session.progress](const ExecutorProgress& at) {
+      progress->steps(at);
+    };
+  }
   session.executor = std::make_unique<ProgramExecutor>(*session.program, session.oracle, options);
   return session;
 }
@@ -249,8 +254,8 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
                                   ? values["max-steps"].as<Count>().value
                                   : std::numeric_limits<std::uint64_t>::max();
   auto machine = session.executor->machine_at(limit);
-  if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
   if (!machine) return fail("run", err, machine.error());
+  session.progress->done("\"step\": " + std::to_string((*machine)->step_count()));
   Json json = machine_summary(**machine);
   if (values.contains("json")) {
     Json full;
@@ -283,8 +288,8 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;
   auto claim = session.executor->claim_at(at);
-  if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "\r\033[K");
   if (!claim) return fail("state", err, claim.error());
+  session.progress->done("\"step\": " + std::to_string(at));
   if (values.contains("json")) {
     Json json;
     json["step"] = at;
@@ -318,6 +323,7 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (!witness) return fail("witness", err, witness.error());
   auto post = session.executor->claim_at(at + 1);
   if (!post) return fail("witness", err, post.error());
+  session.progress->done("\"step\": " + std::to_string(at));
   // The witness is only worth printing if the step verifier, from the witness alone, reaches
   // the executor's post-state.
   auto verified = verify_step(session.backend->step_verifier(), *pre, *witness, *session.oracle);

@@ -13,6 +13,7 @@
 #include "faultline/file.hpp"
 #include "faultline/program_executor.hpp"
 #include "options.hpp"
+#include "progress.hpp"
 
 namespace faultline::cli {
 namespace {
@@ -131,6 +132,10 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
       "proposer (posts the true result) or challenger (disputes a false one)")(
       "dot", po::value<std::string>(), "write the game tree to this Graphviz file")(
       "svg", po::value<std::string>(), "write the game tree to this SVG picture")(
+      "max-steps", po::value<Count>()->default_value(Count{std::uint64_t{1} << 32}, "4294967296"),
+      "give up if the program has not halted after this many steps")(
+      "progress", po::value<std::string>()->default_value("auto"),
+      "progress on stderr: auto (a bar on a terminal), bar, json (one object per line) or none")(
       "json", "print JSON")("help,h", "show this help");
   po::positional_options_description positional;
   positional.add("program", 1);
@@ -157,6 +162,13 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   const std::string role = values["honest-role"].as<std::string>();
   if (role != "proposer" && role != "challenger")
     return usage_error(err, "--honest-role must be proposer or challenger");
+  auto style = progress_style(values["progress"].as<std::string>());
+  if (!style) return usage_error(err, "--progress must be auto, bar, json or none");
+  if (values["progress"].as<std::string>() == "auto" && values.contains("json")) {
+    style = ProgressStyle::none;  // a bar would only interleave with the JSON on a terminal
+  }
+  const std::uint64_t max_steps = values["max-steps"].as<Count>().value;
+  if (max_steps == 0) return usage_error(err, "--max-steps must be at least 1");
   const std::uint64_t arity_option = values["arity"].as<Count>().value;
   if (arity_option < 2 || arity_option > 64) return usage_error(err, "--arity must lie in [2, 64]");
   const auto arity = static_cast<unsigned>(arity_option);
@@ -168,6 +180,13 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     err << "faultline game simulate: " << error.message << "\n";
     return kExitFailure;
   };
+  // The pictures' files are checked before the game, not after it.
+  for (const char* picture : {"svg", "dot"}) {
+    if (!values.contains(picture)) continue;
+    if (auto writable = write_file(values[picture].as<std::string>(), {}); !writable) {
+      return fail(writable.error());
+    }
+  }
   auto artifact = read_file(values["program"].as<std::string>());
   if (!artifact) return fail(artifact.error());
   auto program = (*backend)->load(*artifact);
@@ -182,15 +201,32 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   oracle->set_program_input(std::move(input));
 
   // A separate trace for the adversaries to lie about; its first run measures the program.
-  ProgramExecutor adversary_truth(**program, oracle);
-  auto final_machine = adversary_truth.machine_at(~std::uint64_t{0} >> 2);
+  Progress measuring(*style, "run");
+  ExecutorOptions measure_options;
+  if (measuring.active()) {
+    measure_options.progress = [&measuring](const ExecutorProgress& at) { measuring.steps(at); };
+  }
+  ProgramExecutor adversary_truth(**program, oracle, measure_options);
+  auto final_machine = adversary_truth.machine_at(max_steps);
   if (!final_machine) return fail(final_machine.error());
+  if ((*final_machine)->status() == VmStatus::running) {
+    measuring.done("\"step\": " + std::to_string(max_steps));
+    return fail(
+        Error{Errc::out_of_range, "the program did not halt within " + std::to_string(max_steps) +
+                                      " steps; a game needs a run that ends (--max-steps)"});
+  }
   const std::uint64_t length = std::max<std::uint64_t>(1, (*final_machine)->step_count());
+  measuring.done("\"step\": " + std::to_string(length));
   // The honest trace keeps ~256 checkpoints over the run, so a query re-runs at most 1/256 of
   // it and the whole game costs about one run.
   ExecutorOptions honest_options;
   honest_options.checkpoint_interval = std::max<std::uint64_t>(64, length / 256);
   honest_options.max_checkpoints = 512;
+  // The honest trace runs the program once more, during the game's first rounds.
+  Progress honest_run(*style, "honest trace");
+  if (honest_run.active()) {
+    honest_options.progress = [&honest_run](const ExecutorProgress& at) { honest_run.steps(at); };
+  }
   ProgramExecutor honest_trace(**program, oracle, honest_options);
 
   dispute::GameConfig config;
@@ -249,8 +285,17 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   for (auto& adversary : adversaries)
     agents.push_back(adversary.get());
   const auto started = std::chrono::steady_clock::now();
-  auto result = dispute::simulate(*game, agents, 0, 3600);
+  Progress playing(*style, "game");
+  std::function<void(const dispute::SimulationResult&)> each_round;
+  if (playing.active()) {
+    each_round = [&playing](const dispute::SimulationResult& tally) {
+      playing.round(tally.rounds, tally.moves);
+    };
+  }
+  auto result = dispute::simulate(*game, agents, 0, 3600, 1'000'000, each_round);
   if (!result) return fail(result.error());
+  playing.done("\"rounds\": " + std::to_string(result->rounds) +
+               ", \"moves\": " + std::to_string(result->moves));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   rusage usage{};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "faultline/dispute/agents.hpp"
@@ -19,8 +20,10 @@ struct SimulationResult {
 
 /// Runs `game` from `start`: every `round_seconds` each agent acts in order, then resolvable
 /// subgames resolve. Stops when the root is resolved; invalid_argument after `max_rounds`.
-Result<SimulationResult> simulate(Game& game, const std::vector<Agent*>& agents,
-                                  std::uint64_t start, std::uint64_t round_seconds,
-                                  std::uint64_t max_rounds = 1'000'000);
+/// `each_round`, if set, sees the running tally after every round (for progress displays).
+Result<SimulationResult> simulate(
+    Game& game, const std::vector<Agent*>& agents, std::uint64_t start, std::uint64_t round_seconds,
+    std::uint64_t max_rounds = 1'000'000,
+    const std::function<void(const SimulationResult&)>& each_round = {});
 
 }  // namespace faultline::dispute
