@@ -36,6 +36,7 @@ class Stage:
     targets: list[str]
     tests: str  # a ctest -R regular expression
     exclude: str = ""  # a ctest -E regular expression
+    timeout: int = 120  # seconds per ctest entry: a mutant may make a guest loop for ever
 
 
 @dataclasses.dataclass
@@ -48,30 +49,31 @@ class Guard:
 
 # The backends' entries that take seconds (whole programs, qemu runs) come after the rest.
 SLOW = (r"every step of the small|windows of|whole example|examples: chunked|examples match|"
+        r"programs match|claims from checkpoints|"
         r"random-instruction|op runs under qemu|randomly mutated|guest faults")
 SLOW_RISCV = "^riscv:.*(" + SLOW + ")"
 SLOW_MIPS = "^mips:.*(" + SLOW + ")"
 # The EVM entries in two stages: the whole-example replays take minutes, the rest seconds.
 EVM_LONG = r"^evm:every step of the small"
 EVM_RISCV = [Stage(["evm_riscv_steps", "evm_tests"], r"^evm steps:|^evm:|^contracts: forge test",
-                   EVM_LONG), Stage([], EVM_LONG)]
+                   EVM_LONG), Stage([], EVM_LONG, timeout=600)]
 EVM_MIPS = [Stage(["evm_mips_steps", "evm_tests"], r"^evm mips steps:|^evm:|^contracts: forge test",
-                  EVM_LONG), Stage([], EVM_LONG)]
+                  EVM_LONG), Stage([], EVM_LONG, timeout=600)]
 EVM_ALL = [Stage(["evm_riscv_steps", "evm_mips_steps", "evm_tests"],
                  r"^evm steps:|^evm mips steps:|^evm:|^contracts: forge test", EVM_LONG),
-           Stage([], EVM_LONG)]
+           Stage([], EVM_LONG, timeout=600)]
 
 GUARDS = {
     "backends/riscv/src/step.hpp": Guard([], [Stage(["riscv_tests"], r"^riscv:", SLOW),
-                                              Stage([], SLOW_RISCV), *EVM_RISCV]),
+                                              Stage([], SLOW_RISCV, timeout=600), *EVM_RISCV]),
     "backends/mips/src/step.hpp": Guard([], [Stage(["mips_tests"], r"^mips:", SLOW),
-                                             Stage([], SLOW_MIPS), *EVM_MIPS]),
+                                             Stage([], SLOW_MIPS, timeout=600), *EVM_MIPS]),
     "dispute/src/game.cpp": Guard([], [Stage(["dispute_tests"], r"^dispute:"),
                                        Stage(["faultline"], r"^cli: game")]),
     "framework/src/merkle_memory.cpp": Guard([], [
         Stage(["framework_tests"], r"^framework:"),
         Stage(["riscv_tests", "mips_tests"], r"^riscv:|^mips:", SLOW),
-        Stage([], SLOW_RISCV + "|" + SLOW_MIPS), *EVM_ALL]),
+        Stage([], SLOW_RISCV + "|" + SLOW_MIPS, timeout=600), *EVM_ALL]),
     "backends/riscv/solidity/RiscvStepVerifier.sol.in": Guard(["riscv"], EVM_RISCV),
     "backends/mips/solidity/MipsStepVerifier.sol.in": Guard(["mips"], EVM_MIPS),
     "framework/src/solidity_template.cpp": Guard(["riscv", "mips"], EVM_ALL),
@@ -162,7 +164,7 @@ def first_failure(output: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def try_mutant(mutant: Mutant, jobs: int, timeout: int) -> Outcome:
+def try_mutant(mutant: Mutant, jobs: int) -> Outcome:
     started = time.monotonic()
     target = SOURCE / mutant.file
     original = target.read_text(encoding="utf-8")
@@ -182,9 +184,9 @@ def try_mutant(mutant: Mutant, jobs: int, timeout: int) -> Outcome:
                              *stage.targets])
                 if built.returncode != 0:
                     return Outcome(mutant, "does not build", "build failed", elapsed())
-            tested = run(["ctest", "-j", str(jobs), "--stop-on-failure", "--timeout", str(timeout),
-                          "-R", stage.tests, *(["-E", stage.exclude] if stage.exclude else [])],
-                         cwd=BUILD)
+            tested = run(["ctest", "-j", str(jobs), "--stop-on-failure", "--timeout",
+                          str(stage.timeout), "-R", stage.tests,
+                          *(["-E", stage.exclude] if stage.exclude else [])], cwd=BUILD)
             if tested.returncode != 0:
                 return Outcome(mutant, "killed", first_failure(tested.stdout), elapsed())
         return Outcome(mutant, "survived", "", elapsed())
@@ -214,7 +216,6 @@ def main() -> int:
     parser.add_argument("--only", default="", help="run the mutants whose name contains this")
     parser.add_argument("--min-kill-rate", type=float, default=0.95)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per ctest entry")
     args = parser.parse_args()
 
     mutants = [m for m in read_mutants(ROOT / "tools/mutate/mutants.ini") if args.only in m.name]
@@ -237,7 +238,7 @@ def main() -> int:
 
     outcomes = []
     for number, mutant in enumerate(mutants, 1):
-        outcome = try_mutant(mutant, args.jobs, args.timeout)
+        outcome = try_mutant(mutant, args.jobs)
         outcomes.append(outcome)
         print(f"[{number}/{len(mutants)}] {mutant.name}: {outcome.verdict} "
               f"({outcome.seconds:.0f} s) {outcome.detail}", flush=True)
