@@ -7,10 +7,11 @@ tree (build/mutate/build), and tested with the ctest entries that guard its file
 stage; the first failing stage kills it. A mutant that no longer builds is reported as such
 and counted as neither killed nor survived.
 
-    tools/mutate/mutate.py [--only SUBSTRING] [--min-kill-rate 0.95] [--jobs N]
+    tools/mutate/mutate.py [--only SUBSTRING] [--resume] [--min-kill-rate 0.95] [--jobs N]
 
 Writes build/mutate/report.md and exits 1 if the kill rate is below --min-kill-rate or a
-mutant's text is not found exactly once.
+mutant's text is not found exactly once. Every verdict is also kept in
+build/mutate/outcomes.jsonl; --resume reuses those whose mutant and file are unchanged.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import argparse
 import configparser
 import dataclasses
 import filecmp
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -36,7 +39,9 @@ class Stage:
     targets: list[str]
     tests: str  # a ctest -R regular expression
     exclude: str = ""  # a ctest -E regular expression
-    timeout: int = 120  # seconds per ctest entry: a mutant may make a guest loop for ever
+    # Seconds per ctest entry (a mutant may make a guest loop for ever); a timeout kills the
+    # mutant and the report says so. Each is several times the entry's normal time.
+    timeout: int = 60
 
 
 @dataclasses.dataclass
@@ -56,24 +61,24 @@ SLOW_MIPS = "^mips:.*(" + SLOW + ")"
 # The EVM entries in two stages: the whole-example replays take minutes, the rest seconds.
 EVM_LONG = r"^evm:every step of the small"
 EVM_RISCV = [Stage(["evm_riscv_steps", "evm_tests"], r"^evm steps:|^evm:|^contracts: forge test",
-                   EVM_LONG), Stage([], EVM_LONG, timeout=600)]
+                   EVM_LONG), Stage([], EVM_LONG, timeout=900)]
 EVM_MIPS = [Stage(["evm_mips_steps", "evm_tests"], r"^evm mips steps:|^evm:|^contracts: forge test",
-                  EVM_LONG), Stage([], EVM_LONG, timeout=600)]
+                  EVM_LONG), Stage([], EVM_LONG, timeout=900)]
 EVM_ALL = [Stage(["evm_riscv_steps", "evm_mips_steps", "evm_tests"],
                  r"^evm steps:|^evm mips steps:|^evm:|^contracts: forge test", EVM_LONG),
-           Stage([], EVM_LONG, timeout=600)]
+           Stage([], EVM_LONG, timeout=900)]
 
 GUARDS = {
     "backends/riscv/src/step.hpp": Guard([], [Stage(["riscv_tests"], r"^riscv:", SLOW),
-                                              Stage([], SLOW_RISCV, timeout=600), *EVM_RISCV]),
+                                              Stage([], SLOW_RISCV, timeout=240), *EVM_RISCV]),
     "backends/mips/src/step.hpp": Guard([], [Stage(["mips_tests"], r"^mips:", SLOW),
-                                             Stage([], SLOW_MIPS, timeout=600), *EVM_MIPS]),
+                                             Stage([], SLOW_MIPS, timeout=240), *EVM_MIPS]),
     "dispute/src/game.cpp": Guard([], [Stage(["dispute_tests"], r"^dispute:"),
                                        Stage(["faultline"], r"^cli: game")]),
     "framework/src/merkle_memory.cpp": Guard([], [
         Stage(["framework_tests"], r"^framework:"),
         Stage(["riscv_tests", "mips_tests"], r"^riscv:|^mips:", SLOW),
-        Stage([], SLOW_RISCV + "|" + SLOW_MIPS, timeout=600), *EVM_ALL]),
+        Stage([], SLOW_RISCV + "|" + SLOW_MIPS, timeout=240), *EVM_ALL]),
     "backends/riscv/solidity/RiscvStepVerifier.sol.in": Guard(["riscv"], EVM_RISCV),
     "backends/mips/solidity/MipsStepVerifier.sol.in": Guard(["mips"], EVM_MIPS),
     "framework/src/solidity_template.cpp": Guard(["riscv", "mips"], EVM_ALL),
@@ -196,6 +201,19 @@ def try_mutant(mutant: Mutant, jobs: int) -> Outcome:
             (SOURCE / f"contracts/src/{backend}/{VERIFIERS[backend]}StepVerifier.sol").write_bytes(text)
 
 
+def mutant_key(mutant: Mutant) -> str:
+    """Identifies a mutant and the file it mutates, so a kept verdict is reused only for both."""
+    text = (ROOT / mutant.file).read_bytes()
+    return hashlib.sha256(json.dumps([mutant.name, mutant.file, mutant.find, mutant.replace,
+                                      hashlib.sha256(text).hexdigest()]).encode()).hexdigest()
+
+
+def kept_outcomes(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    return {entry["key"]: entry for entry in map(json.loads, path.read_text().splitlines())}
+
+
 def write_report(outcomes: list[Outcome], path: Path) -> float:
     decided = [o for o in outcomes if o.verdict in ("killed", "survived")]
     killed = sum(o.verdict == "killed" for o in decided)
@@ -214,6 +232,8 @@ def write_report(outcomes: list[Outcome], path: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="run the mutants whose name contains this")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse kept verdicts of unchanged mutants and files")
     parser.add_argument("--min-kill-rate", type=float, default=0.95)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
@@ -236,9 +256,21 @@ def main() -> int:
             print(prepared.stdout, file=sys.stderr)
             return 1
 
+    kept_path = WORK / "outcomes.jsonl"
+    kept = kept_outcomes(kept_path) if args.resume else {}
+    if not args.resume:
+        kept_path.unlink(missing_ok=True)
     outcomes = []
     for number, mutant in enumerate(mutants, 1):
-        outcome = try_mutant(mutant, args.jobs)
+        key = mutant_key(mutant)
+        if key in kept:
+            entry = kept[key]
+            outcome = Outcome(mutant, entry["verdict"], entry["detail"], entry["seconds"])
+        else:
+            outcome = try_mutant(mutant, args.jobs)
+            with kept_path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps({"key": key, "name": mutant.name, "verdict": outcome.verdict,
+                                      "detail": outcome.detail, "seconds": outcome.seconds}) + "\n")
         outcomes.append(outcome)
         print(f"[{number}/{len(mutants)}] {mutant.name}: {outcome.verdict} "
               f"({outcome.seconds:.0f} s) {outcome.detail}", flush=True)
