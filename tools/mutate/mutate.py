@@ -219,8 +219,13 @@ def write_report(outcomes: list[Outcome], path: Path) -> float:
     killed = sum(o.verdict == "killed" for o in decided)
     rate = killed / len(decided) if decided else 0.0
     lines = [f"# Mutation run: {killed} of {len(decided)} mutants killed ({100 * rate:.1f}%)", "",
-             "| mutant | file | verdict | first failing test | seconds |",
-             "|---|---|---|---|---|"]
+             "| file | mutants | killed | survived | does not build |", "|---|---|---|---|---|"]
+    for file in dict.fromkeys(o.mutant.file for o in outcomes):
+        mine = [o.verdict for o in outcomes if o.mutant.file == file]
+        lines.append(f"| `{file}` | {len(mine)} | {mine.count('killed')} | "
+                     f"{mine.count('survived')} | {mine.count('does not build')} |")
+    lines += ["", "| mutant | file | verdict | first failing test | seconds |",
+              "|---|---|---|---|---|"]
     for o in outcomes:
         detail = o.detail.replace("|", "\\|")
         lines.append(f"| {o.mutant.name} | {o.mutant.file} | {o.verdict} | {detail} | "
@@ -234,6 +239,8 @@ def main() -> int:
     parser.add_argument("--only", default="", help="run the mutants whose name contains this")
     parser.add_argument("--resume", action="store_true",
                         help="reuse kept verdicts of unchanged mutants and files")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report from the kept verdicts; run nothing")
     parser.add_argument("--min-kill-rate", type=float, default=0.95)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
@@ -242,6 +249,14 @@ def main() -> int:
     if problems := check_mutants(mutants):
         print("\n".join(problems), file=sys.stderr)
         return 1
+    if args.report_only:
+        kept = kept_outcomes(WORK / "outcomes.jsonl")
+        outcomes = [Outcome(m, kept[k]["verdict"], kept[k]["detail"], kept[k]["seconds"])
+                    for m in mutants if (k := mutant_key(m)) in kept]
+        rate = write_report(outcomes, WORK / "report.md")
+        print(f"mutate: {len(outcomes)} of {len(mutants)} mutants have a kept verdict; "
+              f"kill rate {100 * rate:.1f}%; report in {WORK / 'report.md'}")
+        return 0
     print(f"mutate: {len(mutants)} mutants; preparing {SOURCE} and {BUILD}", flush=True)
     sync_source_copy()
     for command in (["cmake", "-S", str(SOURCE), "-B", str(BUILD), "-G", "Ninja",
