@@ -630,7 +630,7 @@ jalr_target3:
         amoxor.w t2, a1, (s7)             // old -1, mem 0xf0f0f0f0
         li      a2, 0x3c3c3c3c
         amoand.w t3, a2, (s7)             // mem 0x30303030
-        li      a3, 0x80000001
+        li      a3, 0x90000011            // shares bits with mem: OR differs from XOR
         amoor.w.aqrl t4, a3, (s7)         // mem 0xb0303031
         amomin.w t5, s5, (s7)             // signed: mem stays 0xb0303031
         amomax.w t6, s5, (s7)             // mem 1

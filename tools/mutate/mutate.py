@@ -11,7 +11,8 @@ and counted as neither killed nor survived.
 
 Writes build/mutate/report.md and exits 1 if the kill rate is below --min-kill-rate or a
 mutant's text is not found exactly once. Every verdict is also kept in
-build/mutate/outcomes.jsonl; --resume reuses those whose mutant and file are unchanged.
+build/mutate/outcomes.jsonl; --resume reuses those whose mutant and file are unchanged (after a
+test changes, run the mutants it should kill again with --only).
 """
 from __future__ import annotations
 
@@ -271,10 +272,8 @@ def main() -> int:
             print(prepared.stdout, file=sys.stderr)
             return 1
 
-    kept_path = WORK / "outcomes.jsonl"
+    kept_path = WORK / "outcomes.jsonl"  # appended to; a mutant's latest verdict counts
     kept = kept_outcomes(kept_path) if args.resume else {}
-    if not args.resume:
-        kept_path.unlink(missing_ok=True)
     outcomes = []
     for number, mutant in enumerate(mutants, 1):
         key = mutant_key(mutant)
