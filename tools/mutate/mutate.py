@@ -7,7 +7,7 @@ tree (build/mutate/build), and tested with the ctest entries that guard its file
 stage; the first failing stage kills it. A mutant that no longer builds is reported as such
 and counted as neither killed nor survived.
 
-    tools/mutate/mutate.py [--only SUBSTRING] [--resume] [--min-kill-rate 0.95] [--jobs N]
+    tools/mutate/mutate.py [--only REGEX] [--resume] [--min-kill-rate 0.95] [--jobs N]
 
 Writes build/mutate/report.md and exits 1 if the kill rate is below --min-kill-rate or a
 mutant's text is not found exactly once. Every verdict is also kept in
@@ -22,6 +22,7 @@ import dataclasses
 import filecmp
 import hashlib
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -237,7 +238,8 @@ def write_report(outcomes: list[Outcome], path: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="run the mutants whose name contains this")
+    parser.add_argument("--only", default="",
+                        help="run the mutants whose name matches this regular expression")
     parser.add_argument("--resume", action="store_true",
                         help="reuse kept verdicts of unchanged mutants and files")
     parser.add_argument("--report-only", action="store_true",
@@ -246,7 +248,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
 
-    mutants = [m for m in read_mutants(ROOT / "tools/mutate/mutants.ini") if args.only in m.name]
+    mutants = [m for m in read_mutants(ROOT / "tools/mutate/mutants.ini")
+               if re.search(args.only, m.name)]
     if problems := check_mutants(mutants):
         print("\n".join(problems), file=sys.stderr)
         return 1
