@@ -81,6 +81,7 @@ TEST_CASE("malformed and out-of-rule moves are rejected with reasons") {
   CHECK(rejected(game.counter(2, 0, 1, f.points(0, 16), bond1, 1), "out of range"));
   CHECK(rejected(game.counter(2, 0, 0, {Hash{}}, bond1, 1), "posts 3 states"));
   CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1 - 1, 1), "bond"));
+  CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1 + 1, 1), "bond"));  // exact
   REQUIRE(game.counter(2, 0, 0, f.points(0, 16), bond1, 1).ok());
   CHECK(rejected(game.counter(3, 0, 0, f.points(0, 16), bond1, 2), "already posted"));
   // The challengers' clock: countering the root after max_clock has passed is too late.
