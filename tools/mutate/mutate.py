@@ -5,9 +5,10 @@ Each mutant of tools/mutate/mutants.ini is applied, one at a time, to a private 
 source tree (build/mutate/src, so the working tree is never touched), rebuilt in its own build
 tree (build/mutate/build), and tested with the ctest entries that guard its file, stage by
 stage; the first failing stage kills it. A mutant that no longer builds is reported as such
-and counted as neither killed nor survived.
+and counted as neither killed nor survived. First, the same tests must pass without a mutant.
 
-    tools/mutate/mutate.py [--only REGEX] [--resume] [--min-kill-rate 0.95] [--jobs N]
+    tools/mutate/mutate.py [--only REGEX] [--resume] [--skip-baseline] [--report-only]
+                           [--min-kill-rate 0.95] [--jobs N]
 
 Writes build/mutate/report.md and exits 1 if the kill rate is below --min-kill-rate or a
 mutant's text is not found exactly once. Every verdict is also kept in
@@ -163,6 +164,26 @@ def regenerate(backend: str) -> subprocess.CompletedProcess:
                 "-P", "cmake/generate_solidity.cmake"], cwd=SOURCE)
 
 
+def baseline_failures(mutants: list[Mutant], jobs: int) -> list[str]:
+    """Runs every stage the mutants' guards name on the unmutated tree: a mutant only counts
+    as killed if the same tests pass without it."""
+    stages = {}
+    for mutant in mutants:
+        for stage in GUARDS[mutant.file].stages:
+            stages[(stage.tests, stage.exclude)] = stage
+    targets = sorted({t for stage in stages.values() for t in stage.targets})
+    built = run(["cmake", "--build", str(BUILD), "-j", str(jobs), "--target", *targets])
+    if built.returncode != 0:
+        return ["the unmutated tree does not build"]
+    failures = []
+    for stage in stages.values():
+        tested = run(["ctest", "-j", str(jobs), "--timeout", str(stage.timeout), "-R", stage.tests,
+                      *(["-E", stage.exclude] if stage.exclude else [])], cwd=BUILD)
+        if tested.returncode != 0:
+            failures.append(f"{stage.tests}: {first_failure(tested.stdout)}")
+    return failures
+
+
 def first_failure(output: str) -> str:
     lines = output.splitlines()
     if "The following tests FAILED:" in lines:
@@ -242,6 +263,8 @@ def main() -> int:
                         help="run the mutants whose name matches this regular expression")
     parser.add_argument("--resume", action="store_true",
                         help="reuse kept verdicts of unchanged mutants and files")
+    parser.add_argument("--skip-baseline", action="store_true",
+                        help="do not first check that the guarding tests pass unmutated")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report from the kept verdicts; run nothing")
     parser.add_argument("--min-kill-rate", type=float, default=0.95)
@@ -275,6 +298,12 @@ def main() -> int:
             print(prepared.stdout, file=sys.stderr)
             return 1
 
+    if not args.skip_baseline:
+        print("mutate: running the guarding tests without a mutant", flush=True)
+        if failures := baseline_failures(mutants, args.jobs):
+            print("mutate: the tests fail without a mutant:\n" + "\n".join(failures),
+                  file=sys.stderr)
+            return 1
     kept_path = WORK / "outcomes.jsonl"  # appended to; a mutant's latest verdict counts
     kept = kept_outcomes(kept_path) if args.resume else {}
     outcomes = []
