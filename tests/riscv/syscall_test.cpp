@@ -69,6 +69,10 @@ TEST_CASE("brk, mmap and munmap manage memory deterministically") {
   h.run_code(1);
   CHECK(h.x(10) == 0x20'0000);
   CHECK(h.state.heap == 0x20'0000);
+  h.x(10) = faultline::riscv::kAddressMap64.mmap_base + 0x1000;  // into the mmap area: refused
+  h.run_code(1);
+  CHECK(h.x(10) == 0x20'0000);
+  CHECK(h.state.heap == 0x20'0000);
 
   Hart m = syscall(64, 222, 0, 5000, 3, 0x22);  // MAP_PRIVATE | MAP_ANONYMOUS
   m.run_code(1);
