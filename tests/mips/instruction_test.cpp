@@ -1,6 +1,7 @@
 // Per-instruction edge cases of the MIPS step, each run through the fast, recording and
 // replaying paths (MipsCpu), with encodings from llvm-mc.
 #include <catch2/catch.hpp>
+#include <string_view>
 
 #include "mips_cpu.hpp"
 
@@ -116,6 +117,26 @@ TEST_CASE("traps fire when their condition holds") {
   MipsCpu yes(32, {"teq $0, $0, 7"});
   yes.run_code(1);
   CHECK(yes.state.fault_cause == FaultCause::trap);
+  // Each condition at its boundary: equal operands fire the >= and == forms, not the < forms.
+  for (const char* insn : {"tge $4, $5", "tgeu $4, $5", "tgei $4, 5", "tgeiu $4, 5", "teqi $4, 5",
+                           "tlt $4, $5", "tltu $4, $5", "tlti $4, 5", "tltiu $4, 5"}) {
+    INFO(insn);
+    MipsCpu cpu(32, {insn});
+    cpu.r(4) = 5;
+    cpu.r(5) = 5;
+    cpu.run_code(1);
+    const bool fires = std::string_view(insn).starts_with("tge") || insn[1] == 'e';
+    CHECK((cpu.state.status == VmStatus::faulted) == fires);
+  }
+  // 0xffffffff is -1 to the signed forms and the largest value to the unsigned ones.
+  for (const char* insn : {"tge $4, $5", "tgeu $4, $5"}) {
+    INFO(insn);
+    MipsCpu cpu(32, {insn});
+    cpu.r(4) = 0xffff'ffff;
+    cpu.r(5) = 1;
+    cpu.run_code(1);
+    CHECK((cpu.state.status == VmStatus::faulted) == (std::string_view(insn) == "tgeu $4, $5"));
+  }
 }
 
 TEST_CASE("unaligned words through lwl/lwr and swl/swr, misaligned loads fault") {
