@@ -52,7 +52,7 @@ test-asan: build-asan
 bench: build
 	$(RELEASE)/bench/faultline_bench --benchmark_min_time=0.5
 
-# Mutation testing (opt-in, about an hour and a half on 2 cores): each mutant of
+# Mutation testing (opt-in, over an hour on 2 cores; see docs/benchmarks.md): each mutant of
 # tools/mutate/mutants.ini is built and tested in build/mutate; the report is
 # build/mutate/report.md. Fails below a 95% kill rate.
 mutate: setup
