@@ -88,15 +88,13 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   static const BackendRegistry kRegistry = built_in_backends();
   Session session;
   const auto& progress_option = values["progress"].as<std::string>();
-  auto style = progress_style(progress_option);
+  const auto style = progress_style(progress_option, values.contains("json"));
   if (!style) {
     err << "faultline " << command << ": --progress must be auto, bar, json or none, not '"
         << progress_option << "'\n";
     exit_code = kExitUsage;
     return std::nullopt;
   }
-  // A bar would only interleave with --json's own output on a terminal.
-  if (progress_option == "auto" && values.contains("json")) style = ProgressStyle::none;
   session.progress = std::make_shared<Progress>(*style, std::string(command));
   auto backend = kRegistry.find(values["backend"].as<std::string>());
   if (!backend) {

@@ -162,11 +162,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   const std::string role = values["honest-role"].as<std::string>();
   if (role != "proposer" && role != "challenger")
     return usage_error(err, "--honest-role must be proposer or challenger");
-  auto style = progress_style(values["progress"].as<std::string>());
+  const auto style = progress_style(values["progress"].as<std::string>(), values.contains("json"));
   if (!style) return usage_error(err, "--progress must be auto, bar, json or none");
-  if (values["progress"].as<std::string>() == "auto" && values.contains("json")) {
-    style = ProgressStyle::none;  // a bar would only interleave with the JSON on a terminal
-  }
   const std::uint64_t max_steps = values["max-steps"].as<Count>().value;
   if (max_steps == 0) return usage_error(err, "--max-steps must be at least 1");
   const std::uint64_t arity_option = values["arity"].as<Count>().value;

@@ -18,11 +18,12 @@ namespace faultline::cli {
 
 enum class ProgressStyle : std::uint8_t { none, bar, json };
 
-/// The style --progress asks for: "auto" is a bar when stderr is a terminal and nothing
-/// otherwise; nullopt for an unknown value.
-inline std::optional<ProgressStyle> progress_style(std::string_view option) {
+/// The style --progress asks for: "auto" is a bar when stderr is a terminal and the command
+/// prints no JSON of its own (a bar would only interleave with it), nothing otherwise; nullopt
+/// for an unknown value.
+inline std::optional<ProgressStyle> progress_style(std::string_view option, bool json_output) {
   if (option == "auto") {
-    return isatty(STDERR_FILENO) != 0 ? ProgressStyle::bar : ProgressStyle::none;
+    return isatty(STDERR_FILENO) != 0 && !json_output ? ProgressStyle::bar : ProgressStyle::none;
   }
   if (option == "bar") return ProgressStyle::bar;
   if (option == "json") return ProgressStyle::json;

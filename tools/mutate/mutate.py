@@ -130,9 +130,9 @@ def check_mutants(mutants: list[Mutant]) -> list[str]:
     return problems
 
 
-def run(command: list[str], cwd: Path = ROOT, timeout: float | None = None):
+def run(command: list[str], cwd: Path = ROOT):
     return subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=timeout)
+                          text=True)
 
 
 def sync_source_copy() -> None:
