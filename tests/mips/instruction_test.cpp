@@ -206,6 +206,40 @@ TEST_CASE("bit fields, byte shuffles, counts and rotates") {
   CHECK(wide.r(9) == 0x89ab'cdef'8123'4567);
 }
 
+TEST_CASE("a bit field that runs past its register is an illegal instruction") {
+  // llvm-mc refuses such fields, so the words are written by hand:
+  // SPECIAL3 | rs=$4 | rt=$2 | msbd (size - 1) | lsb (position) | function.
+  const auto field = [](unsigned function, unsigned size_minus_1, unsigned position) {
+    return 0x7c82'0000u | size_minus_1 << 11 | position << 6 | function;
+  };
+  const auto run_word = [](unsigned bits, std::uint32_t word) {
+    MipsCpu cpu(bits, {"nop"});
+    cpu.poke(MipsCpu::kCode, faultline::Bytes{static_cast<std::uint8_t>(word >> 24),
+                                              static_cast<std::uint8_t>(word >> 16),
+                                              static_cast<std::uint8_t>(word >> 8),
+                                              static_cast<std::uint8_t>(word)});
+    cpu.r(4) = 0xc000'0000;
+    cpu.r(2) = 7;
+    cpu.run_code(1);
+    return cpu;
+  };
+  for (const unsigned bits : {32u, 64u}) {
+    INFO("MIPS" << bits);
+    const MipsCpu fits = run_word(bits, field(0, 1, 30));  // ext $2, $4, 30, 2: bits 30..31
+    CHECK(fits.state.fault_cause == FaultCause::none);
+    CHECK(fits.state.r[2] == 3);
+    const MipsCpu past = run_word(bits, field(0, 1, 31));  // ext $2, $4, 31, 2: bit 32 too
+    CHECK(past.state.fault_cause == FaultCause::illegal_instruction);
+    CHECK(past.state.pc == MipsCpu::kCode);
+    CHECK(past.state.r[2] == 7);
+  }
+  // dextm: size = msbd + 33; position 31 with size 33 reaches bit 63, position 31 + 34 does not fit.
+  const MipsCpu dextm_fits = run_word(64, field(1, 0, 31));
+  CHECK(dextm_fits.state.fault_cause == FaultCause::none);
+  CHECK(dextm_fits.state.r[2] == 1);
+  CHECK(run_word(64, field(1, 1, 31)).state.fault_cause == FaultCause::illegal_instruction);
+}
+
 TEST_CASE("FPU, coprocessor and unknown encodings are illegal instructions") {
   for (const char* line : {"add.s $f0, $f1, $f2", "mfc0 $2, $12", "lwc1 $f0, 0($4)"}) {
     INFO(line);
