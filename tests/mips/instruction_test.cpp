@@ -233,7 +233,7 @@ TEST_CASE("a bit field that runs past its register is an illegal instruction") {
     CHECK(past.state.pc == MipsCpu::kCode);
     CHECK(past.state.r[2] == 7);
   }
-  // dextm: size = msbd + 33; position 31 with size 33 reaches bit 63, position 31 + 34 does not fit.
+  // dextm: size = msbd + 33. Position 31, size 33 ends at bit 63; position 31, size 34 is past it.
   const MipsCpu dextm_fits = run_word(64, field(1, 0, 31));
   CHECK(dextm_fits.state.fault_cause == FaultCause::none);
   CHECK(dextm_fits.state.r[2] == 1);

@@ -122,3 +122,34 @@ TEST_CASE("a step verifier rejects tampered witnesses with a named reason") {
             .error()
             .code == Errc::malformed_input);
 }
+
+TEST_CASE("snapshots share the guest's output instead of copying it") {
+  const test::Guest fib = test::load_guest_with_input(64, "fib");
+  REQUIRE(fib.program);
+  const auto& [backend, program, oracle] = fib;
+  auto machine = program->start(oracle);
+  REQUIRE(machine->run(1'000'000).ok());
+  const std::uint64_t halt = machine->step_count();
+  const Bytes full(machine->output(1).begin(), machine->output(1).end());
+
+  auto original = program->start(oracle);
+  REQUIRE(original->run(halt / 2).ok());
+  const auto checkpoint = original->snapshot();
+  const std::size_t at_checkpoint = checkpoint->output(1).size();
+  REQUIRE(at_checkpoint > 0);
+  REQUIRE(at_checkpoint < full.size());
+  CHECK(checkpoint->output(1).data() == original->output(1).data());
+
+  // The original writes on; the checkpoint's output still ends where it was taken.
+  REQUIRE(original->run(halt).ok());
+  CHECK(std::ranges::equal(original->output(1), full));
+  CHECK(checkpoint->output(1).size() == at_checkpoint);
+  CHECK(std::ranges::equal(checkpoint->output(1), ByteView(full).first(at_checkpoint)));
+
+  // Re-running from the checkpoint writes the same bytes, so they stay shared.
+  auto resumed = checkpoint->snapshot();
+  REQUIRE(resumed->run(halt).ok());
+  CHECK(std::ranges::equal(resumed->output(1), full));
+  CHECK(resumed->output(1).data() == original->output(1).data());
+  CHECK(checkpoint->output(1).size() == at_checkpoint);
+}

@@ -30,6 +30,11 @@ std::int64_t result(Hart& h) {
                             : static_cast<std::int64_t>(h.x(10));
 }
 
+std::string text_of(const faultline::OutputBuffer& output) {
+  const faultline::ByteView bytes = output.bytes();
+  return {bytes.begin(), bytes.end()};
+}
+
 }  // namespace
 
 TEST_CASE("write to stdout and stderr is captured, other descriptors are EBADF") {
@@ -37,12 +42,12 @@ TEST_CASE("write to stdout and stderr is captured, other descriptors are EBADF")
   h.poke(kBuffer, faultline::as_bytes("hello"));
   h.run_code(1);
   CHECK(result(h) == 5);
-  CHECK(std::string(h.outputs.by_fd[0].begin(), h.outputs.by_fd[0].end()) == "hello");
+  CHECK(text_of(h.outputs.by_fd[0]) == "hello");
   CHECK(h.proof_bytes == 32 * 60);  // output needs no memory proof: only the instruction's
   h.x(10) = 2;
   h.x(12) = 2;
   h.run_code(1);
-  CHECK(std::string(h.outputs.by_fd[1].begin(), h.outputs.by_fd[1].end()) == "he");
+  CHECK(text_of(h.outputs.by_fd[1]) == "he");
   h.x(10) = 9;
   h.run_code(1);
   CHECK(result(h) == -9);

@@ -1,5 +1,6 @@
 // faultline: run programs, print commitments and witnesses, play and simulate dispute games.
 #include <iostream>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,14 @@ int main(int argc, char** argv) {
   }
   for (const auto& command : commands()) {
     if (command.name == first) {
-      const int code = command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
+      int code = kExitFailure;
+      try {
+        code = command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
+      } catch (const std::bad_alloc&) {
+        // The documented limits bound every command's memory; past the host's, fail cleanly.
+        std::cerr << "faultline " << first << ": out of memory\n";
+        return kExitFailure;
+      }
       // Output that never arrived (a full disk, a closed pipe) is a failure, not a success.
       if (!std::cout.flush()) {
         std::cerr << "faultline: cannot write to standard output\n";

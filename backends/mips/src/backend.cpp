@@ -84,7 +84,7 @@ class MipsMachine final : public Machine {
 
   ByteView output(int fd) const noexcept override {
     if (fd != 1 && fd != 2) return {};
-    return outputs_.by_fd[static_cast<std::size_t>(fd - 1)];
+    return outputs_.by_fd[static_cast<std::size_t>(fd - 1)].bytes();
   }
 
  private:

@@ -82,7 +82,7 @@ class RiscvMachine final : public Machine {
 
   ByteView output(int fd) const noexcept override {
     if (fd != 1 && fd != 2) return {};
-    return outputs_.by_fd[static_cast<std::size_t>(fd - 1)];
+    return outputs_.by_fd[static_cast<std::size_t>(fd - 1)].bytes();
   }
 
   const State& state() const { return state_; }

@@ -86,6 +86,8 @@ class Machine {
   [[nodiscard]] virtual std::string fault_description() const { return {}; }
 
   /// What the guest wrote to file descriptor `fd` (1 stdout, 2 stderr); empty for others.
+  /// Snapshots share these bytes rather than copy them (see OutputBuffer), so the view is
+  /// valid until this machine or a copy of it runs again.
   [[nodiscard]] virtual ByteView output(int fd) const noexcept = 0;
 };
 

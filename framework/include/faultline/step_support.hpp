@@ -6,7 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -25,11 +25,51 @@ enum class Flow : std::uint8_t {
   blocked,  ///< a preimage is missing: nothing changed
 };
 
+/// A guest's output on one descriptor. Copies (a machine's snapshots, an executor's
+/// checkpoints) share the bytes instead of copying them: each copy knows its own length, the
+/// copy that writes first appends in place, and a copy that is behind shares the bytes ahead
+/// of it while it writes the same ones (a re-run from a checkpoint does), else takes its own
+/// copy of its prefix. Like MerkleMemory, one buffer and its copies are for one thread at a
+/// time.
+class OutputBuffer {
+ public:
+  /// Valid until this buffer or one of its copies is written again.
+  [[nodiscard]] ByteView bytes() const noexcept {
+    return data_ ? ByteView(data_->data(), length_) : ByteView{};
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return length_; }
+
+  void append(ByteView more) {
+    if (more.empty()) return;
+    if (!data_) {
+      data_ = std::make_shared<Bytes>();
+    } else if (data_->size() != length_) {
+      const std::size_t ahead = data_->size() - length_;
+      const auto here = data_->begin() + static_cast<std::ptrdiff_t>(length_);
+      if (more.size() <= ahead && std::equal(more.begin(), more.end(), here)) {
+        length_ += more.size();
+        return;
+      }
+      data_ = std::make_shared<Bytes>(data_->begin(), here);
+    }
+    data_->insert(data_->end(), more.begin(), more.end());
+    length_ += more.size();
+  }
+
+  friend bool operator==(const OutputBuffer& a, const OutputBuffer& b) {
+    return std::ranges::equal(a.bytes(), b.bytes());
+  }
+
+ private:
+  std::shared_ptr<Bytes> data_;
+  std::size_t length_ = 0;
+};
+
 /// Guest output kept per descriptor (stdout, stderr), capped so a runaway guest cannot exhaust
 /// host memory; output is not part of the state, so the cap does not affect commitments.
 struct Outputs {
   static constexpr std::size_t kLimit = 64u << 20;
-  std::array<Bytes, 2> by_fd;
+  std::array<OutputBuffer, 2> by_fd;
 };
 
 /// What a fast run loop did: steps executed, and whether it stopped at a preimage the oracle
@@ -53,12 +93,12 @@ struct MachineIo {
 
   /// Guest output on fd 1 or 2, up to Outputs::kLimit; bytes outside memory are dropped.
   void write_output(int fd, std::uint64_t address, std::uint64_t size) {
-    Bytes& out = outputs.by_fd[static_cast<std::size_t>(fd - 1)];
+    OutputBuffer& out = outputs.by_fd[static_cast<std::size_t>(fd - 1)];
     size = std::min<std::uint64_t>(size, Outputs::kLimit - std::min(Outputs::kLimit, out.size()));
-    if (!memory.contains(address, size)) return;
-    const std::size_t old_size = out.size();
-    out.resize(old_size + size);
-    (void)memory.read(address, std::span(out).subspan(old_size));
+    if (size == 0 || !memory.contains(address, size)) return;
+    Bytes written(static_cast<std::size_t>(size));
+    (void)memory.read(address, written);
+    out.append(written);
   }
 
   /// The preimage for `key`, or nullptr if the oracle lacks it (blocked_by says why).
