@@ -1,7 +1,7 @@
 # The two commands of the README, each doing all set-up on a fresh Debian 12 machine:
 #   make demo   build and run the main job
 #   make test   build and run every test, release and ASan+UBSan, plus format and lint gates
-# Other targets: build, bench, mutate, format, lint, clean.
+# Other targets: build, bench, mutate, fuzz, format, lint, clean.
 
 SHELL      := /bin/bash
 JOBS       ?= $(shell nproc)
@@ -10,7 +10,7 @@ SANITIZE   := build/asan
 CLI        := $(RELEASE)/tools/cli/faultline
 CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h')
 
-.PHONY: demo test setup build build-asan test-release test-asan bench mutate format format-check lint clean solidity
+.PHONY: demo test setup build build-asan test-release test-asan bench mutate fuzz format format-check lint clean solidity
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
@@ -37,9 +37,11 @@ build: setup
 	cmake --build $(RELEASE) -j $(JOBS)
 
 # The sanitizer build uses clang, the release build the default g++: two compilers, one suite.
+# It is also instrumented for libFuzzer and builds the fuzzers (tests/fuzz), whose short runs
+# are ctest entries.
 build-asan: setup
 	cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DFAULTLINE_SANITIZE=ON \
-	  -DFAULTLINE_BUILD_BENCH=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+	  -DFAULTLINE_FUZZ=ON -DFAULTLINE_BUILD_BENCH=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 	cmake --build $(SANITIZE) -j $(JOBS)
 
 test-release: build
@@ -57,6 +59,11 @@ bench: build
 # build/mutate/report.md. Fails below a 95% kill rate.
 mutate: setup
 	tools/mutate/mutate.py
+
+# Coverage-guided fuzzing (opt-in): every fuzzer of tests/fuzz for FUZZ_SECONDS (default 600)
+# each under ASan/UBSan; summary in build/fuzz/summary.md (see docs/benchmarks.md).
+fuzz: build-asan
+	tools/fuzz/run.sh
 
 FORGE       = tools/npm/node_modules/.bin/forge
 

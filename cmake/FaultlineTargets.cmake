@@ -8,6 +8,14 @@ if(FAULTLINE_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(FAULTLINE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "FAULTLINE_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # Coverage for libFuzzer's guidance in every library; only the fuzzers link its driver.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # faultline_target(<target>): warnings as errors for code we own.
 function(faultline_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor

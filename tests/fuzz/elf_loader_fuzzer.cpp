@@ -1,0 +1,22 @@
+// Any bytes as a program for each of the four profiles: the loader accepts or refuses them
+// with a reason, and whatever it accepts runs the same at full speed and step by step, every
+// step's witness verified.
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace faultline;
+  static const auto oracle = [] {
+    auto made = std::make_shared<InMemoryPreimageOracle>();
+    made->set_program_input(fuzz::bytes_of(as_bytes("fuzz")));
+    return made;
+  }();
+  for (const auto& profile : fuzz::profiles()) {
+    auto program = profile.backend->load(ByteView(data, size));
+    if (!program) {
+      fuzz::expect(!program.error().message.empty(), "a refused program without a reason");
+      continue;
+    }
+    fuzz::check_paths_agree(*profile.backend, **program, oracle, 256);
+  }
+  return 0;
+}
