@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  clang lld llvm clang-format clang-tidy
+  clang libclang-rt-14-dev lld llvm clang-format clang-tidy
   libboost-program-options-dev libboost-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
   catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev libelf-dev

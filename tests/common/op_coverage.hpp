@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <functional>
 #include <set>
 #include <string>
@@ -109,6 +110,7 @@ inline std::set<std::string> cover_profile(
     auto machine = (*loaded)->start(oracle);
     run_for_coverage(profile, program, *file, *machine, executed,
                      [&](const StepWitness& witness) { each_step(witness, *machine, *oracle); });
+    std::remove(program.elf.c_str());  // built per process for this run only
   }
   return executed;
 }

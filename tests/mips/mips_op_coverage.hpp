@@ -43,10 +43,12 @@ inline std::vector<CoverageProgram> mips_coverage_programs(unsigned bits) {
   const std::string source = base + "-break-" + std::to_string(getpid()) + ".s";
   REQUIRE(write_file(source, as_bytes(std::string(".set noreorder\n.globl __start\n__start:\n"
                                                   "  break\n  nop\n"))));
-  return {
+  std::vector<CoverageProgram> programs{
       {"op_coverage.S",
        build_coverage_elf(flags, FAULTLINE_SOURCE_DIR "/tests/mips/op_coverage.S", base), false},
       {"break_", build_coverage_elf(flags, source, base + "-break"), true}};
+  std::remove(source.c_str());
+  return programs;
 }
 
 }  // namespace faultline::test

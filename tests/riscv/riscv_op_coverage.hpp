@@ -51,6 +51,7 @@ inline std::vector<CoverageProgram> riscv_coverage_programs(unsigned xlen) {
     const std::string source = base + "-" + op + "-" + std::to_string(getpid()) + ".s";
     REQUIRE(write_file(source, as_bytes(std::string(".globl _start\n_start:\n  ") + code + "\n")));
     programs.push_back({op, build_coverage_elf(flags, source, base + "-" + op), true});
+    std::remove(source.c_str());
   }
   return programs;
 }
