@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::expect(!program.error().message.empty(), "a refused program without a reason");
       continue;
     }
-    fuzz::check_paths_agree(*profile.backend, **program, oracle, 256);
+    fuzz::check_paths_agree(*profile.backend, **program, oracle, 64);
   }
   return 0;
 }

@@ -184,16 +184,17 @@ class CodeWriter {
 };
 
 /// Runs `program` for at most `max_steps` twice: at full speed, and one witnessed step at a
-/// time, each witness checked by the backend's step verifier against the machine's own
-/// commitments. Any disagreement is a finding.
+/// time, each witness checked by the backend's step verifier. Any disagreement is a finding.
 inline void check_paths_agree(const Backend& backend, const Program& program,
                               const std::shared_ptr<const PreimageOracle>& oracle,
                               std::uint64_t max_steps) {
   const auto fast = program.start(oracle);
   const auto fast_run = fast->run(max_steps);
 
+  // Each witness's pre-state must be the previous step's verified post-state, so chaining
+  // them checks every step against the machine without hashing its state twice per step.
   const auto stepped = program.start(oracle);
-  Hash before = stepped->commitment();
+  Hash expected = stepped->commitment();
   bool blocked = false;
   for (std::uint64_t i = 0; i < max_steps && stepped->status() == VmStatus::running; ++i) {
     const auto witness = stepped->step_with_witness();
@@ -201,12 +202,11 @@ inline void check_paths_agree(const Backend& backend, const Program& program,
       blocked = true;
       break;
     }
-    const Hash after = stepped->commitment();
-    const auto verified = verify_step(backend.step_verifier(), before, *witness, *oracle);
-    expect(verified.ok(), "the step verifier rejects an honest witness");
-    expect(*verified == after, "the step verifier computes another post-state");
-    before = after;
+    const auto verified = verify_step(backend.step_verifier(), expected, *witness, *oracle);
+    expect(verified.ok(), "a witness's pre-state is not the verified post-state, or is rejected");
+    expected = *verified;
   }
+  expect(stepped->commitment() == expected, "the last verified post-state is not the machine's");
   expect(fast_run.ok() != blocked, "only one path blocked on a preimage");
   expect(fast->step_count() == stepped->step_count(), "the paths ran different step counts");
   expect(fast->status() == stepped->status(), "the paths end in different statuses");

@@ -26,7 +26,7 @@ for name in elf_loader step_verifier differential preimage_stream; do
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   edges=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
-  instrumented=$(grep -oE '\(([0-9]+) inline 8-bit counters\)' "$log" | head -1 | grep -oE '[0-9]+')
+  instrumented=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$log" | head -1)
   findings=$([ $status -eq 0 ] && echo none || echo "exit $status, see $log")
   [ $status -eq 0 ] || failed=1
   echo "| $name | $seconds | ${executions:-?} | ${rate:-?} | ${edges:-?} | ${instrumented:-?} | $findings |" >> "$summary"
