@@ -5,11 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace faultline;
-  static const auto oracle = [] {
-    auto made = std::make_shared<InMemoryPreimageOracle>();
-    made->set_program_input(fuzz::bytes_of(as_bytes("fuzz")));
-    return made;
-  }();
+  const auto oracle = fuzz::seed_oracle();
   for (const auto& profile : fuzz::profiles()) {
     auto program = profile.backend->load(ByteView(data, size));
     if (!program) {

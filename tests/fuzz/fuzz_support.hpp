@@ -29,6 +29,16 @@ inline Bytes bytes_of(ByteView view) {
   return {view.begin(), view.end()};
 }
 
+/// The oracle the seed corpora were made with (tools/fuzz/make_seeds.py): program input "fuzz".
+inline std::shared_ptr<const PreimageOracle> seed_oracle() {
+  static const auto oracle = [] {
+    auto made = std::make_shared<InMemoryPreimageOracle>();
+    made->set_program_input(bytes_of(as_bytes("fuzz")));
+    return made;
+  }();
+  return oracle;
+}
+
 enum class Arch : std::uint8_t { riscv, mips };
 
 struct Profile {

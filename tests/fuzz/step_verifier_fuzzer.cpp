@@ -5,12 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace faultline;
-  // The oracle of the seed corpus (tools/fuzz/make_seeds.sh): the program input "fuzz".
-  static const auto oracle = [] {
-    auto made = std::make_shared<InMemoryPreimageOracle>();
-    made->set_program_input(fuzz::bytes_of(as_bytes("fuzz")));
-    return made;
-  }();
+  const auto oracle = fuzz::seed_oracle();
   fuzz::Input input(ByteView(data, size));
   const auto& profile = fuzz::profiles()[input.byte() % fuzz::profiles().size()];
   const ByteView state = input.take(input.u16());
