@@ -142,4 +142,20 @@ Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target) {
   return loaded;
 }
 
+Result<MerkleMemory> memory_image(const LoadedElf& elf, unsigned address_bits,
+                                  std::uint64_t memory_limit) {
+  MerkleMemory memory(address_bits);
+  for (const ElfSegment& segment : elf.segments) {
+    if (auto written = memory.write(segment.address, segment.data); !written) {
+      return written.error();
+    }
+  }
+  if (const std::uint64_t pages = memory.nonzero_pages(); pages > memory_limit) {
+    return Error{Errc::out_of_range, "the program's image holds " + std::to_string(pages) +
+                                         " non-zero pages, more than the memory limit of " +
+                                         std::to_string(memory_limit)};
+  }
+  return memory;
+}
+
 }  // namespace faultline

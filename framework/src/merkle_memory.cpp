@@ -15,6 +15,8 @@ struct MerkleMemory::Page {
   Hash root{};
   /// Invariant: a dirty page is listed in dirty_pages_ of every memory that holds it.
   bool dirty = false;
+  /// The same for unscanned_pages_: written since free_zero_pages() last saw it non-zero.
+  bool unscanned = false;
 
   std::uint8_t* bytes() noexcept { return reinterpret_cast<std::uint8_t*>(leaves.data()); }
 
@@ -75,6 +77,13 @@ Hash merkle_root_from_proof(std::uint64_t leaf_index, const Hash& leaf,
   return node;
 }
 
+bool page_is_zero(std::uint64_t leaf_index, const Hash& leaf,
+                  std::span<const Hash> siblings) noexcept {
+  constexpr unsigned kHeight = MerkleMemory::kPageHeight;
+  return leaf == Hash{} && siblings.size() >= kHeight &&
+         merkle_root_from_proof(leaf_index, leaf, siblings.first(kHeight)) == zero_hash(kHeight);
+}
+
 Result<Hash> verify_memory_proof(ByteView encoded_proof, unsigned address_bits,
                                  std::uint64_t address, const Hash& root) {
   if (address_bits < MerkleMemory::kPageBits || address_bits > 64) {
@@ -115,6 +124,7 @@ MerkleMemory MerkleMemory::snapshot() {
   copy.pages_ = pages_;
   copy.upper_nodes_ = upper_nodes_;
   copy.dirty_pages_ = dirty_pages_;
+  copy.unscanned_pages_ = unscanned_pages_;
   copy.root_ = root_;
   return copy;
 }
@@ -151,7 +161,11 @@ Result<void> MerkleMemory::write(std::uint64_t address, ByteView data) {
     const std::uint64_t at = address + done;
     const std::size_t offset = at % kPageBytes;
     const std::size_t chunk = std::min<std::size_t>(kPageBytes - offset, data.size() - done);
-    std::memcpy(page_for_write(at >> kPageBits) + offset, data.data() + done, chunk);
+    const bool nothing_to_write = !pages_.contains(at >> kPageBits) &&
+                                  std::memcmp(data.data() + done, kZeroPage, chunk) == 0;
+    if (!nothing_to_write) {
+      std::memcpy(page_for_write(at >> kPageBits) + offset, data.data() + done, chunk);
+    }
     done += chunk;
   }
   return {};
@@ -178,6 +192,10 @@ std::uint8_t* MerkleMemory::page_for_write_slow(std::uint64_t page_number) {
     page->dirty = true;
     dirty_pages_.push_back(page_number);
   }
+  if (!page->unscanned) {
+    page->unscanned = true;
+    unscanned_pages_.push_back(page_number);
+  }
   std::uint8_t* data = page->bytes();
   write_cache_[page_number % kCacheEntries] = {page_number, data};
   read_cache_[page_number % kCacheEntries] = {page_number, data};
@@ -186,6 +204,47 @@ std::uint8_t* MerkleMemory::page_for_write_slow(std::uint64_t page_number) {
 
 void MerkleMemory::flush_write_cache() noexcept {
   write_cache_.fill(CacheEntry{});
+}
+
+std::uint64_t MerkleMemory::nonzero_pages() {
+  free_zero_pages();
+  return pages_.size();
+}
+
+MerkleMemory::Admission MerkleMemory::admit(std::uint64_t number, bool nonzero,
+                                            std::uint64_t limit) {
+  // Every held page but the all-zero ones is non-zero, so a held page can always be written:
+  // if it is all zero, fewer than pages_.size() <= limit pages are non-zero. Pages are only
+  // allocated below the limit, which keeps pages_.size() <= limit.
+  if (pages_.contains(number)) return Admission::write;
+  if (!nonzero) return Admission::skip;
+  if (pages_.size() >= limit) free_zero_pages();
+  return pages_.size() >= limit ? Admission::refuse : Admission::write;
+}
+
+void MerkleMemory::free_zero_pages() {
+  if (unscanned_pages_.empty()) return;
+  for (const std::uint64_t number : unscanned_pages_) {
+    const auto found = pages_.find(number);
+    if (found == pages_.end() || !found->second->unscanned) continue;
+    if (std::memcmp(found->second->bytes(), kZeroPage, kPageBytes) == 0) {
+      // The flag stays set: a snapshot sharing this page must still look at it. root() sees
+      // the page missing and hashes its path as zero if the page was dirty; if it was clean,
+      // its root is already the zero page's.
+      pages_.erase(found);
+    } else {
+      found->second->unscanned = false;
+    }
+  }
+  unscanned_pages_.clear();
+  // Cached pointers may point into freed pages, and writes through cached write pointers
+  // would skip the unscanned mark.
+  flush_write_cache();
+  read_cache_.fill(CacheEntry{});
+  ++epoch_;
+  // A long run that keeps freeing and allocating pages would grow the dirty list without
+  // bound; hashing now keeps it within a few times the pages held.
+  if (dirty_pages_.size() > 2 * pages_.size() + 4096) (void)root();
 }
 
 Hash MerkleMemory::node(unsigned height, std::uint64_t index) const {
@@ -207,8 +266,10 @@ Hash MerkleMemory::root() {
   std::vector<Page*> stale;
   stale.reserve(dirty_pages_.size());
   for (const std::uint64_t number : dirty_pages_) {
-    Page* page = pages_.at(number).get();
-    if (page->dirty) stale.push_back(page);  // a snapshot may already have hashed a shared page
+    const auto found = pages_.find(number);  // absent if freed as all zero
+    if (found != pages_.end() && found->second->dirty) {
+      stale.push_back(found->second.get());  // a snapshot may already have hashed a shared page
+    }
   }
   rehash_pages(stale);
 
@@ -231,8 +292,13 @@ Hash MerkleMemory::root() {
     parents.resize(count);
     keccak256_pairs(children.data(), parents.data(), count);
     auto& level = upper_nodes_[height - kPageHeight - 1];
-    for (std::size_t i = 0; i < count; ++i)
-      level[changed[i]] = parents[i];
+    for (std::size_t i = 0; i < count; ++i) {
+      if (parents[i] == zero_hash(height)) {
+        level.erase(changed[i]);  // node() answers zero subtrees: keep only the others
+      } else {
+        level[changed[i]] = parents[i];
+      }
+    }
   }
   root_ = node(tree_height(), 0);
   return root_;

@@ -498,16 +498,19 @@ std::string decode_expression(const StateField& field) {
   return solidity_type(field) + "(bytes" + size + "(" + slice + "))";
 }
 
-/// `callee(a, b)`, or one argument a line as forge fmt breaks a call that does not fit.
+/// `callee(a, b)`, else the arguments on one line of their own, else one argument a line: how
+/// forge fmt breaks a call that does not fit.
 std::string call(std::string_view callee, const std::vector<std::string>& arguments,
                  std::size_t indent) {
-  std::string one_line(callee);
-  one_line += '(';
+  std::string joined;
   for (std::size_t i = 0; i < arguments.size(); ++i)
-    one_line.append(i == 0 ? "" : ", ").append(arguments[i]);
-  one_line += ')';
+    joined.append(i == 0 ? "" : ", ").append(arguments[i]);
+  const std::string one_line = std::string(callee) + "(" + joined + ")";
   if (indent + one_line.size() + 1 <= kLineLength) return one_line;
   const std::string pad(indent, ' ');
+  if (indent + 4 + joined.size() <= kLineLength) {
+    return std::string(callee) + "(\n" + pad + "    " + joined + "\n" + pad + ")";
+  }
   std::string out(callee);
   out += "(\n";
   for (std::size_t i = 0; i < arguments.size(); ++i) {

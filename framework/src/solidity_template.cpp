@@ -6,6 +6,7 @@
 
 #include "faultline/bytes.hpp"
 #include "faultline/keccak.hpp"
+#include "faultline/merkle_memory.hpp"
 
 namespace faultline {
 namespace {
@@ -110,9 +111,34 @@ function withByte(full, position, b) -> w {
     let shift := shl(3, sub(31, position))
     w := or(and(full, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
 }
+// True if `value` in the proven leaf `entry` leaves its 4 KiB page (the subtree of height 7)
+// all zero.
+function pageZero(entry, value) -> z {
+    if iszero(value) { z := eq(rootFrom(mload(entry), 0, mload(add(entry, 0x40)), 7), {{zero_page}}) }
+}
+// The memory limit, before `value` is written into the proven leaf `entry`: making an all-zero
+// page non-zero needs pages_in_use < memory_limit and takes a page, making a page all zero
+// frees one. 0 if the write is refused (nothing changed).
+function admit(entry, value) -> ok {
+    ok := 1
+    let old := mload(add(entry, 0x20))
+    if eq(old, value) { leave }
+    let wasZero := pageZero(entry, old)
+    let isZero := pageZero(entry, value)
+    if and(wasZero, iszero(isZero)) {
+        let used := field64(PAGES_IN_USE)
+        if iszero(lt(used, field64(MEMORY_LIMIT))) {
+            ok := 0
+            leave
+        }
+        setField64(PAGES_IN_USE, add(used, 1))
+    }
+    if and(iszero(wasZero), isZero) { setField64(PAGES_IN_USE, sub(field64(PAGES_IN_USE), 1)) }
+}
 )";
   // The selectors are the errors' (the caller's template declares them).
-  auto filled = fill_solidity_template(text, {});
+  auto filled = fill_solidity_template(
+      text, {{"zero_page", to_hex(zero_hash(MerkleMemory::kPageHeight))}});
   return filled ? filled->text : std::string{};
 }
 

@@ -119,6 +119,8 @@ class MipsCpu {
     mips::MemoryContext direct(direct_state, direct_memory, oracle, direct_outputs, direct_decoded);
     const auto direct_outcome = run(direct);
 
+    state.pages_in_use = memory_.nonzero_pages();
+
     state.memory_root = memory_.root();
     const Bytes pre = mips::encode(state);
     Bytes proofs;
@@ -126,6 +128,7 @@ class MipsCpu {
     mips::DecodeCache decoded;
     mips::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
+    state.pages_in_use = memory_.nonzero_pages();
     state.memory_root = memory_.root();
 
     auto replayed = mips::decode(pre);
@@ -146,9 +149,11 @@ class MipsCpu {
     REQUIRE_FALSE(replay.error.has_value());
     REQUIRE(replay.cursor == proofs.size());
     REQUIRE(mips::encode(*replayed) == mips::encode(state));
+    fast_state.pages_in_use = fast_memory.nonzero_pages();
     fast_state.memory_root = fast_memory.root();
     REQUIRE(fast_state == state);
     REQUIRE(fast_outputs.by_fd == outputs.by_fd);
+    direct_state.pages_in_use = direct_memory.nonzero_pages();
     direct_state.memory_root = direct_memory.root();
     REQUIRE(direct_state == state);
     return outcome;

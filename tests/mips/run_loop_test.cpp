@@ -47,6 +47,7 @@ struct Bare {
   }
 
   Bytes encoded() {
+    state.pages_in_use = memory.nonzero_pages();
     state.memory_root = memory.root();
     return mips::encode(state);
   }

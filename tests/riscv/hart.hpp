@@ -80,6 +80,7 @@ class Hart {
     const auto direct_outcome = run(direct);
 
     // Recording path on the real state.
+    state.pages_in_use = memory_.nonzero_pages();
     state.memory_root = memory_.root();
     const Bytes pre = riscv::encode(state);
     Bytes proofs;
@@ -87,6 +88,7 @@ class Hart {
     riscv::DecodeCache decoded;
     riscv::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
+    state.pages_in_use = memory_.nonzero_pages();
     state.memory_root = memory_.root();
 
     // Replay from the witness alone.
@@ -110,9 +112,12 @@ class Hart {
     REQUIRE(replay_outcome == outcome);
     REQUIRE(riscv::encode(*replayed) == riscv::encode(state));
 
+    fast_state.pages_in_use = fast_memory.nonzero_pages();
+
     fast_state.memory_root = fast_memory.root();
     REQUIRE(fast_state == state);
     REQUIRE(fast_outputs.by_fd == outputs.by_fd);
+    direct_state.pages_in_use = direct_memory.nonzero_pages();
     direct_state.memory_root = direct_memory.root();
     REQUIRE(direct_state == state);
     proof_bytes = proofs.size();

@@ -52,6 +52,7 @@ struct Bare {
   }
 
   Bytes encoded() {
+    state.pages_in_use = memory.nonzero_pages();
     state.memory_root = memory.root();
     return riscv::encode(state);
   }

@@ -60,6 +60,7 @@ class MipsMachine final : public Machine {
   }
 
   Bytes encode_state() override {
+    state_.pages_in_use = memory_.nonzero_pages();
     state_.memory_root = memory_.root();
     return encode(state_);
   }
@@ -76,7 +77,8 @@ class MipsMachine final : public Machine {
     for (char& c : what)
       c = c == '_' ? ' ' : c;
     const bool is_address = state_.fault_cause == FaultCause::address_error ||
-                            state_.fault_cause == FaultCause::fetch_outside_code;
+                            state_.fault_cause == FaultCause::fetch_outside_code ||
+                            state_.fault_cause == FaultCause::memory_limit;
     return what + (is_address ? "" : " " + hex_number(state_.fault_value)) + " at pc " +
            hex_number(state_.pc) +
            (is_address ? " (address " + hex_number(state_.fault_value) + ")" : "");
@@ -108,11 +110,9 @@ class MipsProgram final : public Program {
   const Hash& artifact_hash() const noexcept override { return artifact_hash_; }
 
   std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
-    MerkleMemory memory(bits_);
-    for (const ElfSegment& segment : elf_.segments) {
-      // The loader checked every segment lies inside the address space.
-      (void)memory.write(segment.address, segment.data);
-    }
+    // load() checked the image fits the address space and the memory limit.
+    auto image = memory_image(elf_, bits_, kDefaultMemoryLimitPages);
+    MerkleMemory memory = std::move(*image);
     const AddressMap& map = bits_ == 32 ? kAddressMap32 : kAddressMap64;
     State state;
     state.bits = static_cast<std::uint8_t>(bits_);
@@ -123,6 +123,7 @@ class MipsProgram final : public Program {
     state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
     state.mmap_next = map.mmap_base;
     state.r[29] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
+    state.memory_limit = kDefaultMemoryLimitPages;
     if (bits_ == 32)
       return std::make_unique<MipsMachine<32>>(state, std::move(memory), std::move(oracle));
     return std::make_unique<MipsMachine<64>>(state, std::move(memory), std::move(oracle));
@@ -186,6 +187,9 @@ class MipsBackend final : public Backend {
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
     auto elf = load_elf(artifact, elf_target());
     if (!elf) return elf.error();
+    if (auto image = memory_image(*elf, bits_, kDefaultMemoryLimitPages); !image) {
+      return image.error();
+    }
     return std::unique_ptr<Program>(
         std::make_unique<MipsProgram>(bits_, std::move(*elf), keccak256(artifact)));
   }

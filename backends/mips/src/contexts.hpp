@@ -48,12 +48,27 @@ struct MemoryContext : MachineIo {
     return value;
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    decoded.before_store(address >> MerkleMemory::kPageBits);
-    std::uint8_t* bytes = memory.page_for_write(address >> MerkleMemory::kPageBits) +
-                          address % MerkleMemory::kPageBytes;
+  /// Under the memory limit (MerkleMemory::admit): false if refused, nothing written.
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    const std::uint64_t number = address >> MerkleMemory::kPageBits;
+    switch (memory.admit(number, significant(value, size) != 0, state.memory_limit)) {
+      case MerkleMemory::Admission::refuse:
+        return false;
+      case MerkleMemory::Admission::skip:
+        return true;
+      case MerkleMemory::Admission::write:
+        break;
+    }
+    decoded.before_store(number);
+    std::uint8_t* bytes = memory.page_for_write(number) + address % MerkleMemory::kPageBytes;
     for (unsigned i = 0; i < size; ++i)
       bytes[i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+    return true;
+  }
+
+  /// The `size` low bytes of `value`: the bytes a store writes.
+  static std::uint64_t significant(std::uint64_t value, unsigned size) {
+    return size == 8 ? value : value & ((std::uint64_t{1} << (8 * size)) - 1);
   }
 };
 
@@ -85,12 +100,12 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
     return __builtin_bswap64(value) >> (64 - 8 * size);
   }
 
-  FAULTLINE_MIPS_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    std::uint8_t* bytes = pages.for_aligned_write(address);
-    if (bytes == nullptr) [[unlikely]]
-      bytes = store_slow(address, size);
-    const std::uint64_t swapped = __builtin_bswap64(value << (64 - 8 * size));
-    std::memcpy(bytes, &swapped, size);
+  FAULTLINE_MIPS_INLINE bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    if (std::uint8_t* bytes = pages.for_aligned_write(address)) [[likely]] {
+      put(bytes, size, value);  // a cached page is held: never refused
+      return true;
+    }
+    return store_slow(address, size, value);
   }
 
  private:
@@ -98,9 +113,24 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
     pages.fill_read(address >> MerkleMemory::kPageBits);
     return pages.for_read(address, size);
   }
-  __attribute__((noinline)) std::uint8_t* store_slow(std::uint64_t address, unsigned size) {
-    pages.fill_write(address >> MerkleMemory::kPageBits);
-    return pages.for_write(address, size);
+  FAULTLINE_MIPS_INLINE static void put(std::uint8_t* bytes, unsigned size, std::uint64_t value) {
+    const std::uint64_t swapped = __builtin_bswap64(value << (64 - 8 * size));
+    std::memcpy(bytes, &swapped, size);
+  }
+
+  __attribute__((noinline)) bool store_slow(std::uint64_t address, unsigned size,
+                                            std::uint64_t value) {
+    switch (pages.admit_write(address >> MerkleMemory::kPageBits,
+                              MemoryContext::significant(value, size) != 0, state.memory_limit)) {
+      case MerkleMemory::Admission::refuse:
+        return false;
+      case MerkleMemory::Admission::skip:
+        return true;
+      case MerkleMemory::Admission::write:
+        break;
+    }
+    put(pages.for_write(address, size), size, value);
+    return true;
   }
 
   State& home_;
@@ -126,10 +156,11 @@ struct RecordingContext : MemoryContext {
     return MemoryContext::load(address, size);
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    const int slot = touch(address);
-    MemoryContext::store(address, size, value);
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    const int slot = touch(address);  // a refused store needs its proof too: it shows the page zero
+    if (!MemoryContext::store(address, size, value)) return false;
     proven.after_write(slot);
+    return true;
   }
 
   const ByteView* preimage(const Hash& key) {
@@ -174,14 +205,22 @@ struct ReplayContext {
     return value;
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
     ProvenLeaf& leaf = leaf_for(address);
+    Hash after = leaf.value;
     for (unsigned i = 0; i < size; ++i)
-      leaf.value[address % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
-    state.memory_root = merkle_root_from_proof(address >> MerkleMemory::kLeafBits, leaf.value,
-                                               std::span(leaf.siblings).first(height_));
+      after[address % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+    const std::uint64_t index = address >> MerkleMemory::kLeafBits;
+    const auto siblings = std::span(leaf.siblings).first(height_);
+    if (!count_page_change(index, leaf.value, after, siblings, state.memory_limit,
+                           state.pages_in_use)) {
+      return false;
+    }
+    leaf.value = after;
+    state.memory_root = merkle_root_from_proof(index, leaf.value, siblings);
     proven_.after_write(static_cast<int>(&leaf - entries_.data()));
     entries_[0] = leaf;
+    return true;
   }
 
   void write_output(int, std::uint64_t, std::uint64_t) {}

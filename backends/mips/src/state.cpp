@@ -39,6 +39,8 @@ std::string_view fault_cause_name(FaultCause cause) noexcept {
       return "branch_in_delay_slot";
     case FaultCause::fetch_outside_code:
       return "fetch_outside_code";
+    case FaultCause::memory_limit:
+      return "memory_limit";
   }
   return "unknown";
 }
@@ -58,6 +60,8 @@ Bytes encode(const State& s) {
   out.push_back(s.bits);
   for (std::size_t i = 1; i < 32; ++i)
     put64(out, s.r[i]);
+  put64(out, s.memory_limit);
+  put64(out, s.pages_in_use);
   return out;
 }
 
@@ -95,17 +99,24 @@ Result<State> decode(ByteView bytes) {
   s.bits = bytes[179];
   for (std::size_t i = 1; i < 32; ++i)
     s.r[i] = get64(bytes, 180 + 8 * (i - 1));
+  s.memory_limit = get64(bytes, 428);
+  s.pages_in_use = get64(bytes, 436);
 
   // Reject every encoding that encode() cannot produce, so one state has one encoding.
   if (status > static_cast<std::uint8_t>(VmStatus::running)) {
     return Error{Errc::malformed_input,
                  "state status byte " + std::to_string(status) + " is not a VM status"};
   }
-  if (cause > static_cast<std::uint8_t>(FaultCause::fetch_outside_code)) {
+  if (cause > static_cast<std::uint8_t>(FaultCause::memory_limit)) {
     return Error{Errc::malformed_input, "fault cause " + std::to_string(cause) + " is unknown"};
   }
   if (reservation_valid > 1) {
     return Error{Errc::malformed_input, "reservation_valid must be 0 or 1"};
+  }
+  if (s.pages_in_use > s.memory_limit) {
+    return Error{Errc::malformed_input, "pages_in_use " + std::to_string(s.pages_in_use) +
+                                            " exceeds memory_limit " +
+                                            std::to_string(s.memory_limit)};
   }
   if (s.bits != 32 && s.bits != 64) {
     return Error{Errc::malformed_input, "bits " + std::to_string(s.bits) + " is not 32 or 64"};

@@ -13,6 +13,9 @@
 // - instructions are fetched only from the program's executable range (code_start/code_end);
 //   lwl/lwr/swl/swr and ldl/ldr/sdl/sdr read or write the aligned word that holds the address;
 // - ll/sc: sc succeeds iff a reservation is held for exactly its address; every sc clears it;
+// - a store that would make an all-zero page non-zero while memory_limit pages are non-zero
+//   faults (FaultCause::memory_limit, the address written: the aligned word of swl/swr/sdl/
+//   sdr); of clock_gettime's two stores, the first stays written if the second is refused;
 // - a fault keeps pc at the faulting instruction, counts as a step, and ends the run.
 #pragma once
 
@@ -54,7 +57,8 @@ concept StepContext = requires(C& c, std::uint64_t address, unsigned size, std::
   { c.fetch32(address) } -> std::same_as<std::uint32_t>;
   /// Big-endian load/store of 1, 2, 4 or 8 bytes at an address aligned to the size.
   { c.load(address, size) } -> std::same_as<std::uint64_t>;
-  c.store(address, size, value);
+  /// A store returns false if the memory limit refused it (nothing is written).
+  { c.store(address, size, value) } -> std::same_as<bool>;
   /// Guest output on fd 1 or 2; not part of the state, so it needs no proof.
   c.write_output(fd, address, value);
   /// The preimage for `key`, or nullptr if the oracle lacks it (the step then blocks).
@@ -597,7 +601,7 @@ execute(Ctx& ctx, const Fetched& fetched,
   case Op::op_name: {                                                              \
     const U address = static_cast<U>(a + static_cast<U>(simm));                    \
     if (!aligned(address, size)) return fault(FaultCause::address_error, address); \
-    ctx.store(address, size, b);                                                   \
+    if (!ctx.store(address, size, b)) return fault(FaultCause::memory_limit, address); \
     break;                                                                         \
   }
       FAULTLINE_MIPS_LOAD(lb, 1, sext8)
@@ -629,13 +633,14 @@ execute(Ctx& ctx, const Fetched& fetched,
       } else if (op == Op::lwr) {
         const unsigned r = 24 - k;  // bits after the address's byte
         set(t, word(memory >> r | (value & ~static_cast<std::uint32_t>(0xffffffffu >> r))));
-      } else if (op == Op::swl) {
-        ctx.store(base, 4, value >> k | (memory & ~static_cast<std::uint32_t>(0xffffffffu >> k)));
       } else {
         const unsigned r = 24 - k;
-        ctx.store(base, 4,
-                  static_cast<std::uint32_t>(value << r) |
-                      (memory & static_cast<std::uint32_t>(detail::low_mask(r))));
+        const std::uint32_t merged =
+            op == Op::swl
+                ? value >> k | (memory & ~static_cast<std::uint32_t>(0xffffffffu >> k))
+                : static_cast<std::uint32_t>(value << r) |
+                      (memory & static_cast<std::uint32_t>(detail::low_mask(r)));
+        if (!ctx.store(base, 4, merged)) return fault(FaultCause::memory_limit, base);
       }
       break;
     }
@@ -653,11 +658,12 @@ execute(Ctx& ctx, const Fetched& fetched,
       } else if (op == Op::ldr) {
         const unsigned r = 56 - k;
         set(t, memory >> r | (value & ~(~std::uint64_t{0} >> r)));
-      } else if (op == Op::sdl) {
-        ctx.store(base, 8, value >> k | (memory & ~(~std::uint64_t{0} >> k)));
       } else {
         const unsigned r = 56 - k;
-        ctx.store(base, 8, value << r | (memory & detail::low_mask(r)));
+        const std::uint64_t merged = op == Op::sdl
+                                         ? value >> k | (memory & ~(~std::uint64_t{0} >> k))
+                                         : value << r | (memory & detail::low_mask(r));
+        if (!ctx.store(base, 8, merged)) return fault(FaultCause::memory_limit, base);
       }
       break;
     }
@@ -680,7 +686,9 @@ execute(Ctx& ctx, const Fetched& fetched,
       const U address = static_cast<U>(a + static_cast<U>(simm));
       if (!aligned(address, size)) return fault(FaultCause::address_error, address);
       const bool success = s.reservation_valid && s.reservation == address;
-      if (success) ctx.store(address, size, b);
+      if (success && !ctx.store(address, size, b)) {
+        return fault(FaultCause::memory_limit, address);
+      }
       set(t, success ? 1 : 0);
       s.reservation_valid = false;
       s.reservation = 0;
@@ -728,7 +736,9 @@ execute(Ctx& ctx, const Fetched& fetched,
               const std::uint8_t byte =
                   at < 8 ? static_cast<std::uint8_t>(data->size() >> (8 * (7 - at)))
                          : (*data)[at - 8];
-              ctx.store(static_cast<U>(a1 + i), 1, byte);
+              if (!ctx.store(static_cast<U>(a1 + i), 1, byte)) {
+                return fault(FaultCause::memory_limit, a1);
+              }
             }
             s.preimage_offset = offset + count;
             result = count;
@@ -780,8 +790,12 @@ execute(Ctx& ctx, const Fetched& fetched,
         // o32's clock_gettime has 32-bit fields; clock_gettime64 and n64 have 64-bit ones.
         const unsigned field = Bits == 32 && number == numbers.clock_gettime ? 4 : 8;
         if (!aligned(a1, field)) return fault(FaultCause::address_error, a1);
-        ctx.store(a1, field, s.step / 1'000'000'000);
-        ctx.store(static_cast<U>(a1 + field), field, s.step % 1'000'000'000);
+        if (!ctx.store(a1, field, s.step / 1'000'000'000)) {
+          return fault(FaultCause::memory_limit, a1);
+        }
+        if (!ctx.store(static_cast<U>(a1 + field), field, s.step % 1'000'000'000)) {
+          return fault(FaultCause::memory_limit, static_cast<U>(a1 + field));
+        }
         result = 0;
       } else {
         error = sys::kENOSYS;

@@ -63,7 +63,7 @@ std::map<std::string, std::string> values() {
   for (const faultline::StateField& field : rv::kStateLayout)
     out["offset." + std::string(field.name)] = std::to_string(field.offset);
   out["state.size"] = std::to_string(rv::kEncodedStateSize);
-  for (unsigned cause = 0; cause <= static_cast<unsigned>(rv::FaultCause::address_wrap); ++cause)
+  for (unsigned cause = 0; cause <= static_cast<unsigned>(rv::FaultCause::memory_limit); ++cause)
     out["fault." + std::string(rv::fault_cause_name(static_cast<rv::FaultCause>(cause)))] =
         std::to_string(cause);
   const std::pair<const char*, std::int64_t> numbers[] = {

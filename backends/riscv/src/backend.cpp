@@ -56,6 +56,7 @@ class RiscvMachine final : public Machine {
   }
 
   Bytes encode_state() override {
+    state_.pages_in_use = memory_.nonzero_pages();
     state_.memory_root = memory_.root();
     return encode(state_);
   }
@@ -75,7 +76,8 @@ class RiscvMachine final : public Machine {
     return what + (is_instruction ? " " + hex_number(state_.fault_value) : "") + " at pc " +
            hex_number(state_.pc) +
            (state_.fault_cause == FaultCause::misaligned_atomic ||
-                    state_.fault_cause == FaultCause::address_wrap
+                    state_.fault_cause == FaultCause::address_wrap ||
+                    state_.fault_cause == FaultCause::memory_limit
                 ? " (address " + hex_number(state_.fault_value) + ")"
                 : "");
   }
@@ -110,11 +112,9 @@ class RiscvProgram final : public Program {
   const Hash& artifact_hash() const noexcept override { return artifact_hash_; }
 
   std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
-    MerkleMemory memory(xlen_);
-    for (const ElfSegment& segment : elf_.segments) {
-      // The loader checked every segment lies inside the address space.
-      (void)memory.write(segment.address, segment.data);
-    }
+    // load() checked the image fits the address space and the memory limit.
+    auto image = memory_image(elf_, xlen_, kDefaultMemoryLimitPages);
+    MerkleMemory memory = std::move(*image);
     const AddressMap& map = xlen_ == 32 ? kAddressMap32 : kAddressMap64;
     State state;
     state.xlen = static_cast<std::uint8_t>(xlen_);
@@ -122,6 +122,7 @@ class RiscvProgram final : public Program {
     state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
     state.mmap_next = map.mmap_base;
     state.x[2] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
+    state.memory_limit = kDefaultMemoryLimitPages;
     if (xlen_ == 32)
       return std::make_unique<RiscvMachine<32>>(state, std::move(memory), std::move(oracle));
     return std::make_unique<RiscvMachine<64>>(state, std::move(memory), std::move(oracle));
@@ -185,6 +186,9 @@ class RiscvBackend final : public Backend {
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
     auto elf = load_elf(artifact, elf_target());
     if (!elf) return elf.error();
+    if (auto image = memory_image(*elf, xlen_, kDefaultMemoryLimitPages); !image) {
+      return image.error();
+    }
     return std::unique_ptr<Program>(
         std::make_unique<RiscvProgram>(xlen_, std::move(*elf), keccak256(artifact)));
   }

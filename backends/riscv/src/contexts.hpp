@@ -43,8 +43,8 @@ struct MemoryContext : MachineIo {
   std::uint64_t load(std::uint64_t address, unsigned size) {
     return load_from(memory, address, size);
   }
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    store_to(memory, decoded, address, size, value);
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    return store_to(memory, decoded, address, size, value, state.memory_limit);
   }
 
   // The accesses themselves, for any context with the memory at hand.
@@ -65,14 +65,41 @@ struct MemoryContext : MachineIo {
     return value;
   }
 
-  static void store_to(MerkleMemory& memory, DecodeCache& decoded, std::uint64_t address,
-                       unsigned size, std::uint64_t value) {
-    for (unsigned i = 0; i < size; ++i) {
-      const std::uint64_t at = address + i;
-      decoded.before_store(at >> MerkleMemory::kPageBits);
-      memory.page_for_write(at >> MerkleMemory::kPageBits)[at % MerkleMemory::kPageBytes] =
-          static_cast<std::uint8_t>(value >> (8 * i));
+  /// Stores page part by page part under the memory limit (MerkleMemory::admit): a refused
+  /// part ends the store, returning false, and the parts before it stay written.
+  static bool store_to(MerkleMemory& memory, DecodeCache& decoded, std::uint64_t address,
+                       unsigned size, std::uint64_t value, std::uint64_t limit) {
+    return for_each_page_part(address, size, value, [&](std::uint64_t at, unsigned count,
+                                                        std::uint64_t part) {
+      const std::uint64_t number = at >> MerkleMemory::kPageBits;
+      const MerkleMemory::Admission admission = memory.admit(number, part != 0, limit);
+      if (admission == MerkleMemory::Admission::write) {
+        decoded.before_store(number);
+        std::uint8_t* bytes = memory.page_for_write(number) + at % MerkleMemory::kPageBytes;
+        for (unsigned i = 0; i < count; ++i)
+          bytes[i] = static_cast<std::uint8_t>(part >> (8 * i));
+      }
+      return admission != MerkleMemory::Admission::refuse;
+    });
+  }
+
+  /// Splits a little-endian store of `size` bytes into the parts that lie in one page:
+  /// fn(part_address, part_size, part_value) returns false to stop.
+  template <class Fn>
+  static bool for_each_page_part(std::uint64_t address, unsigned size, std::uint64_t value,
+                                 Fn&& fn) {
+    unsigned done = 0;
+    while (done < size) {
+      const std::uint64_t at = address + done;
+      const unsigned count = std::min<unsigned>(
+          size - done, MerkleMemory::kPageBytes - static_cast<unsigned>(at % MerkleMemory::kPageBytes));
+      const std::uint64_t part = value >> (8 * done);
+      if (!fn(at, count, count == 8 ? part : part & ((std::uint64_t{1} << (8 * count)) - 1))) {
+        return false;
+      }
+      done += count;
     }
+    return true;
   }
 };
 
@@ -103,12 +130,12 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
     return load_slow(address, size);
   }
 
-  FAULTLINE_INLINE void store(std::uint64_t address, unsigned size, std::uint64_t value) {
+  FAULTLINE_INLINE bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
     if (std::uint8_t* bytes = pages.for_write(address, size)) [[likely]] {
-      std::memcpy(bytes, &value, size);
-      return;
+      std::memcpy(bytes, &value, size);  // a cached page is held: never refused
+      return true;
     }
-    store_slow(address, size, value);
+    return store_slow(address, size, value);
   }
 
  private:
@@ -117,11 +144,22 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
     return MemoryContext::load_from(memory, address, size);
   }
 
-  __attribute__((noinline)) void store_slow(std::uint64_t address, unsigned size,
+  __attribute__((noinline)) bool store_slow(std::uint64_t address, unsigned size,
                                             std::uint64_t value) {
-    pages.fill_write(address >> MerkleMemory::kPageBits);
-    pages.fill_write((address + size - 1) >> MerkleMemory::kPageBits);
-    MemoryContext::store_to(memory, decoded, address, size, value);
+    return MemoryContext::for_each_page_part(
+        address, size, value, [&](std::uint64_t at, unsigned count, std::uint64_t part) {
+          switch (pages.admit_write(at >> MerkleMemory::kPageBits, part != 0,
+                                    state.memory_limit)) {
+            case MerkleMemory::Admission::refuse:
+              return false;
+            case MerkleMemory::Admission::skip:
+              return true;
+            case MerkleMemory::Admission::write:
+              break;
+          }
+          std::memcpy(pages.for_write(at, count), &part, count);  // little-endian host
+          return true;
+        });
   }
 
   State& home_;
@@ -148,11 +186,12 @@ struct RecordingContext : MemoryContext {
     return MemoryContext::load(address, size);
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
-      const int slot = touch(at);
-      MemoryContext::store(at, count, value >> (8 * done));
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    return for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
+      const int slot = touch(at);  // a refused part needs its proof too: it shows the page zero
+      if (!MemoryContext::store(at, count, value >> (8 * done))) return false;
       proven.after_write(slot);
+      return true;
     });
   }
 
@@ -203,17 +242,25 @@ struct ReplayContext {
     return value;
   }
 
-  void store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
+  bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
+    return for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
       ProvenLeaf& leaf = leaf_for(at);
+      Hash after = leaf.value;
       for (unsigned i = 0; i < count; ++i) {
-        leaf.value[at % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (done + i)));
+        after[at % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (done + i)));
       }
-      state.memory_root = merkle_root_from_proof(at >> MerkleMemory::kLeafBits, leaf.value,
-                                                 std::span(leaf.siblings).first(height_));
+      const std::uint64_t index = at >> MerkleMemory::kLeafBits;
+      const auto siblings = std::span(leaf.siblings).first(height_);
+      if (!count_page_change(index, leaf.value, after, siblings, state.memory_limit,
+                             state.pages_in_use)) {
+        return false;
+      }
+      leaf.value = after;
+      state.memory_root = merkle_root_from_proof(index, leaf.value, siblings);
       const int slot = static_cast<int>(&leaf - entries_.data());
       proven_.after_write(slot);
       entries_[0] = leaf;
+      return true;
     });
   }
 

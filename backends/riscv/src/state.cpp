@@ -61,6 +61,8 @@ std::string_view fault_cause_name(FaultCause cause) noexcept {
       return "misaligned_atomic";
     case FaultCause::address_wrap:
       return "address_wrap";
+    case FaultCause::memory_limit:
+      return "memory_limit";
   }
   return "unknown";
 }
@@ -85,6 +87,8 @@ Bytes encode(const State& state) {
   w.u8(state.xlen);
   for (std::size_t i = 1; i < 32; ++i)
     w.u64(state.x[i]);
+  w.u64(state.memory_limit);
+  w.u64(state.pages_in_use);
   return out;
 }
 
@@ -112,13 +116,15 @@ Result<State> decode(ByteView bytes) {
   s.xlen = r.u8();
   for (std::size_t i = 1; i < 32; ++i)
     s.x[i] = r.u64();
+  s.memory_limit = r.u64();
+  s.pages_in_use = r.u64();
 
   // Reject every encoding that encode() cannot produce, so one state has one encoding.
   if (status > static_cast<std::uint8_t>(VmStatus::running)) {
     return Error{Errc::malformed_input,
                  "state status byte " + std::to_string(status) + " is not a VM status"};
   }
-  if (cause > static_cast<std::uint8_t>(FaultCause::address_wrap)) {
+  if (cause > static_cast<std::uint8_t>(FaultCause::memory_limit)) {
     return Error{Errc::malformed_input, "fault cause " + std::to_string(cause) + " is unknown"};
   }
   if (reservation_valid > 1) {
@@ -126,6 +132,11 @@ Result<State> decode(ByteView bytes) {
   }
   if (s.xlen != 32 && s.xlen != 64) {
     return Error{Errc::malformed_input, "xlen " + std::to_string(s.xlen) + " is not 32 or 64"};
+  }
+  if (s.pages_in_use > s.memory_limit) {
+    return Error{Errc::malformed_input, "pages_in_use " + std::to_string(s.pages_in_use) +
+                                            " exceeds memory_limit " +
+                                            std::to_string(s.memory_limit)};
   }
   if (s.pc % 2 != 0) {
     return Error{Errc::malformed_input, "pc " + hex_number(s.pc) + " is odd"};  // never executed

@@ -8,6 +8,9 @@
 //   break it); every SC clears the reservation;
 // - misaligned loads and stores are performed (as qemu-user does); LR/SC/AMOs must be aligned;
 // - an access that runs past the top of the address space faults (FaultCause::address_wrap);
+// - a store that would make an all-zero page non-zero while memory_limit pages are non-zero
+//   faults (FaultCause::memory_limit, the store's address), leaf part by leaf part: the parts
+//   of a store (or of clock_gettime's two stores) before the refused one stay written;
 // - cycle, time and instret read the step counter (time in nanoseconds at one step per ns);
 // - a fault keeps pc at the faulting instruction, counts as a step, and ends the run.
 #pragma once
@@ -42,9 +45,10 @@ concept StepContext = requires(C& c, const C& cc, std::uint64_t address, unsigne
   { c.state } -> std::same_as<State&>;
   /// 16 bits of instruction at an even address.
   { c.fetch16(address) } -> std::same_as<std::uint16_t>;
-  /// Little-endian load/store of 1, 2, 4 or 8 bytes at any alignment.
+  /// Little-endian load/store of 1, 2, 4 or 8 bytes at any alignment. A store returns false
+  /// if the memory limit refused one of its leaf parts (the parts before it are written).
   { c.load(address, size) } -> std::same_as<std::uint64_t>;
-  c.store(address, size, value);
+  { c.store(address, size, value) } -> std::same_as<bool>;
   /// Guest output on fd 1 or 2; not part of the state, so it needs no proof.
   c.write_output(fd, address, value);
   /// The preimage for `key`, or nullptr if the oracle lacks it (the step then blocks).
@@ -211,14 +215,14 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
     if (taken) next_pc = static_cast<U>(pc + imm);
   };
   // The atomic memory operations: aligned, then read-modify-write of 4 or 8 bytes.
-  const auto amo = [&](unsigned size, auto operation) __attribute__((always_inline))->bool {
+  const auto amo = [&](unsigned size, auto operation) __attribute__((always_inline)) {
     const U address = a;
-    if (address % size != 0) return false;
+    if (address % size != 0) return fault(FaultCause::misaligned_atomic, address);
     const std::uint64_t old = ctx.load(address, size);
     const std::uint64_t result = size == 4 ? operation(sext32(old), sext32(b)) : operation(old, b);
-    ctx.store(address, size, result);
+    if (!ctx.store(address, size, result)) return fault(FaultCause::memory_limit, address);
     set(d, size == 4 ? sext32(old) : old);
-    return true;
+    return Flow::next;
   };
   const auto smin = [](std::uint64_t x, std::uint64_t y) {
     return static_cast<std::int64_t>(x) < static_cast<std::int64_t>(y) ? x : y;
@@ -248,7 +252,7 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
   case Op::op_name: {                                                          \
     const U address = static_cast<U>(a + imm);                                 \
     if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
-    ctx.store(address, size, b);                                               \
+    if (!ctx.store(address, size, b)) return fault(FaultCause::memory_limit, address); \
     break;                                                                     \
   }
     FAULTLINE_LOAD(lb, 1, [](std::uint64_t v) {
@@ -455,7 +459,7 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
       const unsigned size = op == Op::sc_w ? 4 : 8;
       if (a % size != 0) return fault(FaultCause::misaligned_atomic, a);
       const bool success = s.reservation_valid && s.reservation == a;
-      if (success) ctx.store(a, size, b);
+      if (success && !ctx.store(a, size, b)) return fault(FaultCause::memory_limit, a);
       set(d, success ? 0 : 1);
       s.reservation_valid = false;
       s.reservation = 0;
@@ -463,7 +467,7 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
     }
 #define FAULTLINE_AMO(op_name, size, operation)                                \
   case Op::op_name:                                                            \
-    if (!amo(size, operation)) return fault(FaultCause::misaligned_atomic, a); \
+    if (amo(size, operation) != Flow::next) return Flow::stopped; \
     break;
       FAULTLINE_AMO(amoswap_w, 4, [](std::uint64_t, std::uint64_t y) { return y; })
       FAULTLINE_AMO(amoadd_w, 4, [](std::uint64_t x, std::uint64_t y) { return x + y; })
@@ -545,7 +549,9 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
               const std::uint8_t byte =
                   at < 8 ? static_cast<std::uint8_t>(data->size() >> (8 * (7 - at)))
                          : (*data)[at - 8];
-              ctx.store(static_cast<U>(a1 + i), 1, byte);
+              if (!ctx.store(static_cast<U>(a1 + i), 1, byte)) {
+                return fault(FaultCause::memory_limit, a1);
+              }
             }
             s.preimage_offset = offset + count;
             result = static_cast<std::int64_t>(count);
@@ -602,8 +608,12 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
         case sys::kClockGettime:
         case sys::kClockGettime64: {
           if (!fits(a1, 16)) return fault(FaultCause::address_wrap, a1);
-          ctx.store(a1, 8, s.step / 1'000'000'000);
-          ctx.store(static_cast<U>(a1 + 8), 8, s.step % 1'000'000'000);
+          if (!ctx.store(a1, 8, s.step / 1'000'000'000)) {
+            return fault(FaultCause::memory_limit, a1);
+          }
+          if (!ctx.store(static_cast<U>(a1 + 8), 8, s.step % 1'000'000'000)) {
+            return fault(FaultCause::memory_limit, static_cast<U>(a1 + 8));
+          }
           result = 0;
           break;
         }

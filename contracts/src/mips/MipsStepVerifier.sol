@@ -9,17 +9,19 @@ import {IStepVerifier} from "../IStepVerifier.sol";
 // Memory the step works in (it returns from assembly, so Solidity's allocator is never used).
 uint256 constant STATE = 0x80; // the encoded state, updated in place
 uint256 constant ROOT = 0x80; // its memory_root field
-uint256 constant LEAVES = 0x240; // proven leaves: 4 x (index, value, calldata offset of siblings)
-uint256 constant LEAF_COUNT = 0x3c0;
-uint256 constant CURSOR = 0x3e0; // calldata offset of the next unread proof
-uint256 constant PROOF_END = 0x400;
-uint256 constant ACCESSES = 0x420; // proofs read so far, for error messages
-uint256 constant WIDTH = 0x440; // 32 or 64: register and address bits
-uint256 constant MASK = 0x460; // 2^WIDTH - 1
-uint256 constant NEW_PC = 0x480;
-uint256 constant NEW_NEXT = 0x4a0;
-uint256 constant ORACLE = 0x4c0;
-uint256 constant SCRATCH = 0x4e0; // oracle calls
+uint256 constant LEAVES = 0x260; // proven leaves: 4 x (index, value, calldata offset of siblings)
+uint256 constant LEAF_COUNT = 0x3e0;
+uint256 constant CURSOR = 0x400; // calldata offset of the next unread proof
+uint256 constant PROOF_END = 0x420;
+uint256 constant ACCESSES = 0x440; // proofs read so far, for error messages
+uint256 constant WIDTH = 0x460; // 32 or 64: register and address bits
+uint256 constant MASK = 0x480; // 2^WIDTH - 1
+uint256 constant NEW_PC = 0x4a0;
+uint256 constant NEW_NEXT = 0x4c0;
+uint256 constant ORACLE = 0x4e0;
+uint256 constant SCRATCH = 0x500; // oracle calls
+uint256 constant MEMORY_LIMIT = 428; // state fields the shared admit() keeps
+uint256 constant PAGES_IN_USE = 436;
 uint256 constant LOW_192 = 0xffffffffffffffffffffffffffffffffffffffffffffffff;
 uint256 constant MASK_32 = 0xffffffff;
 uint256 constant MASK_64 = 0xffffffffffffffff;
@@ -148,6 +150,37 @@ contract MipsStepVerifier is IStepVerifier {
                 let shift := shl(3, sub(31, position))
                 w := or(and(full, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
             }
+            // True if `value` in the proven leaf `entry` leaves its 4 KiB page (the subtree of height 7)
+            // all zero.
+            function pageZero(entry, value) -> z {
+                if iszero(value) {
+                    z := eq(
+                        rootFrom(mload(entry), 0, mload(add(entry, 0x40)), 7),
+                        0xffd70157e48063fc33c97a050f7f640233bf646cc98d9524c6b92bcf3ab56f83
+                    )
+                }
+            }
+            // The memory limit, before `value` is written into the proven leaf `entry`: making an all-zero
+            // page non-zero needs pages_in_use < memory_limit and takes a page, making a page all zero
+            // frees one. 0 if the write is refused (nothing changed).
+            function admit(entry, value) -> ok {
+                ok := 1
+                let old := mload(add(entry, 0x20))
+                if eq(old, value) { leave }
+                let wasZero := pageZero(entry, old)
+                let isZero := pageZero(entry, value)
+                if and(wasZero, iszero(isZero)) {
+                    let used := field64(PAGES_IN_USE)
+                    if iszero(lt(used, field64(MEMORY_LIMIT))) {
+                        ok := 0
+                        leave
+                    }
+                    setField64(PAGES_IN_USE, add(used, 1))
+                }
+                if and(iszero(wasZero), isZero) {
+                    setField64(PAGES_IN_USE, sub(field64(PAGES_IN_USE), 1))
+                }
+            }
 
             // ---- Registers and faults ----
             function reg(i) -> v {
@@ -211,16 +244,20 @@ contract MipsStepVerifier is IStepVerifier {
                     lowMask(shl(3, size))
                 )
             }
-            function store(address_, size, value) {
+            // An aligned store; a store the memory limit refuses faults, nothing written.
+            function store(address_, size, value) -> ok {
                 let entry := leafFor(shr(5, address_))
                 let shift := shl(3, sub(sub(32, and(address_, 31)), size))
                 let bytesMask := shl(shift, lowMask(shl(3, size)))
                 let word_ := mload(add(entry, 0x20))
-                mstore(
-                    add(entry, 0x20),
-                    or(and(word_, not(bytesMask)), and(shl(shift, value), bytesMask))
-                )
+                word_ := or(and(word_, not(bytesMask)), and(shl(shift, value), bytesMask))
+                if iszero(admit(entry, word_)) {
+                    fault(8, address_)
+                    leave
+                }
+                mstore(add(entry, 0x20), word_)
                 written(entry)
+                ok := 1
             }
 
             // ---- Decoding and instruction classes (from isa.def) ----
@@ -1532,10 +1569,10 @@ contract MipsStepVerifier is IStepVerifier {
                 case 120 { setReg(t, signextend(3, load(address_, 4))) }
                 case 124 { setReg(t, load(address_, 4)) }
                 case 137 { setReg(t, load(address_, 8)) }
-                case 125 { store(address_, 1, b) }
-                case 126 { store(address_, 2, b) }
-                case 128 { store(address_, 4, b) }
-                case 140 { store(address_, 8, b) }
+                case 125 { pop(store(address_, 1, b)) }
+                case 126 { pop(store(address_, 2, b)) }
+                case 128 { pop(store(address_, 4, b)) }
+                case 140 { pop(store(address_, 8, b)) }
                 case 132 { loadLinked(address_, 4, t) }
                 case 134 { loadLinked(address_, 8, t) }
                 case 138 { storeConditional(address_, 4, t, b) }
@@ -1548,7 +1585,9 @@ contract MipsStepVerifier is IStepVerifier {
             }
             function storeConditional(address_, size, t, b) {
                 let success := and(field8(178), eq(field64(112), address_))
-                if success { store(address_, size, b) }
+                if success {
+                    if iszero(store(address_, size, b)) { leave }
+                }
                 setReg(t, success)
                 setField64(112, 0)
                 mstore8(add(STATE, 178), 0)
@@ -1581,24 +1620,28 @@ contract MipsStepVerifier is IStepVerifier {
                     setReg(t, or(shr(r, memory_), and(value, and(not(shr(r, unitMask)), unitMask))))
                 }
                 case 127 {
-                    store(
-                        base,
-                        4,
-                        or(shr(k, value), and(memory_, and(not(shr(k, unitMask)), unitMask)))
+                    pop(
+                        store(
+                            base,
+                            4,
+                            or(shr(k, value), and(memory_, and(not(shr(k, unitMask)), unitMask)))
+                        )
                     )
                 }
                 case 129 {
-                    store(
-                        base,
-                        8,
-                        or(shr(k, value), and(memory_, and(not(shr(k, unitMask)), unitMask)))
+                    pop(
+                        store(
+                            base,
+                            8,
+                            or(shr(k, value), and(memory_, and(not(shr(k, unitMask)), unitMask)))
+                        )
                     )
                 }
                 case 131 {
-                    store(base, 4, or(and(shl(r, value), unitMask), and(memory_, lowMask(r))))
+                    pop(store(base, 4, or(and(shl(r, value), unitMask), and(memory_, lowMask(r)))))
                 }
                 case 130 {
-                    store(base, 8, or(and(shl(r, value), unitMask), and(memory_, lowMask(r))))
+                    pop(store(base, 8, or(and(shl(r, value), unitMask), and(memory_, lowMask(r)))))
                 }
             }
 
@@ -1696,6 +1739,8 @@ contract MipsStepVerifier is IStepVerifier {
                     if iszero(clockGettime(a1, 8)) { leave }
                 }
                 default { error := 89 }
+                // A preimage read the memory limit refused faulted: v0 and a3 keep their values.
+                if iszero(eq(field8(176), 3)) { leave }
                 setReg(2, pick(error, error, result))
                 setReg(7, iszero(iszero(error)))
             }
@@ -1705,8 +1750,12 @@ contract MipsStepVerifier is IStepVerifier {
                     leave
                 }
                 let counter := field64(88)
-                store(a1, field, div(counter, 1000000000))
-                store(and(add(a1, field), mload(MASK)), field, mod(counter, 1000000000))
+                if iszero(store(a1, field, div(counter, 1000000000))) { leave }
+                if iszero(
+                    store(and(add(a1, field), mload(MASK)), field, mod(counter, 1000000000))
+                ) {
+                    leave
+                }
                 ok := 1
             }
             // Key bytes shift in from the right; at most one memory leaf per step.
@@ -1764,6 +1813,10 @@ contract MipsStepVerifier is IStepVerifier {
                         add(and(buffer, 31), i),
                         byte(add(and(offset, 31), i), part)
                     )
+                }
+                if iszero(admit(entry, word_)) {
+                    fault(8, buffer)
+                    leave
                 }
                 mstore(add(entry, 0x20), word_)
                 written(entry)
@@ -1856,10 +1909,10 @@ contract MipsStepVerifier is IStepVerifier {
             }
 
             // ---- Load and check the state (the C++ decode's rules), then step ----
-            if iszero(eq(stateData.length, 428)) {
+            if iszero(eq(stateData.length, 444)) {
                 fail1(0xbc7d06ff, stateData.length)
             }
-            calldatacopy(STATE, stateData.offset, 428)
+            calldatacopy(STATE, stateData.offset, 444)
             mstore(LEAF_COUNT, 0)
             mstore(CURSOR, proof.offset)
             mstore(PROOF_END, add(proof.offset, proof.length))
@@ -1871,8 +1924,11 @@ contract MipsStepVerifier is IStepVerifier {
             if gt(field8(176), 3) {
                 fail1(0xd054f56d, 176)
             }
-            if gt(field8(177), 7) {
+            if gt(field8(177), 8) {
                 fail1(0xd054f56d, 177)
+            }
+            if gt(field64(436), field64(428)) {
+                fail1(0xd054f56d, 436)
             }
             if gt(field8(178), 1) {
                 fail1(0xd054f56d, 178)
@@ -1909,7 +1965,7 @@ contract MipsStepVerifier is IStepVerifier {
             if unused { fail1(0x97e6b538, unused) }
 
             let status := field8(176)
-            mstore(0, or(and(keccak256(STATE, 428), TYPE_MASK), shl(248, status)))
+            mstore(0, or(and(keccak256(STATE, 444), TYPE_MASK), shl(248, status)))
             return(0, 0x20)
         }
     }

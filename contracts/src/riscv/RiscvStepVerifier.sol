@@ -9,16 +9,18 @@ import {IStepVerifier} from "../IStepVerifier.sol";
 // Memory the step works in (it returns from assembly, so Solidity's allocator is never used).
 uint256 constant STATE = 0x80; // the encoded state, updated in place
 uint256 constant ROOT = 0x80; // its memory_root field
-uint256 constant LEAVES = 0x200; // proven leaves: 4 x (index, value, calldata offset of siblings)
-uint256 constant LEAF_COUNT = 0x380;
-uint256 constant CURSOR = 0x3a0; // calldata offset of the next unread proof
-uint256 constant PROOF_END = 0x3c0;
-uint256 constant ACCESSES = 0x3e0; // proofs read so far, for error messages
-uint256 constant WIDTH = 0x400; // XLEN: 32 or 64, the address bits of memory
-uint256 constant MASK = 0x420; // 2^XLEN - 1
-uint256 constant NEXT_PC = 0x440;
-uint256 constant ORACLE = 0x460;
-uint256 constant SCRATCH = 0x480; // oracle calls
+uint256 constant LEAVES = 0x240; // proven leaves: 4 x (index, value, calldata offset of siblings)
+uint256 constant LEAF_COUNT = 0x3c0;
+uint256 constant CURSOR = 0x3e0; // calldata offset of the next unread proof
+uint256 constant PROOF_END = 0x400;
+uint256 constant ACCESSES = 0x420; // proofs read so far, for error messages
+uint256 constant WIDTH = 0x440; // XLEN: 32 or 64, the address bits of memory
+uint256 constant MASK = 0x460; // 2^XLEN - 1
+uint256 constant NEXT_PC = 0x480;
+uint256 constant ORACLE = 0x4a0;
+uint256 constant SCRATCH = 0x4c0; // oracle calls
+uint256 constant MEMORY_LIMIT = 380; // state fields the shared admit() keeps
+uint256 constant PAGES_IN_USE = 388;
 uint256 constant LOW_192 = 0xffffffffffffffffffffffffffffffffffffffffffffffff;
 uint256 constant MASK_64 = 0xffffffffffffffff;
 uint256 constant TYPE_MASK = 0x00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff;
@@ -39,7 +41,7 @@ contract RiscvStepVerifier is IStepVerifier {
     error WrongStateLength(uint256 length);
     /// @notice The state field at `offset` holds a value no state can have (status, fault
     ///         cause, reservation flag, xlen of another profile, RV32 values over 32 bits, an
-    ///         odd pc).
+    ///         odd pc, pages_in_use over memory_limit).
     error InvalidStateField(uint256 offset);
     /// @notice The proof of the `access`-th memory leaf the step reads is missing or short.
     error MemoryProofTruncated(uint256 access);
@@ -148,6 +150,37 @@ contract RiscvStepVerifier is IStepVerifier {
                 let shift := shl(3, sub(31, position))
                 w := or(and(full, not(shl(shift, 0xff))), shl(shift, and(b, 0xff)))
             }
+            // True if `value` in the proven leaf `entry` leaves its 4 KiB page (the subtree of height 7)
+            // all zero.
+            function pageZero(entry, value) -> z {
+                if iszero(value) {
+                    z := eq(
+                        rootFrom(mload(entry), 0, mload(add(entry, 0x40)), 7),
+                        0xffd70157e48063fc33c97a050f7f640233bf646cc98d9524c6b92bcf3ab56f83
+                    )
+                }
+            }
+            // The memory limit, before `value` is written into the proven leaf `entry`: making an all-zero
+            // page non-zero needs pages_in_use < memory_limit and takes a page, making a page all zero
+            // frees one. 0 if the write is refused (nothing changed).
+            function admit(entry, value) -> ok {
+                ok := 1
+                let old := mload(add(entry, 0x20))
+                if eq(old, value) { leave }
+                let wasZero := pageZero(entry, old)
+                let isZero := pageZero(entry, value)
+                if and(wasZero, iszero(isZero)) {
+                    let used := field64(PAGES_IN_USE)
+                    if iszero(lt(used, field64(MEMORY_LIMIT))) {
+                        ok := 0
+                        leave
+                    }
+                    setField64(PAGES_IN_USE, add(used, 1))
+                }
+                if and(iszero(wasZero), isZero) {
+                    setField64(PAGES_IN_USE, sub(field64(PAGES_IN_USE), 1))
+                }
+            }
 
             // ---- Registers, big-endian in STATE ----
             function reg(i) -> v {
@@ -207,7 +240,9 @@ contract RiscvStepVerifier is IStepVerifier {
                     done := add(done, n)
                 }
             }
-            function store(address_, size, value) {
+            // Little-endian store, leaf by leaf; 0 if the memory limit refused a leaf's part
+            // (the parts before it stay written).
+            function store(address_, size, value) -> ok {
                 for { let done := 0 } lt(done, size) {} {
                     let at := add(address_, done)
                     let offset := and(at, 31)
@@ -217,10 +252,12 @@ contract RiscvStepVerifier is IStepVerifier {
                     for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                         word := withByte(word, add(offset, i), shr(shl(3, add(done, i)), value))
                     }
+                    if iszero(admit(entry, word)) { leave }
                     mstore(add(entry, 0x20), word)
                     written(entry)
                     done := add(done, n)
                 }
+                ok := 1
             }
 
             // ---- Decoding (from isa.def) and the expansion of compressed forms ----
@@ -1330,7 +1367,9 @@ contract RiscvStepVerifier is IStepVerifier {
                     fault(4, address_)
                     leave
                 }
-                store(address_, size, reg(bits(insn, 24, 20)))
+                if iszero(store(address_, size, reg(bits(insn, 24, 20)))) {
+                    fault(5, address_)
+                }
             }
             function opImm(op, insn) {
                 let a := reg(bits(insn, 19, 15))
@@ -1488,7 +1527,10 @@ contract RiscvStepVerifier is IStepVerifier {
                     case 95 { r := pick(lt(and(x, sizeMask), and(y, sizeMask)), x, y) }
                     case 85 { r := pick(gt(and(x, sizeMask), and(y, sizeMask)), x, y) }
                     case 96 { r := pick(gt(and(x, sizeMask), and(y, sizeMask)), x, y) }
-                    store(a, size, r)
+                    if iszero(store(a, size, r)) {
+                        fault(5, a)
+                        leave
+                    }
                     setReg(d, x)
                 }
             }
@@ -1503,7 +1545,12 @@ contract RiscvStepVerifier is IStepVerifier {
             }
             function storeConditional(a, b, d, size) {
                 let success := and(field8(130), eq(field64(104), a))
-                if success { store(a, size, b) }
+                if success {
+                    if iszero(store(a, size, b)) {
+                        fault(5, a)
+                        leave
+                    }
+                }
                 setReg(d, iszero(success))
                 setField64(104, 0)
                 mstore8(add(STATE, 130), 0)
@@ -1574,6 +1621,8 @@ contract RiscvStepVerifier is IStepVerifier {
                     if iszero(clockGettime(a1)) { leave }
                 }
                 default { result := negative(38) }
+                // A preimage read the memory limit refused faulted: a0 keeps its value.
+                if iszero(eq(field8(128), 3)) { leave }
                 setReg(10, result)
             }
             function exit(a0) {
@@ -1587,8 +1636,15 @@ contract RiscvStepVerifier is IStepVerifier {
                     leave
                 }
                 let counter := field64(80)
-                store(a1, 8, div(counter, 1000000000))
-                store(and(add(a1, 8), mload(MASK)), 8, mod(counter, 1000000000))
+                if iszero(store(a1, 8, div(counter, 1000000000))) {
+                    fault(5, a1)
+                    leave
+                }
+                let second := and(add(a1, 8), mload(MASK))
+                if iszero(store(second, 8, mod(counter, 1000000000))) {
+                    fault(5, second)
+                    leave
+                }
                 ok := 1
             }
             function sysMmap(length, flags) -> result {
@@ -1683,6 +1739,10 @@ contract RiscvStepVerifier is IStepVerifier {
                         byte(add(and(offset, 31), i), part)
                     )
                 }
+                if iszero(admit(entry, word)) {
+                    fault(5, buffer)
+                    leave
+                }
                 mstore(add(entry, 0x20), word)
                 written(entry)
                 setField64(64, add(offset, n))
@@ -1746,10 +1806,10 @@ contract RiscvStepVerifier is IStepVerifier {
             }
 
             // ---- Load and check the state (the C++ decode's rules), then step ----
-            if iszero(eq(stateData.length, 380)) {
+            if iszero(eq(stateData.length, 396)) {
                 fail1(0xbc7d06ff, stateData.length)
             }
-            calldatacopy(STATE, stateData.offset, 380)
+            calldatacopy(STATE, stateData.offset, 396)
             mstore(LEAF_COUNT, 0)
             mstore(CURSOR, proof.offset)
             mstore(PROOF_END, add(proof.offset, proof.length))
@@ -1761,7 +1821,7 @@ contract RiscvStepVerifier is IStepVerifier {
             if gt(field8(128), 3) {
                 fail1(0xd054f56d, 128)
             }
-            if gt(field8(129), 4) {
+            if gt(field8(129), 5) {
                 fail1(0xd054f56d, 129)
             }
             if gt(field8(130), 1) {
@@ -1769,6 +1829,9 @@ contract RiscvStepVerifier is IStepVerifier {
             }
             if iszero(eq(field8(131), profile)) {
                 fail1(0xd054f56d, 131)
+            }
+            if gt(field64(388), field64(380)) {
+                fail1(0xd054f56d, 388)
             }
             if and(field64(72), 1) { fail1(0xd054f56d, 72) }
             if eq(profile, 32) {
@@ -1795,7 +1858,7 @@ contract RiscvStepVerifier is IStepVerifier {
             if unused { fail1(0x97e6b538, unused) }
 
             let status := field8(128)
-            mstore(0, or(and(keccak256(STATE, 380), TYPE_MASK), shl(248, status)))
+            mstore(0, or(and(keccak256(STATE, 396), TYPE_MASK), shl(248, status)))
             return(0, 0x20)
         }
     }

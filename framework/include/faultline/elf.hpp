@@ -11,6 +11,7 @@
 
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
+#include "faultline/merkle_memory.hpp"
 
 namespace faultline {
 
@@ -46,5 +47,11 @@ struct LoadedElf {
 /// order, dynamic linking, an ABI the target rejects), out_of_range (segments at or above
 /// target.load_limit).
 Result<LoadedElf> load_elf(ByteView file, const ElfTarget& target);
+
+/// The program's memory at its start: every segment written into a memory of 2^address_bits
+/// bytes (the segments must lie inside it, as load_elf checked). out_of_range if the image
+/// holds more than `memory_limit` pages that are not all zero.
+Result<MerkleMemory> memory_image(const LoadedElf& elf, unsigned address_bits,
+                                  std::uint64_t memory_limit);
 
 }  // namespace faultline

@@ -23,6 +23,11 @@ enum class VmStatus : std::uint8_t {
   running = 3,         ///< not halted yet
 };
 
+/// How many 4 KiB pages of guest memory the VM backends let a program hold non-zero (1 GiB),
+/// unless a program asks for another limit. Part of the state: a store past it is a guest
+/// fault the step verifiers check (docs/security.md).
+inline constexpr std::uint64_t kDefaultMemoryLimitPages = std::uint64_t{1} << 18;
+
 /// "exited_ok", "exited_failure", "faulted" or "running".
 std::string_view vm_status_name(VmStatus status) noexcept;
 

@@ -38,6 +38,11 @@ struct MerkleProof {
 Hash merkle_root_from_proof(std::uint64_t leaf_index, const Hash& leaf,
                             std::span<const Hash> siblings) noexcept;
 
+/// True if the 4 KiB page holding the leaf is all zero, judged from the leaf and its first
+/// seven siblings (the page's subtree): the proof-side rule of a VM state's memory limit.
+bool page_is_zero(std::uint64_t leaf_index, const Hash& leaf,
+                  std::span<const Hash> siblings) noexcept;
+
 /// Checks an encoded proof (leaf || siblings) for the leaf holding `address` against `root`,
 /// in a tree over 2^address_bits bytes. Returns the leaf on success; malformed_input if the
 /// size is wrong, invalid_proof if the implied root differs.
@@ -77,14 +82,33 @@ class MerkleMemory {
   [[nodiscard]] unsigned address_bits() const noexcept { return address_bits_; }
   /// Number of siblings in a proof: address_bits - 5.
   [[nodiscard]] unsigned tree_height() const noexcept { return address_bits_ - kLeafBits; }
-  /// Pages that have been written at least once (their bytes may be zero again).
+  /// Pages held in memory: every page that is not all zero, and perhaps some that became all
+  /// zero again since the last nonzero_pages() or admit().
   [[nodiscard]] std::size_t page_count() const noexcept { return pages_.size(); }
+  /// Pages that are not all zero: the count a VM state's memory limit applies to. Frees the
+  /// pages that became all zero (see epoch()).
+  [[nodiscard]] std::uint64_t nonzero_pages();
+
+  /// What a store may do to a page when at most `limit` pages may be non-zero.
+  enum class Admission : std::uint8_t {
+    write,   ///< store the bytes
+    skip,    ///< the page is all zero and so are the bytes: storing them changes nothing
+    refuse,  ///< the page is all zero, the bytes are not, and `limit` pages are non-zero
+  };
+  /// Decides a store into page `number` (`nonzero`: some stored byte is not zero). This is the
+  /// host's side of the rule the step verifiers check from a proof (page_is_zero): a store
+  /// that would make an all-zero page non-zero while `limit` pages are non-zero is refused.
+  /// May free pages that became all zero, which changes epoch().
+  [[nodiscard]] Admission admit(std::uint64_t number, bool nonzero, std::uint64_t limit);
+  /// Changes whenever pages are freed: every page pointer handed out before is invalid.
+  [[nodiscard]] std::uint64_t epoch() const noexcept { return epoch_; }
   /// True if [address, address + size) lies inside the address space.
   [[nodiscard]] bool contains(std::uint64_t address, std::uint64_t size) const noexcept;
 
   /// Copies bytes out; out_of_range if the span leaves the address space.
   Result<void> read(std::uint64_t address, std::span<std::uint8_t> out) const;
   /// Copies bytes in; out_of_range if the span leaves the address space (nothing is written).
+  /// Zero bytes bound for a page that holds nothing allocate nothing.
   Result<void> write(std::uint64_t address, ByteView data);
 
   /// Fast path for interpreters: the 4 KiB of page `page_number`, or a shared zero page if it
@@ -125,6 +149,7 @@ class MerkleMemory {
   const std::uint8_t* page_for_read_slow(std::uint64_t page_number) const;
   std::uint8_t* page_for_write_slow(std::uint64_t page_number);
   void flush_write_cache() noexcept;
+  void free_zero_pages();
   static void rehash_pages(std::vector<Page*>& pages);
   [[nodiscard]] Hash node(unsigned height, std::uint64_t index) const;
 
@@ -133,6 +158,9 @@ class MerkleMemory {
   /// Hashes of non-zero nodes above the pages, indexed [height - kPageHeight - 1][index].
   std::vector<std::unordered_map<std::uint64_t, Hash>> upper_nodes_;
   std::vector<std::uint64_t> dirty_pages_;  ///< may hold duplicates; sorted in root()
+  /// Pages written since free_zero_pages() last looked at them (may hold duplicates).
+  std::vector<std::uint64_t> unscanned_pages_;
+  std::uint64_t epoch_ = 0;
   Hash root_;
   mutable std::array<CacheEntry, kCacheEntries> read_cache_{};
   std::array<CacheEntry, kCacheEntries> write_cache_{};

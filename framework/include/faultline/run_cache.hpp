@@ -139,6 +139,20 @@ class PagePointers {
     reads_[number % kEntries] = Entry<const std::uint8_t>{number, data};
   }
 
+  /// For a store that missed the write cache: MerkleMemory::admit for page `number`, which
+  /// may free pages (then every cached pointer is dropped); an admitted page is cached for
+  /// writes.
+  MerkleMemory::Admission admit_write(std::uint64_t number, bool nonzero, std::uint64_t limit) {
+    const std::uint64_t epoch = memory_.epoch();
+    const MerkleMemory::Admission admission = memory_.admit(number, nonzero, limit);
+    if (memory_.epoch() != epoch) {
+      reads_.fill({});
+      writes_.fill({});
+    }
+    if (admission == MerkleMemory::Admission::write) fill_write(number);
+    return admission;
+  }
+
   /// The loop cached the first decoding of page `number`: stores to it must go through the
   /// decode cache's check again.
   void note_decoded(std::uint64_t number) {

@@ -63,11 +63,15 @@ std::string yul_decoder(std::string_view function_name, const std::vector<Decode
 ///                                              the witness on first touch: the LeafProofs rule);
 ///   written(entry)                             after the leaf's value changed: new root, and
 ///                                              only this leaf stays proven;
-///   withByte(word, position, byte) -> word     one byte of a 32-byte word replaced.
+///   withByte(word, position, byte) -> word     one byte of a 32-byte word replaced;
+///   admit(entry, value) -> ok                  the memory limit for writing `value` into the
+///                                              leaf: 0 if refused, else pages_in_use updated
+///                                              (page_is_zero and count_page_change in C++).
 /// An entry is 3 words: leaf index, value, calldata offset of its siblings. The template must
 /// declare the memory constants STATE (the encoded state), ROOT (the state's memory root word),
 /// LEAVES (4 entries), LEAF_COUNT, CURSOR and PROOF_END (calldata offsets of the next unread proof
-/// and the proof's end), ACCESSES (proofs read) and WIDTH (the memory's address bits), and the
+/// and the proof's end), ACCESSES (proofs read), WIDTH (the memory's address bits), and
+/// MEMORY_LIMIT and PAGES_IN_USE (offsets of the 8-byte state fields of those names), and the
 /// errors MemoryProofTruncated(uint256 access) and MemoryProofMismatch(uint256 access, uint256
 /// leafAddress).
 std::string yul_merkle_memory();

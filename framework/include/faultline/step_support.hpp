@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <type_traits>
 
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
@@ -114,16 +115,42 @@ struct MachineIo {
 };
 
 /// Splits [address, address + size) (size <= 8) into the parts that lie in one 32-byte leaf:
-/// fn(part_address, bytes_before_part, part_size).
+/// fn(part_address, bytes_before_part, part_size). An fn that returns bool stops the walk by
+/// returning false; the result says whether every part was done.
 template <class Fn>
-inline void for_each_leaf_part(std::uint64_t address, unsigned size, Fn&& fn) {
+inline bool for_each_leaf_part(std::uint64_t address, unsigned size, Fn&& fn) {
   unsigned done = 0;
   while (done < size) {
     const std::uint64_t at = address + done;
     const unsigned in_leaf = std::min<unsigned>(size - done, 32 - static_cast<unsigned>(at % 32));
-    fn(at, done, in_leaf);
+    if constexpr (std::is_same_v<std::invoke_result_t<Fn&, std::uint64_t, unsigned, unsigned>,
+                                 bool>) {
+      if (!fn(at, done, in_leaf)) return false;
+    } else {
+      fn(at, done, in_leaf);
+    }
     done += in_leaf;
   }
+  return true;
+}
+
+/// The memory-limit rule of a store into one leaf, as a step verifier checks it from the
+/// leaf's proof (`siblings` bottom-up): making an all-zero page non-zero needs a free page
+/// (pages_in_use < memory_limit) and takes it; making a page all zero frees one. False, with
+/// nothing changed, if the store is refused.
+inline bool count_page_change(std::uint64_t leaf_index, const Hash& before, const Hash& after,
+                              std::span<const Hash> siblings, std::uint64_t memory_limit,
+                              std::uint64_t& pages_in_use) {
+  if (before == after) return true;
+  const bool was_zero = page_is_zero(leaf_index, before, siblings);
+  const bool is_zero = page_is_zero(leaf_index, after, siblings);
+  if (was_zero && !is_zero) {
+    if (pages_in_use >= memory_limit) return false;
+    ++pages_in_use;
+  } else if (!was_zero && is_zero) {
+    --pages_in_use;
+  }
+  return true;
 }
 
 /// The proof rule of a step: a leaf needs a proof the first time the step touches it; writing

@@ -22,6 +22,7 @@ enum class FaultCause : std::uint8_t {
   address_error = 5,         ///< a misaligned load, store or instruction fetch
   branch_in_delay_slot = 6,  ///< a branch or jump in the delay slot of a taken branch
   fetch_outside_code = 7,    ///< pc left the program's executable segments
+  memory_limit = 8,          ///< a store would make memory_limit + 1 pages non-zero
 };
 
 /// "illegal_instruction", ...
@@ -61,12 +62,14 @@ struct State {
   bool reservation_valid = false;
   std::uint8_t bits = 32;             ///< 32 (MIPS32, o32) or 64 (MIPS64, n64)
   std::array<std::uint64_t, 32> r{};  ///< r[0] is always 0 and not encoded
+  std::uint64_t memory_limit = kDefaultMemoryLimitPages;  ///< pages that may be non-zero
+  std::uint64_t pages_in_use = 0;  ///< pages not all zero (filled in when encoding)
 
   friend bool operator==(const State&, const State&) = default;
 };
 
 /// Encoded size in bytes.
-inline constexpr std::size_t kEncodedStateSize = 428;
+inline constexpr std::size_t kEncodedStateSize = 444;
 
 /// The encoding, field by field (big-endian integers).
 inline constexpr StateField kStateLayout[] = {
@@ -91,6 +94,8 @@ inline constexpr StateField kStateLayout[] = {
     {"reservation_valid", 178, 1, "1 if the reservation is held"},
     {"bits", 179, 1, "32 (MIPS32) or 64 (MIPS64)"},
     {"registers", 180, 248, "r1..r31, 8 bytes each"},
+    {"memory_limit", 428, 8, "4 KiB pages the guest may hold non-zero"},
+    {"pages_in_use", 436, 8, "4 KiB pages that are not all zero"},
 };
 static_assert(is_contiguous_layout(kStateLayout, kEncodedStateSize));
 

@@ -20,6 +20,7 @@ enum class FaultCause : std::uint8_t {
   breakpoint = 2,           ///< ebreak / c.ebreak
   misaligned_atomic = 3,    ///< LR/SC/AMO address not aligned to its size
   address_wrap = 4,         ///< an access runs past the top of the address space
+  memory_limit = 5,         ///< a store would make memory_limit + 1 pages non-zero
 };
 
 /// "illegal_instruction", ...
@@ -52,12 +53,14 @@ struct State {
   bool reservation_valid = false;
   std::uint8_t xlen = 64;             ///< 32 or 64
   std::array<std::uint64_t, 32> x{};  ///< x[0] is always 0 and not encoded
+  std::uint64_t memory_limit = kDefaultMemoryLimitPages;  ///< pages that may be non-zero
+  std::uint64_t pages_in_use = 0;  ///< pages not all zero (filled in when encoding)
 
   friend bool operator==(const State&, const State&) = default;
 };
 
 /// Encoded size in bytes.
-inline constexpr std::size_t kEncodedStateSize = 380;
+inline constexpr std::size_t kEncodedStateSize = 396;
 
 /// The encoding, field by field (big-endian integers).
 inline constexpr StateField kStateLayout[] = {
@@ -76,6 +79,8 @@ inline constexpr StateField kStateLayout[] = {
     {"reservation_valid", 130, 1, "1 if the reservation is held"},
     {"xlen", 131, 1, "32 or 64"},
     {"registers", 132, 248, "x1..x31, 8 bytes each"},
+    {"memory_limit", 380, 8, "4 KiB pages the guest may hold non-zero"},
+    {"pages_in_use", 388, 8, "4 KiB pages that are not all zero"},
 };
 static_assert(is_contiguous_layout(kStateLayout, kEncodedStateSize));
 
