@@ -248,3 +248,71 @@ TEST_CASE("many dirty pages hash in parallel to the same root") {
   CHECK(memory.page_count() == 300);
   CHECK(memory.root() == naive.root());
 }
+
+TEST_CASE("all-zero pages are not held: zero writes allocate nothing, zeroed pages are freed") {
+  for (const unsigned bits : {32u, 64u}) {
+    INFO(bits << "-bit");
+    MerkleMemory memory(bits);
+    REQUIRE(memory.write(0x5000, std::vector<std::uint8_t>(9000, 0)));
+    CHECK(memory.page_count() == 0);
+    CHECK(memory.root() == faultline::zero_hash(memory.tree_height()));
+
+    // Pages far apart, so their paths share few nodes; then zero all but one.
+    const std::uint64_t far = bits == 64 ? 0x7f'0000'0000 : 0x7000'0000;
+    for (const std::uint64_t address : {std::uint64_t{0x1000}, far, far + 0x3000}) {
+      REQUIRE(memory.write(address + 8, std::vector<std::uint8_t>{1, 2, 3}));
+    }
+    (void)memory.root();
+    REQUIRE(memory.write(far + 8, std::vector<std::uint8_t>(3, 0)));
+    REQUIRE(memory.write(far + 0x3008, std::vector<std::uint8_t>(3, 0)));
+    CHECK(memory.page_count() == 3);  // held until looked at
+    CHECK(memory.nonzero_pages() == 1);
+    CHECK(memory.page_count() == 1);
+    NaiveMemory naive(bits);
+    naive.write(0x1008, {1, 2, 3});
+    CHECK(memory.root() == naive.root());
+    const faultline::MerkleProof proof = memory.proof(far + 8);
+    CHECK(faultline::page_is_zero(proof.leaf_index, proof.leaf, proof.siblings));
+    const faultline::MerkleProof held = memory.proof(0x1020);
+    CHECK(held.leaf == Hash{});  // a zero leaf of a page that is not all zero
+    CHECK_FALSE(faultline::page_is_zero(held.leaf_index, held.leaf, held.siblings));
+  }
+}
+
+TEST_CASE("admit: held pages are written, new pages only below the limit, zeroed pages freed") {
+  using Admission = MerkleMemory::Admission;
+  MerkleMemory memory(32);
+  REQUIRE(memory.write(0x1000, std::vector<std::uint8_t>{1}));
+  REQUIRE(memory.write(0x2000, std::vector<std::uint8_t>{1}));
+  CHECK(memory.admit(3, true, 2) == Admission::refuse);
+  CHECK(memory.admit(3, false, 2) == Admission::skip);
+  CHECK(memory.admit(1, true, 2) == Admission::write);
+  CHECK(memory.admit(3, true, 3) == Admission::write);
+
+  // A page zeroed since the last look is freed when room is needed, and pointers handed out
+  // before are invalid (the epoch says so).
+  REQUIRE(memory.write(0x1000, std::vector<std::uint8_t>{0}));
+  const std::uint64_t epoch = memory.epoch();
+  CHECK(memory.admit(3, true, 2) == Admission::write);
+  CHECK(memory.epoch() != epoch);
+  CHECK(memory.page_count() == 1);
+}
+
+TEST_CASE("a snapshot sharing a zeroed page frees it too") {
+  MerkleMemory memory(32);
+  REQUIRE(memory.write(0x1000, std::vector<std::uint8_t>{1}));
+  REQUIRE(memory.write(0x2000, std::vector<std::uint8_t>{1}));
+  REQUIRE(memory.write(0x1000, std::vector<std::uint8_t>{0}));
+  MerkleMemory copy = memory.snapshot();
+  CHECK(memory.nonzero_pages() == 1);
+  CHECK(copy.nonzero_pages() == 1);  // the page the original freed is zero here too
+  CHECK(copy.page_count() == 1);
+
+  // Copy-on-write: zeroing a shared page in one memory leaves the other's page alone.
+  MerkleMemory other = memory.snapshot();
+  REQUIRE(memory.write(0x2000, std::vector<std::uint8_t>{0}));
+  CHECK(memory.nonzero_pages() == 0);
+  CHECK(other.nonzero_pages() == 1);
+  CHECK(memory.root() == faultline::zero_hash(memory.tree_height()));
+  CHECK(other.root() == copy.root());
+}

@@ -305,3 +305,78 @@ TEST_CASE("a missing preimage blocks the step without changing the state") {
     CHECK(cpu.state == before);
   }
 }
+
+TEST_CASE("a store that would make a page non-zero past the memory limit faults") {
+  for (const unsigned bits : {32u, 64u}) {
+    INFO("MIPS" << bits);
+    constexpr std::uint64_t kFresh = 0x5000;  // a page never written
+    // Two pages in use (the code and kData) under a limit of two.
+    MipsCpu cpu(bits, {"sb $0, 0($5)", "sw $0, 4($5)", "swl $2, 7($5)", "sw $2, 0($5)"});
+    cpu.poke(kData, faultline::Bytes{1});
+    cpu.state.memory_limit = 2;
+    cpu.r(2) = 0x1234;
+    cpu.r(5) = kFresh;
+    cpu.run_code(2);  // zeros into an all-zero page change nothing: never refused
+    cpu.run_code(1);  // swl writes only the low byte of 0x1234's top: zero
+    CHECK(cpu.state.status == VmStatus::running);
+    cpu.run_code(1);
+    CHECK(cpu.state.fault_cause == FaultCause::memory_limit);
+    CHECK(cpu.state.fault_value == kFresh);
+    CHECK(cpu.peek(kFresh, 8) == 0);
+    CHECK(cpu.state.pages_in_use == 2);
+
+    MipsCpu partial(bits, {"swr $2, 5($5)"});  // writes the word at kFresh + 4
+    partial.state.memory_limit = 1;
+    partial.r(2) = 0x1234;
+    partial.r(5) = kFresh;
+    partial.run_code(1);
+    CHECK(partial.state.fault_cause == FaultCause::memory_limit);
+    CHECK(partial.state.fault_value == kFresh + 4);
+  }
+}
+
+TEST_CASE("zeroing a page frees it for the memory limit, and sc past the limit leaves rt") {
+  MipsCpu cpu(64, {"sb $0, 0($4)", "sd $2, 0($5)", "ll $3, 0($4)", "sc $2, 0($4)"});
+  cpu.poke(kData, faultline::Bytes{1});
+  cpu.state.memory_limit = 2;
+  cpu.r(2) = 0xff;
+  cpu.r(4) = kData;
+  cpu.r(5) = 0x5000;
+  cpu.run_code(1);
+  CHECK(cpu.state.pages_in_use == 1);  // kData's page is all zero again
+  cpu.run_code(2);
+  CHECK(cpu.state.pages_in_use == 2);
+  CHECK(cpu.peek(0x5000, 8) == 0xff);
+  cpu.run_code(1);
+  CHECK(cpu.state.fault_cause == FaultCause::memory_limit);
+  CHECK(cpu.state.fault_value == kData);
+  CHECK(cpu.r(2) == 0xff);
+  CHECK(cpu.state.reservation_valid);
+}
+
+TEST_CASE("system calls past the memory limit: clock_gettime keeps its first store") {
+  MipsCpu cpu(32, {"syscall"});
+  cpu.r(2) = 4263;  // o32 clock_gettime: two 4-byte fields
+  cpu.r(5) = kData + 0xffc;
+  cpu.poke(kData, faultline::Bytes{1});
+  cpu.state.memory_limit = 2;
+  cpu.state.step = 5'000'000'007;
+  cpu.run_code(1);
+  CHECK(cpu.state.fault_cause == FaultCause::memory_limit);
+  CHECK(cpu.state.fault_value == kData + 0x1000);
+  CHECK(cpu.peek(kData + 0xffc, 4) == 5);
+  CHECK(cpu.r(2) == 4263);  // v0 and a3 are not written
+
+  MipsCpu read(64, {"syscall"});
+  read.r(2) = faultline::mips::sys::kN64.read;
+  read.r(4) = faultline::mips::sys::kPreimageRead;
+  read.r(5) = 0x5000;
+  read.r(6) = 8;
+  read.state.preimage_key = read.oracle.add(faultline::Bytes(3, 0xab));
+  read.state.memory_limit = 1;  // the code page
+  read.run_code(1);
+  CHECK(read.state.fault_cause == FaultCause::memory_limit);
+  CHECK(read.state.fault_value == 0x5000);
+  CHECK(read.state.preimage_offset == 0);
+  CHECK(read.r(2) == faultline::mips::sys::kN64.read);
+}

@@ -370,3 +370,79 @@ TEST_CASE("a 32-bit instruction may straddle two memory leaves") {
   CHECK(h.x(10) == 5);
   CHECK(h.proof_bytes == 2 * 32 * 60);  // one proof per leaf of the instruction
 }
+
+TEST_CASE("a store that would make a page non-zero past the memory limit faults") {
+  for (const unsigned xlen : {32u, 64u}) {
+    INFO("RV" << xlen);
+    constexpr std::uint64_t kFresh = 0x5000;  // a page never written
+    // Two pages in use (the code and kData) under a limit of two.
+    Hart h = hart(xlen, {"sb zero, 0(a5)", "sw zero, 5(a5)", "sw a2, 0(a5)"});
+    h.poke(kData, Bytes{1});
+    h.state.memory_limit = 2;
+    h.x(12) = 0x1234;
+    h.x(15) = kFresh;
+    h.run_code(2);  // zeros into an all-zero page change nothing: never refused
+    REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+    CHECK(h.state.status == VmStatus::faulted);
+    CHECK(h.state.fault_cause == FaultCause::memory_limit);
+    CHECK(h.state.fault_value == kFresh);
+    CHECK(h.state.pc == Hart::kCodeAddress + 8);
+    CHECK(h.peek(kFresh, 4) == 0);
+    CHECK(h.state.pages_in_use == 2);
+  }
+}
+
+TEST_CASE("zeroing a page frees it for the memory limit") {
+  Hart h = hart(64, {"sb zero, 0(a1)", "sd a2, 0(a5)", "sb a2, 0(a1)"});
+  h.poke(kData, Bytes{1});
+  h.state.memory_limit = 2;
+  h.x(11) = kData;
+  h.x(12) = 0xff;
+  h.x(15) = 0x5000;
+  h.run_code(1);
+  CHECK(h.state.pages_in_use == 1);  // kData's page is all zero again
+  h.run_code(1);
+  CHECK(h.state.pages_in_use == 2);
+  CHECK(h.peek(0x5000, 8) == 0xff);
+  REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+  CHECK(h.state.fault_cause == FaultCause::memory_limit);
+  CHECK(h.state.fault_value == kData);
+}
+
+TEST_CASE("a store across pages keeps its first part when the limit refuses the second") {
+  Hart h = hart(64, {"sd a2, 0(a6)"});
+  h.poke(kData, Bytes{1});
+  h.state.memory_limit = 2;
+  h.x(12) = 0x0807'0605'0403'0201;
+  h.x(16) = 0x2ffc;  // the page at 0x3000 is all zero
+  REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+  CHECK(h.state.fault_cause == FaultCause::memory_limit);
+  CHECK(h.state.fault_value == 0x2ffc);
+  CHECK(h.peek(0x2ffc, 4) == 0x0403'0201);
+  CHECK(h.peek(0x3000, 4) == 0);
+}
+
+TEST_CASE("atomics and store-conditional past the memory limit fault before writing rd") {
+  for (const auto& line : {"amoadd.w a0, a2, (a5)", "amoswap.d a0, a2, (a5)"}) {
+    INFO(line);
+    Hart h = hart(64, {line});
+    h.state.memory_limit = 1;  // the code page
+    h.x(10) = 99;
+    h.x(12) = 5;
+    h.x(15) = 0x5000;
+    REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+    CHECK(h.state.fault_cause == FaultCause::memory_limit);
+    CHECK(h.state.fault_value == 0x5000);
+    CHECK(h.x(10) == 99);
+  }
+  Hart h = hart(32, {"lr.w a3, (a5)", "sc.w a0, a2, (a5)"});
+  h.state.memory_limit = 1;
+  h.x(10) = 99;
+  h.x(12) = 5;
+  h.x(15) = 0x5000;
+  h.run_code(1);
+  REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+  CHECK(h.state.fault_cause == FaultCause::memory_limit);
+  CHECK(h.x(10) == 99);
+  CHECK(h.state.reservation_valid);
+}

@@ -15,8 +15,11 @@ using namespace faultline;
 
 /// A bare hart with code at `address`, run either by the fast loop or by step().
 struct Bare {
-  Bare(unsigned xlen, std::uint64_t address, ByteView code) : memory(xlen) {
+  Bare(unsigned xlen, std::uint64_t address, ByteView code,
+       std::uint64_t memory_limit = kDefaultMemoryLimitPages)
+      : memory(xlen) {
     state.xlen = static_cast<std::uint8_t>(xlen);
+    state.memory_limit = memory_limit;
     state.pc = address;
     state.heap = 0x10'0000;
     state.mmap_next = xlen == 32 ? riscv::kAddressMap32.mmap_base : riscv::kAddressMap64.mmap_base;
@@ -83,14 +86,15 @@ Bytes assemble_loop(unsigned xlen, std::vector<std::string> lines, std::size_t b
 /// on the state after every chunk. Returns the final state, whose values the tests check
 /// against hand-computed results (agreement alone cannot catch a slip both paths share).
 riscv::State check_agreement(unsigned xlen, std::uint64_t address, const Bytes& code,
-                             std::uint64_t steps) {
-  Bare reference(xlen, address, code);
+                             std::uint64_t steps,
+                             std::uint64_t memory_limit = kDefaultMemoryLimitPages) {
+  Bare reference(xlen, address, code, memory_limit);
   const std::uint64_t total = reference.run_steps(steps);
   const Bytes final_state = reference.encoded();
   for (const std::uint64_t chunk : {1ull, 2ull, 3ull, 5ull, 7ull, 13ull, 64ull, 1'000'000ull}) {
     INFO("chunks of " << chunk);
-    Bare fast(xlen, address, code);
-    Bare stepped(xlen, address, code);
+    Bare fast(xlen, address, code, memory_limit);
+    Bare stepped(xlen, address, code, memory_limit);
     std::uint64_t done = 0;
     while (done < total) {
       const std::uint64_t want = std::min<std::uint64_t>(chunk, total - done);
@@ -216,6 +220,38 @@ TEST_CASE("faults inside a straight run stop the loop at the faulting instructio
     CHECK(fast.state.fault_cause == riscv::FaultCause::address_wrap);
     CHECK(fast.state.pc == 0x100c);
     CHECK(fast.state.step == 4);
+  }
+}
+
+TEST_CASE("a run that frees and takes pages at the memory limit faults where step() does") {
+  for (const unsigned xlen : {32u, 64u}) {
+    INFO("RV" << xlen);
+    // Iteration i makes page 0x100000 + i * 4 KiB non-zero and, when i is even, zeroes the
+    // page before it: pages in use grow by one every two iterations, and the run loop has to
+    // free zeroed pages mid-run to find room. With 6 pages (the code and five) iteration 8
+    // finds none.
+    const Bytes code = assemble_loop(xlen,
+                                     {
+                                         "li a1, 0",
+                                         "lui a2, 0x100",
+                                         "li a3, 7",
+                                         "lui t3, 1",
+                                         "sw a3, 0(a2)",  // loop
+                                         "andi t0, a1, 1",
+                                         "mul t1, t0, a3",
+                                         "sub t2, a2, t3",
+                                         "sw t1, 0(t2)",
+                                         "add a2, a2, t3",
+                                         "addi a1, a1, 1",
+                                         "bnez a3, {}",
+                                     },
+                                     11, 4, /*compressed=*/true);
+    const riscv::State end = check_agreement(xlen, 0x1000, code, 1000, 6);
+    CHECK(end.status == VmStatus::faulted);
+    CHECK(end.fault_cause == riscv::FaultCause::memory_limit);
+    CHECK(end.fault_value == 0x108000);
+    CHECK(end.x[11] == 8);
+    CHECK(end.pages_in_use == 6);
   }
 }
 

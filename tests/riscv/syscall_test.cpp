@@ -108,6 +108,31 @@ TEST_CASE("clock_gettime derives time from the step counter, unknown calls are E
   CHECK(result(unknown) == -38);
 }
 
+TEST_CASE("clock_gettime past the memory limit keeps the store before the refused one") {
+  Hart h = syscall(64, 113, 1, kBuffer + 0xff8, 0);  // tv_nsec lands in the all-zero next page
+  h.poke(kBuffer, Bytes{1});
+  h.state.memory_limit = 2;
+  h.state.step = 5'000'000'007;
+  REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+  CHECK(h.state.fault_cause == faultline::riscv::FaultCause::memory_limit);
+  CHECK(h.state.fault_value == kBuffer + 0x1000);
+  CHECK(h.peek(kBuffer + 0xff8, 8) == 5);
+  CHECK(h.peek(kBuffer + 0x1000, 8) == 0);
+  CHECK(h.x(10) == 1);  // a0 is not written
+}
+
+TEST_CASE("a preimage read past the memory limit faults at the buffer") {
+  Hart h = syscall(64, 63, 5, 0x5000, 8);
+  h.state.preimage_key = h.oracle.add(Bytes(3, 0xab));
+  h.state.memory_limit = 1;  // the code page
+  REQUIRE(h.step() == faultline::riscv::StepOutcome::executed);
+  CHECK(h.state.fault_cause == faultline::riscv::FaultCause::memory_limit);
+  CHECK(h.state.fault_value == 0x5000);
+  CHECK(h.state.preimage_offset == 0);
+  CHECK(h.x(10) == 5);
+  CHECK(h.peek(0x5000, 8) == 0);
+}
+
 TEST_CASE("the preimage channels: key written in parts, data read leaf by leaf") {
   const Bytes data(50, 0xab);
   Hart h(64, assemble(64, {"ecall", "ecall", "ecall", "ecall", "ecall", "ecall", "ecall", "ecall",
