@@ -17,8 +17,10 @@ namespace faultline {
 /// Decoded instructions of the pages a program has executed, so a run loop decodes each
 /// instruction once. A page has one slot per `kSlotBytes` bytes plus a sentinel slot past its
 /// end, so the loop can walk from slot to slot without checking for the page's end. A store
-/// to a page that holds decodings resets them (self-modifying code stays correct); pages are
-/// never freed, so slot pointers stay valid while a loop holds them.
+/// to a page that holds decodings resets them (self-modifying code stays correct). At most
+/// kMaxPages pages are kept: a new page beyond them drops all the others, so a guest that
+/// executes ever new pages cannot grow the host's memory. A slot pointer is therefore valid
+/// only until the next slot() of another page; run loops hold just the last one.
 ///
 /// `Slot` is the backend's decoded instruction; it must have a `handler` byte, 0 for an empty
 /// slot, and be trivially copyable.
@@ -26,8 +28,9 @@ template <class Slot, unsigned kSlotBytes>
 class DecodeCache {
  public:
   static constexpr std::size_t kSlots = MerkleMemory::kPageBytes / kSlotBytes;
-  static constexpr std::uint8_t kUndecoded = 0;  ///< handler of an empty slot
-  static constexpr std::uint8_t kPageEnd = 1;    ///< handler of the sentinel slot
+  static constexpr std::uint8_t kUndecoded = 0;   ///< handler of an empty slot
+  static constexpr std::uint8_t kPageEnd = 1;     ///< handler of the sentinel slot
+  static constexpr std::size_t kMaxPages = 4096;  ///< 16 MiB of code
   using Slots = std::array<Slot, kSlots + 1>;
 
   /// The slot of the instruction at `pc` (created empty on first use).
@@ -67,6 +70,9 @@ class DecodeCache {
   /// Slots outside every page, for a loop's partial runs.
   Slots& scratch() { return scratch_->slots; }
 
+  /// Pages holding slots.
+  [[nodiscard]] std::size_t page_count() const noexcept { return pages_.size(); }
+
  private:
   struct Page {
     Page() { slots[kSlots].handler = kPageEnd; }
@@ -79,6 +85,10 @@ class DecodeCache {
   };
 
   Page& page(std::uint64_t number) {
+    if (pages_.size() >= kMaxPages && !pages_.contains(number)) {
+      pages_.clear();  // decodings are only a cache: the loop decodes again as it goes
+      recent_.fill(Recent{});
+    }
     std::unique_ptr<Page>& p = pages_[number];
     if (!p) p = std::make_unique<Page>();
     return *p;
