@@ -5,5 +5,6 @@
 #include "faultline_guest.h"
 
 int main(void) {
-  for (uintptr_t page = 0x10000000u;; page += 4096) *(volatile uint8_t*)page = 1;
+  for (uintptr_t page = 0x10000000u;; page += 4096)
+    *(volatile uint8_t*)page = 1;
 }
