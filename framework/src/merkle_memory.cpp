@@ -161,8 +161,8 @@ Result<void> MerkleMemory::write(std::uint64_t address, ByteView data) {
     const std::uint64_t at = address + done;
     const std::size_t offset = at % kPageBytes;
     const std::size_t chunk = std::min<std::size_t>(kPageBytes - offset, data.size() - done);
-    const bool nothing_to_write = !pages_.contains(at >> kPageBits) &&
-                                  std::memcmp(data.data() + done, kZeroPage, chunk) == 0;
+    const bool nothing_to_write =
+        !pages_.contains(at >> kPageBits) && std::memcmp(data.data() + done, kZeroPage, chunk) == 0;
     if (!nothing_to_write) {
       std::memcpy(page_for_write(at >> kPageBits) + offset, data.data() + done, chunk);
     }

@@ -137,8 +137,8 @@ function admit(entry, value) -> ok {
 }
 )";
   // The selectors are the errors' (the caller's template declares them).
-  auto filled = fill_solidity_template(
-      text, {{"zero_page", to_hex(zero_hash(MerkleMemory::kPageHeight))}});
+  auto filled =
+      fill_solidity_template(text, {{"zero_page", to_hex(zero_hash(MerkleMemory::kPageHeight))}});
   return filled ? filled->text : std::string{};
 }
 

@@ -68,8 +68,7 @@ std::map<std::string, std::string> values() {
   for (const faultline::StateField& field : mips::kStateLayout)
     out["offset." + std::string(field.name)] = std::to_string(field.offset);
   out["state.size"] = std::to_string(mips::kEncodedStateSize);
-  for (unsigned cause = 0; cause <= static_cast<unsigned>(mips::FaultCause::memory_limit);
-       ++cause)
+  for (unsigned cause = 0; cause <= static_cast<unsigned>(mips::FaultCause::memory_limit); ++cause)
     out["fault." + std::string(mips::fault_cause_name(static_cast<mips::FaultCause>(cause)))] =
         std::to_string(cause);
   const std::pair<const char*, const mips::sys::Numbers*> abis[] = {{"o32", &mips::sys::kO32},

@@ -597,12 +597,12 @@ execute(Ctx& ctx, const Fetched& fetched,
     set(t, extend(ctx.load(address, size)));                                       \
     break;                                                                         \
   }
-#define FAULTLINE_MIPS_STORE(op_name, size)                                        \
-  case Op::op_name: {                                                              \
-    const U address = static_cast<U>(a + static_cast<U>(simm));                    \
-    if (!aligned(address, size)) return fault(FaultCause::address_error, address); \
+#define FAULTLINE_MIPS_STORE(op_name, size)                                            \
+  case Op::op_name: {                                                                  \
+    const U address = static_cast<U>(a + static_cast<U>(simm));                        \
+    if (!aligned(address, size)) return fault(FaultCause::address_error, address);     \
     if (!ctx.store(address, size, b)) return fault(FaultCause::memory_limit, address); \
-    break;                                                                         \
+    break;                                                                             \
   }
       FAULTLINE_MIPS_LOAD(lb, 1, sext8)
       FAULTLINE_MIPS_LOAD(lbu, 1, [](std::uint64_t v) { return v; })
@@ -636,10 +636,9 @@ execute(Ctx& ctx, const Fetched& fetched,
       } else {
         const unsigned r = 24 - k;
         const std::uint32_t merged =
-            op == Op::swl
-                ? value >> k | (memory & ~static_cast<std::uint32_t>(0xffffffffu >> k))
-                : static_cast<std::uint32_t>(value << r) |
-                      (memory & static_cast<std::uint32_t>(detail::low_mask(r)));
+            op == Op::swl ? value >> k | (memory & ~static_cast<std::uint32_t>(0xffffffffu >> k))
+                          : static_cast<std::uint32_t>(value << r) |
+                                (memory & static_cast<std::uint32_t>(detail::low_mask(r)));
         if (!ctx.store(base, 4, merged)) return fault(FaultCause::memory_limit, base);
       }
       break;

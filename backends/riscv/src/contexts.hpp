@@ -69,18 +69,18 @@ struct MemoryContext : MachineIo {
   /// part ends the store, returning false, and the parts before it stay written.
   static bool store_to(MerkleMemory& memory, DecodeCache& decoded, std::uint64_t address,
                        unsigned size, std::uint64_t value, std::uint64_t limit) {
-    return for_each_page_part(address, size, value, [&](std::uint64_t at, unsigned count,
-                                                        std::uint64_t part) {
-      const std::uint64_t number = at >> MerkleMemory::kPageBits;
-      const MerkleMemory::Admission admission = memory.admit(number, part != 0, limit);
-      if (admission == MerkleMemory::Admission::write) {
-        decoded.before_store(number);
-        std::uint8_t* bytes = memory.page_for_write(number) + at % MerkleMemory::kPageBytes;
-        for (unsigned i = 0; i < count; ++i)
-          bytes[i] = static_cast<std::uint8_t>(part >> (8 * i));
-      }
-      return admission != MerkleMemory::Admission::refuse;
-    });
+    return for_each_page_part(
+        address, size, value, [&](std::uint64_t at, unsigned count, std::uint64_t part) {
+          const std::uint64_t number = at >> MerkleMemory::kPageBits;
+          const MerkleMemory::Admission admission = memory.admit(number, part != 0, limit);
+          if (admission == MerkleMemory::Admission::write) {
+            decoded.before_store(number);
+            std::uint8_t* bytes = memory.page_for_write(number) + at % MerkleMemory::kPageBytes;
+            for (unsigned i = 0; i < count; ++i)
+              bytes[i] = static_cast<std::uint8_t>(part >> (8 * i));
+          }
+          return admission != MerkleMemory::Admission::refuse;
+        });
   }
 
   /// Splits a little-endian store of `size` bytes into the parts that lie in one page:
@@ -91,8 +91,9 @@ struct MemoryContext : MachineIo {
     unsigned done = 0;
     while (done < size) {
       const std::uint64_t at = address + done;
-      const unsigned count = std::min<unsigned>(
-          size - done, MerkleMemory::kPageBytes - static_cast<unsigned>(at % MerkleMemory::kPageBytes));
+      const unsigned count =
+          std::min<unsigned>(size - done, MerkleMemory::kPageBytes -
+                                              static_cast<unsigned>(at % MerkleMemory::kPageBytes));
       const std::uint64_t part = value >> (8 * done);
       if (!fn(at, count, count == 8 ? part : part & ((std::uint64_t{1} << (8 * count)) - 1))) {
         return false;
@@ -148,8 +149,7 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
                                             std::uint64_t value) {
     return MemoryContext::for_each_page_part(
         address, size, value, [&](std::uint64_t at, unsigned count, std::uint64_t part) {
-          switch (pages.admit_write(at >> MerkleMemory::kPageBits, part != 0,
-                                    state.memory_limit)) {
+          switch (pages.admit_write(at >> MerkleMemory::kPageBits, part != 0, state.memory_limit)) {
             case MerkleMemory::Admission::refuse:
               return false;
             case MerkleMemory::Admission::skip:

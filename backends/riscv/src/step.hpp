@@ -248,12 +248,12 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
     set(d, extend(load(address, size)));                                       \
     break;                                                                     \
   }
-#define FAULTLINE_STORE(op_name, size)                                         \
-  case Op::op_name: {                                                          \
-    const U address = static_cast<U>(a + imm);                                 \
-    if (!fits(address, size)) return fault(FaultCause::address_wrap, address); \
+#define FAULTLINE_STORE(op_name, size)                                                 \
+  case Op::op_name: {                                                                  \
+    const U address = static_cast<U>(a + imm);                                         \
+    if (!fits(address, size)) return fault(FaultCause::address_wrap, address);         \
     if (!ctx.store(address, size, b)) return fault(FaultCause::memory_limit, address); \
-    break;                                                                     \
+    break;                                                                             \
   }
     FAULTLINE_LOAD(lb, 1, [](std::uint64_t v) {
       return static_cast<std::uint64_t>(static_cast<std::int8_t>(v));
@@ -465,8 +465,8 @@ FAULTLINE_INLINE Flow execute(Ctx& ctx, const Fetched& fetched, typename detail:
       s.reservation = 0;
       break;
     }
-#define FAULTLINE_AMO(op_name, size, operation)                                \
-  case Op::op_name:                                                            \
+#define FAULTLINE_AMO(op_name, size, operation)                   \
+  case Op::op_name:                                               \
     if (amo(size, operation) != Flow::next) return Flow::stopped; \
     break;
       FAULTLINE_AMO(amoswap_w, 4, [](std::uint64_t, std::uint64_t y) { return y; })

@@ -60,8 +60,8 @@ struct State {
   VmStatus status = VmStatus::running;
   FaultCause fault_cause = FaultCause::none;
   bool reservation_valid = false;
-  std::uint8_t bits = 32;             ///< 32 (MIPS32, o32) or 64 (MIPS64, n64)
-  std::array<std::uint64_t, 32> r{};  ///< r[0] is always 0 and not encoded
+  std::uint8_t bits = 32;                                 ///< 32 (MIPS32, o32) or 64 (MIPS64, n64)
+  std::array<std::uint64_t, 32> r{};                      ///< r[0] is always 0 and not encoded
   std::uint64_t memory_limit = kDefaultMemoryLimitPages;  ///< pages that may be non-zero
   std::uint64_t pages_in_use = 0;  ///< pages not all zero (filled in when encoding)
 

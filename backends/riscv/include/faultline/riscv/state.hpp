@@ -51,8 +51,8 @@ struct State {
   VmStatus status = VmStatus::running;
   FaultCause fault_cause = FaultCause::none;
   bool reservation_valid = false;
-  std::uint8_t xlen = 64;             ///< 32 or 64
-  std::array<std::uint64_t, 32> x{};  ///< x[0] is always 0 and not encoded
+  std::uint8_t xlen = 64;                                 ///< 32 or 64
+  std::array<std::uint64_t, 32> x{};                      ///< x[0] is always 0 and not encoded
   std::uint64_t memory_limit = kDefaultMemoryLimitPages;  ///< pages that may be non-zero
   std::uint64_t pages_in_use = 0;  ///< pages not all zero (filled in when encoding)
 
