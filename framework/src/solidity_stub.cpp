@@ -505,7 +505,7 @@ std::string call(std::string_view callee, const std::vector<std::string>& argume
   std::string joined;
   for (std::size_t i = 0; i < arguments.size(); ++i)
     joined.append(i == 0 ? "" : ", ").append(arguments[i]);
-  const std::string one_line = std::string(callee) + "(" + joined + ")";
+  std::string one_line = std::string(callee) + "(" + joined + ")";
   if (indent + one_line.size() + 1 <= kLineLength) return one_line;
   const std::string pad(indent, ' ');
   if (indent + 4 + joined.size() <= kLineLength) {
