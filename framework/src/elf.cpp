@@ -151,9 +151,9 @@ Result<MerkleMemory> memory_image(const LoadedElf& elf, unsigned address_bits,
     }
   }
   if (const std::uint64_t pages = memory.nonzero_pages(); pages > memory_limit) {
-    return Error{Errc::out_of_range, "the program's image holds " + std::to_string(pages) +
-                                         " non-zero pages, more than the memory limit of " +
-                                         std::to_string(memory_limit)};
+    return Error{Errc::out_of_range, "the program's image has " + std::to_string(pages) +
+                                         " non-zero 4 KiB pages: over the memory limit of " +
+                                         std::to_string(memory_limit) + " pages"};
   }
   return memory;
 }

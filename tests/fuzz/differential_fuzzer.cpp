@@ -2,8 +2,9 @@
 // with a valid major opcode, register loads, system calls and the preimage channel (the
 // guest writing a key, then reading the preimage at offsets). Each program runs at full speed
 // and one witnessed step at a time, every witness checked by the step verifier; the paths must
-// agree on every step. Built with FAULTLINE_FUZZ_PREIMAGE_STREAM, the programs use only the
-// preimage and hint channels (the preimage_stream fuzzer).
+// agree on every step, some programs under a memory limit of a few pages. Built with
+// FAULTLINE_FUZZ_PREIMAGE_STREAM, the programs use only the preimage and hint channels (the
+// preimage_stream fuzzer).
 #include <array>
 
 #include "fuzz_support.hpp"
@@ -125,6 +126,12 @@ void random_chunk(const fuzz::Profile& profile, fuzz::CodeWriter& code, fuzz::In
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Input input(ByteView(data, size));
   const auto& profile = fuzz::profiles()[input.byte() % fuzz::profiles().size()];
+  // One input in four runs under a memory limit a few pages above the program's image (code,
+  // data: at most three pages), so that stores to fresh pages reach it.
+  const std::uint8_t limit_pick = input.byte();
+  const std::unique_ptr<Backend> limited =
+      limit_pick % 4 == 0 ? fuzz::make_backend(profile, 3 + limit_pick / 4 % 6) : nullptr;
+  const Backend& backend = limited ? *limited : *profile.backend;
 
   // The oracle holds the program's input and one more preimage; a third key has none, so a
   // read of it blocks both paths at the same step.
@@ -147,8 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   code.exit();
 
-  auto program = profile.backend->load(fuzz::build_elf(profile, code.code(), memory));
+  auto program = backend.load(fuzz::build_elf(profile, code.code(), memory));
   fuzz::expect(program.ok(), "a built program does not load");
-  fuzz::check_paths_agree(*profile.backend, **program, oracle, kMaxSteps);
+  fuzz::check_paths_agree(backend, **program, oracle, kMaxSteps);
   return 0;
 }

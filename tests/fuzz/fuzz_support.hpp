@@ -47,17 +47,28 @@ struct Profile {
   std::unique_ptr<Backend> backend;
 };
 
+/// The backend of `arch` and `bits` with guests of `memory_limit` pages.
+inline std::unique_ptr<Backend> make_backend(
+    Arch arch, unsigned bits, std::uint64_t memory_limit = kDefaultMemoryLimitPages) {
+  return arch == Arch::riscv ? riscv::make_backend(bits, memory_limit)
+                             : mips::make_backend(bits, memory_limit);
+}
+
 /// riscv32, riscv64, mips32, mips64.
 inline const std::vector<Profile>& profiles() {
   static const std::vector<Profile> all = [] {
     std::vector<Profile> list;
-    for (const unsigned bits : {32u, 64u})
-      list.push_back({Arch::riscv, bits, riscv::make_backend(bits)});
-    for (const unsigned bits : {32u, 64u})
-      list.push_back({Arch::mips, bits, mips::make_backend(bits)});
+    for (const Arch arch : {Arch::riscv, Arch::mips})
+      for (const unsigned bits : {32u, 64u})
+        list.push_back({arch, bits, make_backend(arch, bits)});
     return list;
   }();
   return all;
+}
+
+/// The backend of `profile` with guests of `memory_limit` pages.
+inline std::unique_ptr<Backend> make_backend(const Profile& profile, std::uint64_t memory_limit) {
+  return make_backend(profile.arch, profile.bits, memory_limit);
 }
 
 /// Where built programs live: code from kCodeAddress (the entry point), then kDataSize bytes

@@ -255,6 +255,45 @@ TEST_CASE("a run that frees and takes pages at the memory limit faults where ste
   }
 }
 
+TEST_CASE("code on more pages than the decode cache keeps runs the same, rewritten or not") {
+  // One page after another, each `addi a0, a0, 1` then a jump to the next; the last page
+  // rewrites the first page's addi into `addi a0, a0, 2` and jumps back. The second lap runs
+  // pages the decode cache dropped (it keeps kMaxPages), one of them rewritten meanwhile.
+  constexpr std::uint64_t kPages = riscv::DecodeCache::kMaxPages + 4;
+  constexpr std::uint64_t kBase = 0x10'0000;
+  for (const unsigned xlen : {32u, 64u}) {
+    INFO("RV" << xlen);
+    const Bytes step_page = test::assemble(xlen, {"addi a0, a0, 1", "jal zero, 4092"});
+    const Bytes last_page = test::assemble(xlen, {"addi a0, a0, 1", "sw t0, 0(t1)", "jr t1"});
+    const Bytes add_two = test::assemble(xlen, {"addi a0, a0, 2"});
+    Bytes code(kPages * MerkleMemory::kPageBytes, 0);
+    for (std::uint64_t page = 0; page < kPages; ++page) {
+      const Bytes& body = page + 1 < kPages ? step_page : last_page;
+      std::ranges::copy(body, code.begin() + static_cast<std::ptrdiff_t>(page * 4096));
+    }
+    std::uint64_t new_word = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+      new_word |= std::uint64_t{add_two[i]} << 8 * i;
+    const std::uint64_t lap = 2 * kPages + 1;
+    const auto start = [&](Bare& hart) {
+      hart.state.x[5] = new_word;  // t0
+      hart.state.x[6] = kBase;     // t1
+    };
+    Bare reference(xlen, kBase, code);
+    start(reference);
+    REQUIRE(reference.run_steps(2 * lap) == 2 * lap);
+    CHECK(reference.state.x[10] == 2 * kPages + 1);  // the second lap's first page adds 2
+    for (const std::uint64_t chunk : {1ull, 7ull, 1'000'000ull}) {
+      INFO("chunks of " << chunk);
+      Bare fast(xlen, kBase, code);
+      start(fast);
+      REQUIRE(fast.run_fast(2 * lap, chunk) == 2 * lap);
+      CHECK(fast.decoded.page_count() <= riscv::DecodeCache::kMaxPages);
+      CHECK(fast.encoded() == reference.encoded());
+    }
+  }
+}
+
 TEST_CASE("whole example programs: chunked fast runs end in the stepped state") {
   for (const unsigned xlen : {32u, 64u}) {
     const auto backend = riscv::make_backend(xlen);

@@ -6,12 +6,12 @@
 
 namespace faultline::cli {
 
-BackendRegistry built_in_backends() {
+BackendRegistry built_in_backends(std::uint64_t memory_limit) {
   BackendRegistry registry;
-  (void)registry.add(riscv::make_backend(32));
-  (void)registry.add(riscv::make_backend(64));
-  (void)registry.add(mips::make_backend(32));
-  (void)registry.add(mips::make_backend(64));
+  (void)registry.add(riscv::make_backend(32, memory_limit));
+  (void)registry.add(riscv::make_backend(64, memory_limit));
+  (void)registry.add(mips::make_backend(32, memory_limit));
+  (void)registry.add(mips::make_backend(64, memory_limit));
   return registry;
 }
 

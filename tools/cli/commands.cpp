@@ -67,7 +67,12 @@ po::options_description program_options() {
       "input", po::value<std::string>(), "file served to the program as its input preimage")(
       "checkpoint-interval",
       po::value<Count>()->default_value(Count{std::uint64_t{1} << 22}, "4194304"),
-      "steps between executor checkpoints")("json", "print JSON")(
+      "steps between executor checkpoints")(
+      "memory-limit",
+      po::value<Count>()->default_value(Count{kDefaultMemoryLimitPages},
+                                        std::to_string(kDefaultMemoryLimitPages)),
+      "4 KiB pages the guest may hold non-zero, a part of its prestate: a store past it is a "
+      "guest fault")("json", "print JSON")(
       "progress", po::value<std::string>()->default_value("auto"),
       "progress on stderr: auto (a bar on a terminal), bar, json (one object per line) or none");
   return options;
@@ -75,6 +80,7 @@ po::options_description program_options() {
 
 /// A program loaded from the command line, with its oracle and executor.
 struct Session {
+  std::shared_ptr<const BackendRegistry> registry;  ///< owns `backend`
   const Backend* backend = nullptr;
   std::unique_ptr<Program> program;
   std::shared_ptr<InMemoryPreimageOracle> oracle;
@@ -85,7 +91,6 @@ struct Session {
 /// Loads the program named by the options; returns an exit code on failure.
 std::optional<Session> open_session(std::string_view command, const po::variables_map& values,
                                     std::ostream& err, int& exit_code) {
-  static const BackendRegistry kRegistry = built_in_backends();
   Session session;
   const auto& progress_option = values["progress"].as<std::string>();
   const auto style = progress_style(progress_option, values.contains("json"));
@@ -96,7 +101,9 @@ std::optional<Session> open_session(std::string_view command, const po::variable
     return std::nullopt;
   }
   session.progress = std::make_shared<Progress>(*style, std::string(command));
-  auto backend = kRegistry.find(values["backend"].as<std::string>());
+  session.registry = std::make_shared<const BackendRegistry>(
+      built_in_backends(values["memory-limit"].as<Count>().value));
+  auto backend = session.registry->find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
     exit_code = kExitUsage;

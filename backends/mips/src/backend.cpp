@@ -103,15 +103,18 @@ class MipsMachine final : public Machine {
 
 class MipsProgram final : public Program {
  public:
-  MipsProgram(unsigned bits, LoadedElf elf, Hash artifact_hash)
-      : bits_(bits), elf_(std::move(elf)), artifact_hash_(artifact_hash) {}
+  MipsProgram(unsigned bits, std::uint64_t memory_limit, LoadedElf elf, Hash artifact_hash)
+      : bits_(bits),
+        memory_limit_(memory_limit),
+        elf_(std::move(elf)),
+        artifact_hash_(artifact_hash) {}
 
   std::string_view backend_name() const noexcept override { return profile_name(bits_); }
   const Hash& artifact_hash() const noexcept override { return artifact_hash_; }
 
   std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
     // load() checked the image fits the address space and the memory limit.
-    auto image = memory_image(elf_, bits_, kDefaultMemoryLimitPages);
+    auto image = memory_image(elf_, bits_, memory_limit_);
     MerkleMemory memory = std::move(*image);
     const AddressMap& map = bits_ == 32 ? kAddressMap32 : kAddressMap64;
     State state;
@@ -123,7 +126,7 @@ class MipsProgram final : public Program {
     state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
     state.mmap_next = map.mmap_base;
     state.r[29] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
-    state.memory_limit = kDefaultMemoryLimitPages;
+    state.memory_limit = memory_limit_;
     if (bits_ == 32)
       return std::make_unique<MipsMachine<32>>(state, std::move(memory), std::move(oracle));
     return std::make_unique<MipsMachine<64>>(state, std::move(memory), std::move(oracle));
@@ -131,6 +134,7 @@ class MipsProgram final : public Program {
 
  private:
   unsigned bits_;
+  std::uint64_t memory_limit_;
   LoadedElf elf_;
   Hash artifact_hash_;
 };
@@ -176,7 +180,8 @@ class MipsStepVerifier final : public StepVerifier {
 
 class MipsBackend final : public Backend {
  public:
-  explicit MipsBackend(unsigned bits) : bits_(bits), verifier_(bits) {}
+  MipsBackend(unsigned bits, std::uint64_t memory_limit)
+      : bits_(bits), memory_limit_(memory_limit), verifier_(bits) {}
 
   std::string_view name() const noexcept override { return profile_name(bits_); }
   std::string_view description() const noexcept override {
@@ -187,11 +192,11 @@ class MipsBackend final : public Backend {
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
     auto elf = load_elf(artifact, elf_target());
     if (!elf) return elf.error();
-    if (auto image = memory_image(*elf, bits_, kDefaultMemoryLimitPages); !image) {
+    if (auto image = memory_image(*elf, bits_, memory_limit_); !image) {
       return image.error();
     }
     return std::unique_ptr<Program>(
-        std::make_unique<MipsProgram>(bits_, std::move(*elf), keccak256(artifact)));
+        std::make_unique<MipsProgram>(bits_, memory_limit_, std::move(*elf), keccak256(artifact)));
   }
 
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
@@ -223,13 +228,14 @@ class MipsBackend final : public Backend {
   }
 
   unsigned bits_;
+  std::uint64_t memory_limit_;
   MipsStepVerifier verifier_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_backend(unsigned bits) {
-  return std::make_unique<MipsBackend>(bits == 32 ? 32 : 64);
+std::unique_ptr<Backend> make_backend(unsigned bits, std::uint64_t memory_limit) {
+  return std::make_unique<MipsBackend>(bits == 32 ? 32 : 64, memory_limit);
 }
 
 }  // namespace faultline::mips

@@ -103,8 +103,11 @@ class RiscvMachine final : public Machine {
 
 class RiscvProgram final : public Program {
  public:
-  RiscvProgram(unsigned xlen, LoadedElf elf, Hash artifact_hash)
-      : xlen_(xlen), elf_(std::move(elf)), artifact_hash_(artifact_hash) {}
+  RiscvProgram(unsigned xlen, std::uint64_t memory_limit, LoadedElf elf, Hash artifact_hash)
+      : xlen_(xlen),
+        memory_limit_(memory_limit),
+        elf_(std::move(elf)),
+        artifact_hash_(artifact_hash) {}
 
   std::string_view backend_name() const noexcept override {
     return xlen_ == 32 ? "riscv32" : "riscv64";
@@ -113,7 +116,7 @@ class RiscvProgram final : public Program {
 
   std::unique_ptr<Machine> start(std::shared_ptr<const PreimageOracle> oracle) const override {
     // load() checked the image fits the address space and the memory limit.
-    auto image = memory_image(elf_, xlen_, kDefaultMemoryLimitPages);
+    auto image = memory_image(elf_, xlen_, memory_limit_);
     MerkleMemory memory = std::move(*image);
     const AddressMap& map = xlen_ == 32 ? kAddressMap32 : kAddressMap64;
     State state;
@@ -122,7 +125,7 @@ class RiscvProgram final : public Program {
     state.heap = (elf_.end + 4095) & ~std::uint64_t{4095};
     state.mmap_next = map.mmap_base;
     state.x[2] = map.stack_top - 64;  // argc = 0 and empty argv, envp and auxv: all zero bytes
-    state.memory_limit = kDefaultMemoryLimitPages;
+    state.memory_limit = memory_limit_;
     if (xlen_ == 32)
       return std::make_unique<RiscvMachine<32>>(state, std::move(memory), std::move(oracle));
     return std::make_unique<RiscvMachine<64>>(state, std::move(memory), std::move(oracle));
@@ -130,6 +133,7 @@ class RiscvProgram final : public Program {
 
  private:
   unsigned xlen_;
+  std::uint64_t memory_limit_;
   LoadedElf elf_;
   Hash artifact_hash_;
 };
@@ -175,7 +179,8 @@ class RiscvStepVerifier final : public StepVerifier {
 
 class RiscvBackend final : public Backend {
  public:
-  explicit RiscvBackend(unsigned xlen) : xlen_(xlen), verifier_(xlen) {}
+  RiscvBackend(unsigned xlen, std::uint64_t memory_limit)
+      : xlen_(xlen), memory_limit_(memory_limit), verifier_(xlen) {}
 
   std::string_view name() const noexcept override { return xlen_ == 32 ? "riscv32" : "riscv64"; }
   std::string_view description() const noexcept override {
@@ -186,11 +191,11 @@ class RiscvBackend final : public Backend {
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
     auto elf = load_elf(artifact, elf_target());
     if (!elf) return elf.error();
-    if (auto image = memory_image(*elf, xlen_, kDefaultMemoryLimitPages); !image) {
+    if (auto image = memory_image(*elf, xlen_, memory_limit_); !image) {
       return image.error();
     }
     return std::unique_ptr<Program>(
-        std::make_unique<RiscvProgram>(xlen_, std::move(*elf), keccak256(artifact)));
+        std::make_unique<RiscvProgram>(xlen_, memory_limit_, std::move(*elf), keccak256(artifact)));
   }
 
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
@@ -217,13 +222,14 @@ class RiscvBackend final : public Backend {
   }
 
   unsigned xlen_;
+  std::uint64_t memory_limit_;
   RiscvStepVerifier verifier_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_backend(unsigned xlen) {
-  return std::make_unique<RiscvBackend>(xlen == 32 ? 32 : 64);
+std::unique_ptr<Backend> make_backend(unsigned xlen, std::uint64_t memory_limit) {
+  return std::make_unique<RiscvBackend>(xlen == 32 ? 32 : 64, memory_limit);
 }
 
 }  // namespace faultline::riscv
