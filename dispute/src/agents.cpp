@@ -38,7 +38,7 @@ Result<std::vector<Hash>> TraceAgent::claims(const Where& where,
   return out;
 }
 
-bool TraceAgent::already_countered(const Game& game, NodeId target, unsigned piece,
+bool TraceAgent::already_countered(const GameView& game, NodeId target, unsigned piece,
                                    const std::vector<Hash>& points, bool is_step) {
   for (const NodeId child : game.node(target).children) {
     const Node& node = game.node(child);
@@ -49,7 +49,7 @@ bool TraceAgent::already_countered(const Game& game, NodeId target, unsigned pie
   return false;
 }
 
-std::size_t TraceAgent::act(Game& game, std::uint64_t now) {
+std::size_t TraceAgent::act(GameView& game, std::uint64_t now) {
   std::size_t moves = 0;
   const GameConfig& config = game.config();
   for (NodeId id = 0; id < game.nodes().size(); ++id) {
@@ -126,7 +126,7 @@ std::size_t TraceAgent::act(Game& game, std::uint64_t now) {
 SpamAgent::SpamAgent(PartyId id, std::uint64_t seed, std::size_t max_moves_per_round)
     : Agent(id), state_(seed | 1), max_moves_(max_moves_per_round) {}
 
-std::size_t SpamAgent::act(Game& game, std::uint64_t now) {
+std::size_t SpamAgent::act(GameView& game, std::uint64_t now) {
   std::size_t moves = 0;
   for (NodeId id = 0; id < game.nodes().size() && moves < max_moves_; ++id) {
     // Copies: posting a counter may move the game's nodes.

@@ -5,7 +5,7 @@
 
 namespace faultline::dispute {
 
-Result<SimulationResult> simulate(Game& game, const std::vector<Agent*>& agents,
+Result<SimulationResult> simulate(GameView& game, const std::vector<Agent*>& agents,
                                   std::uint64_t start, std::uint64_t round_seconds,
                                   std::uint64_t max_rounds,
                                   const std::function<void(const SimulationResult&)>& each_round) {

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "../riscv/guest_programs.hpp"
+#include "faultline/dispute/scenario.hpp"
 #include "faultline/dispute/simulator.hpp"
 #include "faultline/program_executor.hpp"
 #include "synthetic.hpp"
@@ -12,21 +13,6 @@ namespace {
 
 using namespace faultline;
 using namespace faultline::dispute;
-
-enum class Adversary { lie_at, lie_from, random_lies, late_liar, spam, coalition };
-constexpr Adversary kAdversaries[] = {Adversary::lie_at,      Adversary::lie_from,
-                                      Adversary::random_lies, Adversary::late_liar,
-                                      Adversary::spam,        Adversary::coalition};
-
-unsigned depth_for(std::uint64_t length, unsigned arity) {
-  unsigned depth = 0;
-  std::uint64_t covered = 1;
-  while (covered < length) {
-    covered *= arity;
-    ++depth;
-  }
-  return depth;
-}
 
 struct Outcome {
   SimulationResult result;
@@ -44,54 +30,17 @@ Outcome play(TraceProvider& truth, const StepVerifier& verifier, std::uint64_t l
   config.max_depth = depth_for(length, arity);
   config.absolute_prestate = *truth.claim_at(0);
   InMemoryPreimageOracle oracle;
-  const std::uint64_t n = config.trace_length();
-  const std::uint64_t lie = 1 + rng() % n;
-
-  std::vector<std::unique_ptr<LyingTrace>> views;
-  std::vector<std::unique_ptr<Agent>> adversaries;
-  const PartyId honest_id = 1;
-  auto liar = [&](PartyId id, LyingTrace::Pattern pattern, std::uint64_t index,
-                  TraceAgent::Timing timing) {
-    views.push_back(std::make_unique<LyingTrace>(truth, pattern, index, rng()));
-    adversaries.push_back(std::make_unique<TraceAgent>(id, *views.back(), "liar", timing));
-  };
-  switch (adversary) {
-    case Adversary::lie_at:
-      liar(2, LyingTrace::Pattern::at, honest_proposes ? lie : n, TraceAgent::Timing::prompt);
-      break;
-    case Adversary::lie_from:
-      liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt);
-      break;
-    case Adversary::random_lies:
-      liar(2, LyingTrace::Pattern::random, 200, TraceAgent::Timing::prompt);
-      break;
-    case Adversary::late_liar:
-      liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::late);
-      break;
-    case Adversary::spam:
-      liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt);
-      adversaries.push_back(std::make_unique<SpamAgent>(3, rng(), 6));
-      break;
-    case Adversary::coalition:
-      liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt);
-      liar(3, LyingTrace::Pattern::at, 1 + rng() % n, TraceAgent::Timing::late);
-      liar(4, LyingTrace::Pattern::random, 100, TraceAgent::Timing::prompt);
-      break;
-  }
-  TraceAgent honest(honest_id, truth, "honest");
-
-  // The proposer posts its view of the final state.
-  Hash root = *truth.claim_at(n);
-  PartyId proposer = honest_id;
-  if (!honest_proposes) {
-    root[31] ^= 1;
-    proposer = 2;
-  }
-  auto game = Game::create(config, verifier, oracle, proposer, root, 0);
+  ScenarioOptions options;
+  options.adversary = adversary;
+  options.lie_at = 1 + rng() % config.trace_length();
+  options.honest_proposes = honest_proposes;
+  options.seed = rng();
+  auto scenario = Scenario::make(options, config, truth, truth);
+  REQUIRE(scenario.ok());
+  auto game =
+      Game::create(config, verifier, oracle, scenario->proposer(), scenario->root_claim(), 0);
   REQUIRE(game.ok());
-  std::vector<Agent*> agents = {&honest};
-  for (auto& agent : adversaries)
-    agents.push_back(agent.get());
+  const std::vector<Agent*> agents = scenario->agents();
   auto result = simulate(*game, agents, 0, 3600);
   REQUIRE(result.ok());
 
@@ -102,9 +51,9 @@ Outcome play(TraceProvider& truth, const StepVerifier& verifier, std::uint64_t l
   for (const auto& [party, balance] : game->balances())
     total += balance;
   outcome.conserved = total == 0;
-  outcome.honest_balance =
-      game->balances().contains(honest_id) ? game->balances().at(honest_id) : 0;
-  outcome.honest_rejections = honest.rejected_moves();
+  const PartyId honest = Scenario::kHonest;
+  outcome.honest_balance = game->balances().contains(honest) ? game->balances().at(honest) : 0;
+  outcome.honest_rejections = scenario->honest().rejected_moves();
   return outcome;
 }
 

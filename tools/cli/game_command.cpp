@@ -9,6 +9,7 @@
 
 #include "built_in_backends.hpp"
 #include "commands.hpp"
+#include "faultline/dispute/scenario.hpp"
 #include "faultline/dispute/simulator.hpp"
 #include "faultline/file.hpp"
 #include "faultline/program_executor.hpp"
@@ -19,16 +20,12 @@ namespace faultline::cli {
 namespace {
 
 namespace po = boost::program_options;
-using dispute::LyingTrace;
-using dispute::TraceAgent;
+using dispute::Scenario;
 using Json = nlohmann::ordered_json;
 
-constexpr dispute::PartyId kHonest = 1;
+constexpr dispute::PartyId kHonest = Scenario::kHonest;
 
-/// The adversaries the command can field.
-const char* const kStrategies[] = {"lie-at", "lie-from", "random", "late", "spam", "coalition"};
-
-std::string dot_graph(const dispute::Game& game, dispute::PartyId honest) {
+std::string dot_graph(const dispute::GameView& game, dispute::PartyId honest) {
   std::string out = "digraph game {\n  node [shape=box, fontname=monospace];\n";
   for (dispute::NodeId id = 0; id < game.nodes().size(); ++id) {
     const auto& node = game.node(id);
@@ -48,7 +45,7 @@ std::string dot_graph(const dispute::Game& game, dispute::PartyId honest) {
 
 /// The game tree as an SVG picture: depth downwards, leaves left to right; green nodes stand,
 /// red ones were countered; the honest party's nodes have a thick border.
-std::string svg_tree(const dispute::Game& game, dispute::PartyId honest,
+std::string svg_tree(const dispute::GameView& game, dispute::PartyId honest,
                      const std::map<dispute::PartyId, std::string>& names) {
   constexpr double kWidth = 170, kHeight = 58, kGapX = 20, kGapY = 40;
   const auto& nodes = game.nodes();
@@ -155,10 +152,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     return usage_error(err, error.what());
   }
   const std::string strategy = values["dishonest"].as<std::string>();
-  if (std::find(std::begin(kStrategies), std::end(kStrategies), strategy) ==
-      std::end(kStrategies)) {
-    return usage_error(err, "unknown --dishonest strategy '" + strategy + "'");
-  }
+  const auto adversary = dispute::parse_adversary(strategy);
+  if (!adversary) return usage_error(err, "unknown --dishonest strategy '" + strategy + "'");
   const std::string role = values["honest-role"].as<std::string>();
   if (role != "proposer" && role != "challenger")
     return usage_error(err, "--honest-role must be proposer or challenger");
@@ -228,9 +223,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
 
   dispute::GameConfig config;
   config.arity = arity;
-  config.max_depth = 0;
-  for (std::uint64_t covered = 1; covered < length; covered *= arity)
-    ++config.max_depth;
+  config.max_depth = dispute::depth_for(length, arity);
   config.absolute_prestate = (*program)->absolute_prestate();
   const std::uint64_t lie = values.contains("lie-at") ? values["lie-at"].as<Count>().value
                                                       : std::max<std::uint64_t>(1, length / 2);
@@ -238,49 +231,16 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     return usage_error(err,
                        "--lie-at must lie in [1, " + std::to_string(config.trace_length()) + "]");
   }
-
-  std::vector<std::unique_ptr<LyingTrace>> views;
-  std::vector<std::unique_ptr<dispute::Agent>> adversaries;
-  const auto liar = [&](dispute::PartyId id, LyingTrace::Pattern pattern, std::uint64_t index,
-                        TraceAgent::Timing timing, const std::string& name) {
-    views.push_back(std::make_unique<LyingTrace>(adversary_truth, pattern, index, id));
-    adversaries.push_back(std::make_unique<TraceAgent>(id, *views.back(), name, timing));
-  };
-  const std::string at = std::to_string(lie);
-  if (strategy == "lie-at")
-    liar(2, LyingTrace::Pattern::at, lie, TraceAgent::Timing::prompt, "lie-at " + at);
-  if (strategy == "lie-from")
-    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt, "lie-from " + at);
-  if (strategy == "random")
-    liar(2, LyingTrace::Pattern::random, 100, TraceAgent::Timing::prompt, "random lies");
-  if (strategy == "late")
-    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::late, "late lie-from " + at);
-  if (strategy == "spam" || strategy == "coalition") {
-    liar(2, LyingTrace::Pattern::from, lie, TraceAgent::Timing::prompt, "lie-from " + at);
-  }
-  if (strategy == "spam") adversaries.push_back(std::make_unique<dispute::SpamAgent>(3, 7, 8));
-  if (strategy == "coalition") {
-    liar(3, LyingTrace::Pattern::at, std::max<std::uint64_t>(1, lie / 3), TraceAgent::Timing::late,
-         "late lie-at " + std::to_string(std::max<std::uint64_t>(1, lie / 3)));
-    liar(4, LyingTrace::Pattern::random, 50, TraceAgent::Timing::prompt, "random lies");
-  }
-  TraceAgent honest(kHonest, honest_trace, "honest");
-
-  // The proposer posts its view of the final state; the adversary proposes a lie about it
-  // (a lie-at adversary lies at the end when it proposes).
-  const bool honest_proposes = role == "proposer";
-  TraceProvider& proposer_view =
-      honest_proposes ? static_cast<TraceProvider&>(honest_trace) : *views.front();
-  auto root = proposer_view.claim_at(config.trace_length());
-  if (!root) return fail(root.error());
-  if (!honest_proposes && *root == *honest_trace.claim_at(config.trace_length())) (*root)[31] ^= 1;
-  const dispute::PartyId proposer = honest_proposes ? kHonest : 2;
-  auto game =
-      dispute::Game::create(config, (*backend)->step_verifier(), *oracle, proposer, *root, 0);
+  dispute::ScenarioOptions cast;
+  cast.adversary = *adversary;
+  cast.lie_at = lie;
+  cast.honest_proposes = role == "proposer";
+  auto scenario = Scenario::make(cast, config, honest_trace, adversary_truth);
+  if (!scenario) return fail(scenario.error());
+  auto game = dispute::Game::create(config, (*backend)->step_verifier(), *oracle,
+                                    scenario->proposer(), scenario->root_claim(), 0);
   if (!game) return fail(game.error());
-  std::vector<dispute::Agent*> agents = {&honest};
-  for (auto& adversary : adversaries)
-    agents.push_back(adversary.get());
+  const std::vector<dispute::Agent*> agents = scenario->agents();
   const auto started = std::chrono::steady_clock::now();
   Progress playing(*style, "game");
   std::function<void(const dispute::SimulationResult&)> each_round;
@@ -298,10 +258,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
 
-  const bool honest_won = result->root_stands == honest_proposes;
-  std::map<dispute::PartyId, std::string> names = {{kHonest, "honest"}};
-  for (const auto& adversary : adversaries)
-    names[adversary->id()] = adversary->describe();
+  const bool honest_won = result->root_stands == cast.honest_proposes;
+  std::map<dispute::PartyId, std::string> names = scenario->names();
   Json json;
   json["backend"] = (*backend)->name();
   json["program_steps"] = length;

@@ -13,7 +13,7 @@
 #include <tuple>
 #include <vector>
 
-#include "faultline/dispute/game.hpp"
+#include "faultline/dispute/game_view.hpp"
 #include "faultline/trace_provider.hpp"
 
 namespace faultline::dispute {
@@ -24,7 +24,7 @@ class Agent {
   virtual ~Agent() = default;
   [[nodiscard]] PartyId id() const noexcept { return id_; }
   /// Makes this party's moves at time `now`; returns how many it made.
-  virtual std::size_t act(Game& game, std::uint64_t now) = 0;
+  virtual std::size_t act(GameView& game, std::uint64_t now) = 0;
   /// One line for logs ("honest", "lie-at 1234", ...).
   [[nodiscard]] virtual std::string describe() const = 0;
 
@@ -46,7 +46,7 @@ class TraceAgent : public Agent {
 
   TraceAgent(PartyId id, TraceProvider& trace, std::string description,
              Timing timing = Timing::prompt, InnerTraces inner = {});
-  std::size_t act(Game& game, std::uint64_t now) override;
+  std::size_t act(GameView& game, std::uint64_t now) override;
   [[nodiscard]] std::string describe() const override { return description_; }
   /// Moves rejected by the game (for an honest agent this must stay zero).
   [[nodiscard]] std::size_t rejected_moves() const noexcept { return rejected_; }
@@ -64,7 +64,7 @@ class TraceAgent : public Agent {
   /// This agent's view of the states at `indices` of one layer trace, remembered once asked.
   Result<std::vector<Hash>> claims(const Where& where, const std::vector<std::uint64_t>& indices);
   /// Whether `target` already has this counter (or, for a step, any step) on `piece`.
-  static bool already_countered(const Game& game, NodeId target, unsigned piece,
+  static bool already_countered(const GameView& game, NodeId target, unsigned piece,
                                 const std::vector<Hash>& points, bool is_step);
 
   TraceProvider& trace_;
@@ -81,7 +81,7 @@ class TraceAgent : public Agent {
 class SpamAgent : public Agent {
  public:
   SpamAgent(PartyId id, std::uint64_t seed, std::size_t max_moves_per_round);
-  std::size_t act(Game& game, std::uint64_t now) override;
+  std::size_t act(GameView& game, std::uint64_t now) override;
   [[nodiscard]] std::string describe() const override { return "spam"; }
 
  private:

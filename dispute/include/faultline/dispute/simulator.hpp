@@ -22,8 +22,8 @@ struct SimulationResult {
 /// subgames resolve. Stops when the root is resolved; invalid_argument after `max_rounds`.
 /// `each_round`, if set, sees the running tally after every round (for progress displays).
 Result<SimulationResult> simulate(
-    Game& game, const std::vector<Agent*>& agents, std::uint64_t start, std::uint64_t round_seconds,
-    std::uint64_t max_rounds = 1'000'000,
+    GameView& game, const std::vector<Agent*>& agents, std::uint64_t start,
+    std::uint64_t round_seconds, std::uint64_t max_rounds = 1'000'000,
     const std::function<void(const SimulationResult&)>& each_round = {});
 
 }  // namespace faultline::dispute

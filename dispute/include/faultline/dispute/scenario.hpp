@@ -1,0 +1,75 @@
+// A game's cast: the honest agent over the true trace against one of the adversaries the
+// simulator knows, with the root claim its proposer posts. The CLI's `game simulate`, the
+// property tests and games on a chain set up their players here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/dispute/agents.hpp"
+#include "faultline/dispute/game_view.hpp"
+
+namespace faultline::dispute {
+
+/// The adversaries: one liar (a TraceAgent over a LyingTrace) that lies at one step, from one
+/// step on, or at random steps; the same liar moving as late as its clock allows; a liar helped
+/// by a SpamAgent; and a coalition of three liars.
+enum class Adversary : std::uint8_t { lie_at, lie_from, random_lies, late, spam, coalition };
+inline constexpr std::array<Adversary, 6> kAdversaries = {
+    Adversary::lie_at, Adversary::lie_from, Adversary::random_lies,
+    Adversary::late,   Adversary::spam,     Adversary::coalition};
+
+/// "lie-at", "lie-from", "random", "late", "spam", "coalition".
+[[nodiscard]] std::string_view adversary_name(Adversary adversary) noexcept;
+[[nodiscard]] std::optional<Adversary> parse_adversary(std::string_view name) noexcept;
+
+/// The least d with k^d >= length (a trace of `length` steps fits a game of depth d).
+[[nodiscard]] unsigned depth_for(std::uint64_t length, unsigned arity) noexcept;
+
+struct ScenarioOptions {
+  Adversary adversary = Adversary::lie_from;
+  /// The step the (first) liar lies at or from, in [1, trace_length]. A lie-at liar that
+  /// proposes lies at the end instead: its one lie is the final state it claims.
+  std::uint64_t lie_at = 1;
+  bool honest_proposes = false;
+  /// Seeds the random liars and the spammer; the same seed plays the same game.
+  std::uint64_t seed = 0;
+};
+
+class Scenario {
+ public:
+  static constexpr PartyId kHonest = 1;
+  static constexpr PartyId kProposingAdversary = 2;
+
+  /// The cast of `options` for a game of `config`. `truth` is the honest agent's trace;
+  /// `adversary_truth` (the same trace, or another provider of it) is what the liars lie
+  /// about. Both must outlive the scenario. invalid_argument if lie_at is out of range.
+  static Result<Scenario> make(const ScenarioOptions& options, const GameConfig& config,
+                               TraceProvider& truth, TraceProvider& adversary_truth);
+
+  /// Who posts the root: the honest agent, or the first liar.
+  [[nodiscard]] PartyId proposer() const noexcept { return proposer_; }
+  /// The proposer's claim about the final state: the truth, or a lie (never the truth).
+  [[nodiscard]] const Hash& root_claim() const noexcept { return root_claim_; }
+  /// Every player, the honest agent first, in the order they act each round.
+  [[nodiscard]] std::vector<Agent*> agents() const;
+  [[nodiscard]] const TraceAgent& honest() const noexcept { return *honest_; }
+  /// Each player's description ("honest", "lie-from 500", "spam").
+  [[nodiscard]] std::map<PartyId, std::string> names() const;
+
+ private:
+  Scenario() = default;
+  std::vector<std::unique_ptr<LyingTrace>> views_;
+  std::unique_ptr<TraceAgent> honest_;
+  std::vector<std::unique_ptr<Agent>> adversaries_;
+  PartyId proposer_ = kHonest;
+  Hash root_claim_{};
+};
+
+}  // namespace faultline::dispute
