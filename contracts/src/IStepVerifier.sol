@@ -20,6 +20,12 @@ interface IStepVerifier {
         external
         returns (bytes32 postState);
 
+    /// @notice The commitment of an encoded state, as `step` computes it for a post-state:
+    ///         keccak256 of the encoding with byte 0 set to the VM status. Reverts with the same
+    ///         named errors as `step` on a malformed state. Games check a step's witness against
+    ///         the agreed pre-state with it.
+    function stateCommitment(bytes calldata stateData) external view returns (bytes32);
+
     /// @notice The preimage oracle this verifier reads.
     function oracle() external view returns (IPreimageOracle);
 }

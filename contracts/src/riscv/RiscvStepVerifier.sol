@@ -66,6 +66,21 @@ contract RiscvStepVerifier is IStepVerifier {
 
     /// @inheritdoc IStepVerifier
     function step(bytes calldata stateData, bytes calldata proof) external view returns (bytes32) {
+        return _commit(stateData, proof, true);
+    }
+
+    /// @inheritdoc IStepVerifier
+    function stateCommitment(bytes calldata stateData) external view returns (bytes32) {
+        return _commit(stateData, stateData[0:0], false);
+    }
+
+    /// @dev Loads and checks the state (the C++ decode's rules), executes one step from it if
+    ///      `doStep`, and returns the state's commitment (from the assembly, directly).
+    function _commit(bytes calldata stateData, bytes calldata proof, bool doStep)
+        internal
+        view
+        returns (bytes32)
+    {
         uint256 profile = xlen;
         address source = address(oracle);
         assembly {
@@ -1847,7 +1862,7 @@ contract RiscvStepVerifier is IStepVerifier {
             }
 
             // A halted machine stays as it is (and its step reads no memory).
-            if eq(field8(128), 3) {
+            if and(doStep, eq(field8(128), 3)) {
                 execute()
                 if eq(field8(128), 3) {
                     setField64(72, mload(NEXT_PC))
