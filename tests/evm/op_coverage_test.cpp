@@ -1,6 +1,7 @@
 // Op coverage on the EVM: every step of the coverage programs of every VM profile (every op of
 // both isa.def tables; see tests/common/op_coverage.hpp) runs on the Solidity step verifier,
-// which must return the C++ post-state commitment.
+// which must return the C++ post-state commitment; its stateCommitment must return the C++
+// commitment of every pre- and post-state.
 #include <catch2/catch.hpp>
 
 #include "faultline/mips/backend.hpp"
@@ -30,6 +31,15 @@ TEST_CASE("every RISC-V and MIPS op's step runs the same on the EVM", "[slow]") 
             REQUIRE_FALSE(on_chain.reverted);
             const Hash post = machine.commitment();
             REQUIRE(on_chain.data == Bytes(post.begin(), post.end()));
+            // stateCommitment: of the pre-state, and of the post-state (halted ones too).
+            const auto pre = backend->step_verifier().state_commitment(w.state);
+            REQUIRE(pre.ok());
+            const auto pre_on_chain = chain.state_commitment(family, bits, w.state);
+            REQUIRE_FALSE(pre_on_chain.reverted);
+            REQUIRE(pre_on_chain.data == Bytes(pre->begin(), pre->end()));
+            const auto post_on_chain = chain.state_commitment(family, bits, machine.encode_state());
+            REQUIRE_FALSE(post_on_chain.reverted);
+            REQUIRE(post_on_chain.data == Bytes(post.begin(), post.end()));
           });
       const auto missing = test::missing_ops(profile, executed);
       INFO(profile.backend << " ops never sent to the EVM: " << Catch::Detail::stringify(missing));

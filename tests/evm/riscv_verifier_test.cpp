@@ -147,10 +147,15 @@ TEST_CASE("bad witnesses revert with named errors on the EVM") {
         CHECK_FALSE(cpp_verifier_accepts(xlen, state, witness.proof));
         const auto outcome = chain.step(test::Family::riscv, xlen, state, witness.proof);
         CHECK(test::revert_selector(outcome) == selector("InvalidStateField(uint256)"));
+        // stateCommitment checks the state by the same rules.
+        CHECK(test::revert_selector(chain.state_commitment(test::Family::riscv, xlen, state)) ==
+              selector("InvalidStateField(uint256)"));
       }
       Bytes longer = witness.state;
       longer.push_back(0);
       CHECK(test::revert_selector(chain.step(test::Family::riscv, xlen, longer, witness.proof)) ==
+            selector("WrongStateLength(uint256)"));
+      CHECK(test::revert_selector(chain.state_commitment(test::Family::riscv, xlen, longer)) ==
             selector("WrongStateLength(uint256)"));
       // A state of the other profile.
       const unsigned other = xlen == 32 ? 64 : 32;

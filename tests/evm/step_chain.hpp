@@ -69,6 +69,14 @@ class StepChain {
     return anvil_.try_view(verifier(family, bits), step_call(state, proof));
   }
 
+  /// IStepVerifier.stateCommitment(state): the commitment, or the revert data.
+  Anvil::CallOutcome state_commitment(Family family, unsigned bits, ByteView state) {
+    Bytes call = Abi::selector("stateCommitment(bytes)");
+    Abi::word(call, 32);
+    Abi::tail(call, state);
+    return anvil_.try_view(verifier(family, bits), call);
+  }
+
   const std::string& oracle() const { return oracle_; }
 
   /// Loads into the chain's oracle the part of a preimage that a step reads, from the
