@@ -6,8 +6,8 @@
 namespace faultline::dispute {
 namespace {
 
-Error rule(const std::string& what) {
-  return Error{Errc::invalid_argument, what};
+Error reject(Rejection why, const std::string& what) {
+  return Error{Errc::invalid_argument, std::string(rejection_name(why)) + ": " + what};
 }
 
 }  // namespace
@@ -29,36 +29,42 @@ Result<Game> Game::create(const GameConfig& config, const StepVerifier& verifier
   return game;
 }
 
-Result<void> Game::check_target(NodeId target, std::uint64_t now) const {
-  if (resolved()) return rule("the game is resolved");
-  if (target >= nodes_.size()) return rule("node " + std::to_string(target) + " does not exist");
-  const Node& node = nodes_[target];
-  if (node.is_step) return rule("a step cannot be countered");
-  if (node.resolved) return rule("node " + std::to_string(target) + " is resolved");
-  if (now < node.created_at) return rule("a move cannot predate the node it counters");
-  return {};
-}
-
-Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
-                                 bool is_step) {
-  if (auto valid = check_target(target, now); !valid) return valid.error();
+Result<Node> Game::place(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
+                         bool is_step) const {
+  if (resolved()) return reject(Rejection::GameResolved, "the game is resolved");
+  if (target >= nodes_.size()) {
+    return reject(Rejection::NodeNotFound, "node " + std::to_string(target) + " does not exist");
+  }
   const Node& parent = nodes_[target];
+  if (parent.is_step) return reject(Rejection::StepCannotBeCountered, "a step cannot be countered");
+  if (parent.resolved) {
+    return reject(Rejection::NodeResolved, "node " + std::to_string(target) + " is resolved");
+  }
+  if (now < parent.created_at) {
+    return reject(Rejection::MoveBeforeNode, "a move cannot predate the node it counters");
+  }
   const std::vector<Assertion> points = assertions(target);
   if (piece + 1 >= points.size()) {
-    return rule("node " + std::to_string(target) + " has " + std::to_string(points.size() - 1) +
-                " pieces; piece " + std::to_string(piece) + " is out of range");
+    return reject(Rejection::PieceOutOfRange,
+                  "node " + std::to_string(target) + " has " + std::to_string(points.size() - 1) +
+                      " pieces; piece " + std::to_string(piece) + " is out of range");
   }
   const std::uint64_t lo = points[piece].index;
   const std::uint64_t hi = points[piece + 1].index;
   const bool last_layer = parent.layer + 1 == config_.layer_count();
   const bool single = hi - lo == 1;
-  if (is_step != (single && last_layer)) {
-    return rule(is_step
-                    ? "a step is only possible on a piece of one step of the last layer"
-                    : "a piece of one step of the last layer is decided by a step, not a counter");
+  if (!is_step && single && last_layer) {
+    return reject(Rejection::PieceNeedsStep,
+                  "a piece of one step of the last layer is decided by a step, not a counter");
+  }
+  if (is_step && !(single && last_layer)) {
+    return reject(Rejection::StepNeedsSinglePiece,
+                  "a step is only possible on a piece of one step of the last layer");
   }
   std::uint64_t clock = counter_clock(target, now);
-  if (clock >= config_.max_clock) return rule("the countering side's clock has run out");
+  if (clock >= config_.max_clock) {
+    return reject(Rejection::ClockExpired, "the countering side's clock has run out");
+  }
   if (clock > config_.max_clock - config_.clock_extension) {
     clock = config_.max_clock - config_.clock_extension;
   }
@@ -87,76 +93,80 @@ Result<NodeId> Game::add_counter(PartyId who, NodeId target, unsigned piece, std
   node.is_step = is_step;
   node.created_at = now;
   node.clock = clock;
+  return node;
+}
+
+NodeId Game::post(Node node) {
   const auto id = static_cast<NodeId>(nodes_.size());
+  const NodeId parent = node.parent;
   nodes_.push_back(std::move(node));
-  nodes_[target].children.push_back(id);
+  nodes_[parent].children.push_back(id);
   return id;
 }
 
 Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
                              std::uint64_t bond, std::uint64_t now) {
-  if (auto valid = check_target(target, now); !valid) return valid.error();
-  const Node& parent = nodes_[target];
+  auto node = place(who, target, piece, now, false);
+  if (!node) return node.error();
   // A counter posts the interior states of its own layer (the next one if it opens it).
-  const auto pieces = assertions(target);
-  const bool opens = piece + 1 < pieces.size() &&
-                     pieces[piece + 1].index - pieces[piece].index == 1 &&
-                     parent.layer + 1 < config_.layer_count();
-  const unsigned k = config_.layer_arity(parent.layer + (opens ? 1 : 0));
+  const unsigned k = config_.layer_arity(node->layer);
   if (points.size() != k - 1) {
-    return rule("a counter posts " + std::to_string(k - 1) + " states, not " +
-                std::to_string(points.size()));
+    return reject(Rejection::WrongStateCount, "a counter posts " + std::to_string(k - 1) +
+                                                  " states, not " + std::to_string(points.size()));
   }
-  for (const NodeId child : parent.children) {
+  for (const NodeId child : nodes_[target].children) {
     const Node& existing = nodes_[child];
-    if (existing.piece == piece && existing.points == points) {
-      return rule("the same counter was already posted (node " + std::to_string(child) + ")");
+    if (!existing.is_step && existing.piece == piece && existing.points == points) {
+      return reject(Rejection::CounterAlreadyPosted,
+                    "the same counter was already posted (node " + std::to_string(child) + ")");
     }
   }
-  const std::uint64_t required = bond_at_depth(parent.depth + 1);
+  const std::uint64_t required = bond_at_depth(node->depth);
   if (bond != required) {
-    return rule("the bond at depth " + std::to_string(parent.depth + 1) + " is " +
-                std::to_string(required) + ", not " + std::to_string(bond));
+    return reject(Rejection::WrongBond, "the bond at depth " + std::to_string(node->depth) +
+                                            " is " + std::to_string(required) + ", not " +
+                                            std::to_string(bond));
   }
-  auto id = add_counter(who, target, piece, now, false);
-  if (!id) return id;
-  Node& node = nodes_[*id];
-  node.points = std::move(points);
-  node.bond = bond;
+  node->points = std::move(points);
+  node->bond = bond;
   balances_[who] -= static_cast<std::int64_t>(bond);
-  return id;
+  return post(std::move(*node));
 }
 
 Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const StepWitness& witness,
                           std::uint64_t now) {
-  if (auto valid = check_target(target, now); !valid) return valid.error();
+  auto node = place(who, target, piece, now, true);
+  if (!node) return node.error();
   for (const NodeId child : nodes_[target].children) {
     if (nodes_[child].is_step && nodes_[child].piece == piece) {
-      return rule("that piece was already decided by a step (node " + std::to_string(child) + ")");
+      return reject(Rejection::PieceAlreadyStepped,
+                    "that piece was already decided by a step (node " + std::to_string(child) +
+                        ")");
     }
   }
-  const auto points = assertions(target);
-  if (piece + 1 < points.size()) {
-    if (points[piece + 1].index - points[piece].index != 1 ||
-        nodes_[target].layer + 1 != config_.layer_count()) {
-      return rule("a step is only possible on a piece of one step of the last layer");
-    }
-    if (witness.step != points[piece].index) {
-      return rule("the witness is for step " + std::to_string(witness.step) +
-                  ", the piece is step " + std::to_string(points[piece].index));
-    }
-    auto post = verify_step(*verifier_, points[piece].value, witness, *oracle_);
-    if (!post) return Error{post.error().code, "invalid step: " + post.error().message};
-    const Assertion& disputed = points[piece + 1];
-    const bool contradicts = disputed.negated ? *post == disputed.value : *post != disputed.value;
-    if (!contradicts) return rule("the step agrees with the node it counters");
+  // The witness is bound by its pre-state's commitment, which must be the agreed state at the
+  // piece's start: a witness of another step cannot match it.
+  const Hash& agreed = node->left;
+  auto pre = verifier_->state_commitment(witness.state);
+  if (!pre) return reject(Rejection::InvalidStep, "invalid step: " + pre.error().message);
+  if (*pre != agreed) {
+    return reject(Rejection::PreStateNotAgreed, "the witness's pre-state commits to " +
+                                                    to_hex(*pre) + ", not to the agreed " +
+                                                    to_hex(agreed));
   }
-  auto id = add_counter(who, target, piece, now, true);  // checks the piece's range
-  if (!id) return id;
-  Node& node = nodes_[*id];
-  node.resolved = true;  // a valid step stands; nothing can counter it
-  node.bond_recipient = who;
-  return id;
+  auto post_state = verifier_->step(witness.state, witness.proof, *oracle_);
+  if (!post_state) {
+    return reject(Rejection::InvalidStep, "invalid step: " + post_state.error().message);
+  }
+  const Assertion& disputed = node->right;  // the target's assertion at the piece's end, flipped
+  const bool contradicts =
+      disputed.negated ? *post_state != disputed.value : *post_state == disputed.value;
+  if (!contradicts) {
+    return reject(Rejection::StepAgreesWithTarget, "the step agrees with the node it counters");
+  }
+  node->resolved = true;  // a valid step stands; nothing can counter it
+  node->bond_recipient = who;
+  return post(std::move(*node));
 }
 
 bool Game::resolve(std::uint64_t now) {

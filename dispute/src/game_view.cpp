@@ -11,7 +11,27 @@ Error rule(const std::string& what) {
   return Error{Errc::invalid_argument, what};
 }
 
+constexpr std::string_view kRejections[] = {
+    "GameResolved",    "NodeNotFound",         "StepCannotBeCountered", "NodeResolved",
+    "MoveBeforeNode",  "PieceOutOfRange",      "PieceNeedsStep",        "StepNeedsSinglePiece",
+    "ClockExpired",    "WrongStateCount",      "CounterAlreadyPosted",  "WrongBond",
+    "PieceAlreadyStepped", "PreStateNotAgreed", "InvalidStep",          "StepAgreesWithTarget",
+};
+
 }  // namespace
+
+std::string_view rejection_name(Rejection rejection) noexcept {
+  return kRejections[static_cast<std::size_t>(rejection)];
+}
+
+std::optional<Rejection> rejection_of(const Error& error) noexcept {
+  const std::string_view message = error.message;
+  const std::string_view name = message.substr(0, message.find(':'));
+  for (std::size_t i = 0; i < std::size(kRejections); ++i) {
+    if (kRejections[i] == name) return static_cast<Rejection>(i);
+  }
+  return std::nullopt;
+}
 
 std::uint64_t GameConfig::trace_length() const noexcept {
   return layer_length(0);
@@ -37,7 +57,7 @@ Result<void> GameConfig::validate() const {
     if (k < 2 || k > 64) return rule(name + "arity must lie in [2, 64]");
     std::uint64_t length = 1;
     for (unsigned i = 0; i < depth; ++i) {
-      if (length > (std::uint64_t{1} << 62) / k)
+      if (length > ((std::uint64_t{1} << 62) - 1) / k)
         return rule(name + "arity^max_depth must be below 2^62");
       length *= k;
     }

@@ -40,10 +40,11 @@ class Game final : public GameView {
  private:
   Game(const GameConfig& config, const StepVerifier& verifier, const PreimageOracle& oracle)
       : config_(config), verifier_(&verifier), oracle_(&oracle) {}
-  /// The checks every move makes of its target first.
-  Result<void> check_target(NodeId target, std::uint64_t now) const;
-  Result<NodeId> add_counter(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
-                             bool is_step);
+  /// The node a counter (or step) on `target`'s piece would post, after the checks every move
+  /// makes, in the contract's order: the target's, the piece's, then the clock.
+  [[nodiscard]] Result<Node> place(PartyId who, NodeId target, unsigned piece, std::uint64_t now,
+                                   bool is_step) const;
+  NodeId post(Node node);
 
   GameConfig config_;
   const StepVerifier* verifier_;

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "faultline/bytes.hpp"
@@ -48,7 +50,8 @@ struct GameConfig {
   [[nodiscard]] std::size_t layer_count() const noexcept { return 1 + inner_layers.size(); }
   [[nodiscard]] unsigned layer_arity(std::size_t layer) const noexcept;
   [[nodiscard]] std::uint64_t layer_length(std::size_t layer) const noexcept;
-  /// invalid_argument unless 2 <= k <= 64 and k^d < 2^63.
+  /// invalid_argument unless every layer has 2 <= k <= 64 and k^d < 2^62, bindings below the
+  /// first, and clock_extension < max_clock.
   [[nodiscard]] Result<void> validate() const;
 };
 
@@ -85,6 +88,31 @@ struct Node {
   bool countered = false;      ///< valid once resolved
   PartyId bond_recipient = 0;  ///< valid once resolved
 };
+
+/// Why the rules reject a move: the named errors of contracts/src/DisputeGame.sol, word for
+/// word. A rejected move's error message starts with the name and a colon.
+enum class Rejection : std::uint8_t {
+  GameResolved,
+  NodeNotFound,
+  StepCannotBeCountered,
+  NodeResolved,
+  MoveBeforeNode,  ///< in memory only: onchain time does not run backwards
+  PieceOutOfRange,
+  PieceNeedsStep,
+  StepNeedsSinglePiece,
+  ClockExpired,
+  WrongStateCount,
+  CounterAlreadyPosted,
+  WrongBond,
+  PieceAlreadyStepped,
+  PreStateNotAgreed,
+  InvalidStep,
+  StepAgreesWithTarget,
+};
+
+[[nodiscard]] std::string_view rejection_name(Rejection rejection) noexcept;
+/// The rejection an error message names, if it names one.
+[[nodiscard]] std::optional<Rejection> rejection_of(const Error& error) noexcept;
 
 /// A dispute game as its players see it. What the rules derive from the nodes (a node's
 /// assertions, the bond at a depth, a side's clock) is computed here, once, from config() and
