@@ -139,9 +139,9 @@ Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const Step
   if (!node) return node.error();
   for (const NodeId child : nodes_[target].children) {
     if (nodes_[child].is_step && nodes_[child].piece == piece) {
-      return reject(Rejection::PieceAlreadyStepped,
-                    "that piece was already decided by a step (node " + std::to_string(child) +
-                        ")");
+      return reject(
+          Rejection::PieceAlreadyStepped,
+          "that piece was already decided by a step (node " + std::to_string(child) + ")");
     }
   }
   // The witness is bound by its pre-state's commitment, which must be the agreed state at the
