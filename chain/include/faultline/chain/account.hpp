@@ -1,0 +1,93 @@
+// An account that sends transactions and reads contracts: nonces, fees, gas estimates,
+// receipts, and reverts described by their named errors.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "faultline/chain/abi.hpp"
+#include "faultline/chain/rpc.hpp"
+#include "faultline/chain/transaction.hpp"
+
+namespace faultline::chain {
+
+struct Log {
+  Address address{};
+  std::vector<Hash> topics;
+  Bytes data;
+  std::uint64_t block_number = 0;
+  Hash block_hash{};
+  std::uint64_t log_index = 0;
+  Hash transaction_hash{};
+  bool removed = false;  ///< a reorg took it out
+};
+
+struct Receipt {
+  Hash transaction_hash{};
+  bool succeeded = false;
+  std::uint64_t block_number = 0;
+  std::uint64_t gas_used = 0;
+  std::optional<Address> contract_address;
+  std::vector<Log> logs;
+};
+
+/// Checked parsers of a node's JSON (malformed_input for anything unexpected).
+[[nodiscard]] Result<Log> parse_log(const Json& json);
+[[nodiscard]] Result<Receipt> parse_receipt(const Json& json);
+
+/// The name of the contract error a send or view error reports ("WrongBond"), if it reports a
+/// revert of a named error.
+[[nodiscard]] std::optional<std::string> reverted_error(const Error& error);
+
+struct AccountOptions {
+  /// Named errors of the contracts the account calls, to describe their reverts.
+  std::vector<ContractError> errors;
+  /// Gas limit = estimate + estimate · margin / 100.
+  unsigned gas_margin_percent = 20;
+  std::chrono::milliseconds receipt_poll{50};
+  std::chrono::milliseconds receipt_timeout{60'000};
+};
+
+class Account {
+ public:
+  /// Transactions signed here by `signer` (eth_sendRawTransaction). `rpc` must outlive it.
+  Account(RpcClient& rpc, Signer signer, AccountOptions options = {});
+  /// Transactions of an account the node holds unlocked, such as anvil's dev accounts
+  /// (eth_sendTransaction).
+  Account(RpcClient& rpc, const Address& unlocked, AccountOptions options = {});
+
+  [[nodiscard]] const Address& address() const noexcept { return address_; }
+  [[nodiscard]] RpcClient& rpc() noexcept { return *rpc_; }
+
+  /// Sends a call of `to` (a deployment if none) and waits for its receipt. A call that would
+  /// revert is not sent: its error message says "reverted: " and the named error with its
+  /// arguments. A transaction that reverts once mined is an error too.
+  [[nodiscard]] Result<Receipt> send(const std::optional<Address>& to, const Bytes& data,
+                                     const U256& value = 0);
+  /// eth_call at the latest block; a revert is described as for send().
+  [[nodiscard]] Result<Bytes> view(const Address& to, const Bytes& data);
+
+  /// Forgets the nonce it counts, so the next send asks the node (after another sender used
+  /// the account, or a dropped transaction).
+  void reset_nonce() noexcept { nonce_.reset(); }
+
+ private:
+  [[nodiscard]] Json call_object(const std::optional<Address>& to, const Bytes& data,
+                                 const U256& value) const;
+  [[nodiscard]] Error revert_error(std::string_view what, const RpcReply& reply) const;
+  [[nodiscard]] Result<Hash> submit(const std::optional<Address>& to, const Bytes& data,
+                                    const U256& value, std::uint64_t gas);
+  [[nodiscard]] Result<Receipt> wait_for_receipt(const Hash& hash);
+
+  RpcClient* rpc_;
+  std::optional<Signer> signer_;
+  Address address_{};
+  AccountOptions options_;
+  std::optional<std::uint64_t> chain_id_;
+  std::optional<std::uint64_t> nonce_;
+};
+
+}  // namespace faultline::chain

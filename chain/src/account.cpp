@@ -1,0 +1,239 @@
+// Sending transactions and reading contracts.
+#include "faultline/chain/account.hpp"
+
+#include <thread>
+
+namespace faultline::chain {
+namespace {
+
+Error malformed(const std::string& what) {
+  return Error{Errc::malformed_input, "the node's reply " + what};
+}
+
+Result<Hash> hash_field(const Json& json, const char* name) {
+  const auto field = json.find(name);
+  if (field == json.end() || !field->is_string()) return malformed(std::string("lacks ") + name);
+  const auto hash = hash_from_hex(field->get<std::string>());
+  if (!hash) return malformed(std::string("has a bad ") + name);
+  return *hash;
+}
+
+Result<std::uint64_t> quantity_field(const Json& json, const char* name) {
+  const auto field = json.find(name);
+  if (field == json.end()) return malformed(std::string("lacks ") + name);
+  return quantity(*field);
+}
+
+std::string hex(const U256& value) {
+  if (value == 0) return "0x0";
+  std::ostringstream out;
+  out << "0x" << std::hex << value;
+  return out.str();
+}
+
+}  // namespace
+
+Result<Log> parse_log(const Json& json) {
+  if (!json.is_object()) return malformed("has a log that is not an object");
+  Log log;
+  const auto address = json.find("address");
+  if (address == json.end() || !address->is_string()) return malformed("has a log without address");
+  const auto parsed = address_from_hex(address->get<std::string>());
+  if (!parsed) return malformed("has a log with a bad address");
+  log.address = *parsed;
+  const auto topics = json.find("topics");
+  if (topics == json.end() || !topics->is_array()) return malformed("has a log without topics");
+  for (const Json& topic : *topics) {
+    const auto hash = topic.is_string() ? hash_from_hex(topic.get<std::string>()) : std::nullopt;
+    if (!hash) return malformed("has a log with a bad topic");
+    log.topics.push_back(*hash);
+  }
+  const auto data = json.find("data");
+  if (data == json.end() || !data->is_string()) return malformed("has a log without data");
+  auto bytes = bytes_from_hex(data->get<std::string>());
+  if (!bytes) return malformed("has a log with bad data");
+  log.data = std::move(*bytes);
+  auto number = quantity_field(json, "blockNumber");
+  if (!number) return number.error();
+  log.block_number = *number;
+  auto block = hash_field(json, "blockHash");
+  if (!block) return block.error();
+  log.block_hash = *block;
+  auto index = quantity_field(json, "logIndex");
+  if (!index) return index.error();
+  log.log_index = *index;
+  auto transaction = hash_field(json, "transactionHash");
+  if (!transaction) return transaction.error();
+  log.transaction_hash = *transaction;
+  const auto removed = json.find("removed");
+  log.removed = removed != json.end() && removed->is_boolean() && removed->get<bool>();
+  return log;
+}
+
+Result<Receipt> parse_receipt(const Json& json) {
+  if (!json.is_object()) return malformed("has a receipt that is not an object");
+  Receipt receipt;
+  auto hash = hash_field(json, "transactionHash");
+  if (!hash) return hash.error();
+  receipt.transaction_hash = *hash;
+  auto status = quantity_field(json, "status");
+  if (!status) return status.error();
+  receipt.succeeded = *status == 1;
+  auto number = quantity_field(json, "blockNumber");
+  if (!number) return number.error();
+  receipt.block_number = *number;
+  auto gas = quantity_field(json, "gasUsed");
+  if (!gas) return gas.error();
+  receipt.gas_used = *gas;
+  if (const auto created = json.find("contractAddress");
+      created != json.end() && created->is_string()) {
+    receipt.contract_address = address_from_hex(created->get<std::string>());
+  }
+  const auto logs = json.find("logs");
+  if (logs == json.end() || !logs->is_array()) return malformed("has a receipt without logs");
+  for (const Json& entry : *logs) {
+    auto log = parse_log(entry);
+    if (!log) return log.error();
+    receipt.logs.push_back(std::move(*log));
+  }
+  return receipt;
+}
+
+std::optional<std::string> reverted_error(const Error& error) {
+  constexpr std::string_view kMarker = "reverted: ";
+  const auto at = error.message.find(kMarker);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string rest = error.message.substr(at + kMarker.size());
+  const auto open = rest.find('(');
+  if (open == std::string::npos || open == 0) return std::nullopt;
+  return rest.substr(0, open);
+}
+
+Account::Account(RpcClient& rpc, Signer signer, AccountOptions options)
+    : rpc_(&rpc), signer_(std::move(signer)), options_(std::move(options)) {
+  address_ = signer_->address();
+}
+
+Account::Account(RpcClient& rpc, const Address& unlocked, AccountOptions options)
+    : rpc_(&rpc), address_(unlocked), options_(std::move(options)) {}
+
+Json Account::call_object(const std::optional<Address>& to, const Bytes& data,
+                          const U256& value) const {
+  Json call = {{"from", to_hex(address_)}, {"data", faultline::to_hex(data)}};
+  if (to) call["to"] = to_hex(*to);
+  if (value != 0) call["value"] = hex(value);
+  return call;
+}
+
+Error Account::revert_error(std::string_view what, const RpcReply& reply) const {
+  if (reply.error_data && !reply.error_data->empty()) {
+    return Error{Errc::invalid_argument, std::string(what) + " reverted: " +
+                                             describe_revert(*reply.error_data, options_.errors)};
+  }
+  return Error{Errc::invalid_argument, std::string(what) + " failed: " + reply.error_message};
+}
+
+Result<Bytes> Account::view(const Address& to, const Bytes& data) {
+  auto reply = rpc_->request("eth_call", Json::array({call_object(to, data, 0), "latest"}));
+  if (!reply) return reply.error();
+  if (reply->failed) return revert_error("eth_call", *reply);
+  if (!reply->result.is_string()) return malformed("to eth_call is not hex");
+  auto bytes = bytes_from_hex(reply->result.get<std::string>());
+  if (!bytes) return malformed("to eth_call is not hex");
+  return std::move(*bytes);
+}
+
+Result<Receipt> Account::send(const std::optional<Address>& to, const Bytes& data,
+                              const U256& value) {
+  // A call that would revert is refused here, with the contract's reason.
+  auto estimate =
+      rpc_->request("eth_estimateGas", Json::array({call_object(to, data, value), "latest"}));
+  if (!estimate) return estimate.error();
+  if (estimate->failed) return revert_error("the transaction", *estimate);
+  auto gas = quantity(estimate->result);
+  if (!gas) return gas.error();
+  const std::uint64_t limit = *gas + *gas * options_.gas_margin_percent / 100;
+  auto hash = submit(to, data, value, limit);
+  if (!hash) {
+    // Another sender may have used the nonce: ask the node once more.
+    reset_nonce();
+    hash = submit(to, data, value, limit);
+    if (!hash) return hash.error();
+  }
+  auto receipt = wait_for_receipt(*hash);
+  if (!receipt) return receipt.error();
+  if (!receipt->succeeded) {
+    return Error{Errc::invalid_argument, "transaction " + faultline::to_hex(*hash) +
+                                             " reverted onchain after " +
+                                             std::to_string(receipt->gas_used) + " gas"};
+  }
+  return receipt;
+}
+
+Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data, const U256& value,
+                             std::uint64_t gas) {
+  if (!nonce_) {
+    auto count = rpc_->call("eth_getTransactionCount", Json::array({to_hex(address_), "pending"}));
+    if (!count) return count.error();
+    auto parsed = quantity(*count);
+    if (!parsed) return parsed.error();
+    nonce_ = *parsed;
+  }
+  Result<Json> sent = Error{Errc::io_error, ""};
+  if (signer_) {
+    if (!chain_id_) {
+      auto id = rpc_->call("eth_chainId", Json::array());
+      if (!id) return id.error();
+      auto parsed = quantity(*id);
+      if (!parsed) return parsed.error();
+      chain_id_ = *parsed;
+    }
+    auto block = rpc_->call("eth_getBlockByNumber", Json::array({"latest", false}));
+    if (!block) return block.error();
+    if (!block->is_object()) return malformed("to eth_getBlockByNumber is not a block");
+    auto base_fee = quantity_field(*block, "baseFeePerGas");
+    if (!base_fee) return base_fee.error();
+    auto tip = rpc_->call("eth_maxPriorityFeePerGas", Json::array());
+    if (!tip) return tip.error();
+    auto priority = quantity(*tip);
+    if (!priority) return priority.error();
+    Transaction transaction;
+    transaction.chain_id = *chain_id_;
+    transaction.nonce = *nonce_;
+    transaction.max_priority_fee_per_gas = *priority;
+    transaction.max_fee_per_gas = U256(*base_fee) * 2 + *priority;
+    transaction.gas_limit = gas;
+    transaction.to = to;
+    transaction.value = value;
+    transaction.data = data;
+    sent = rpc_->call("eth_sendRawTransaction",
+                      Json::array({faultline::to_hex(sign_transaction(transaction, *signer_))}));
+  } else {
+    Json call = call_object(to, data, value);
+    call["gas"] = quantity_hex(gas);
+    call["nonce"] = quantity_hex(*nonce_);
+    sent = rpc_->call("eth_sendTransaction", Json::array({call}));
+  }
+  if (!sent) return sent.error();
+  if (!sent->is_string()) return malformed("to a sent transaction is not its hash");
+  const auto hash = hash_from_hex(sent->get<std::string>());
+  if (!hash) return malformed("to a sent transaction is not its hash");
+  ++*nonce_;
+  return *hash;
+}
+
+Result<Receipt> Account::wait_for_receipt(const Hash& hash) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.receipt_timeout;
+  while (true) {
+    auto found = rpc_->call("eth_getTransactionReceipt", Json::array({faultline::to_hex(hash)}));
+    if (!found) return found.error();
+    if (!found->is_null()) return parse_receipt(*found);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Error{Errc::io_error, "no receipt for transaction " + faultline::to_hex(hash) +
+                                       " within the receipt timeout"};
+    }
+    std::this_thread::sleep_for(options_.receipt_poll);
+  }
+}
+
+}  // namespace faultline::chain
