@@ -110,7 +110,7 @@ std::optional<std::string> reverted_error(const Error& error) {
 }
 
 Account::Account(RpcClient& rpc, Signer signer, AccountOptions options)
-    : rpc_(&rpc), signer_(std::move(signer)), options_(std::move(options)) {
+    : rpc_(&rpc), signer_(signer), options_(std::move(options)) {
   address_ = signer_->address();
 }
 

@@ -45,36 +45,36 @@ Result<Scenario> Scenario::make(const ScenarioOptions& options, const GameConfig
     scenario.adversaries_.push_back(
         std::make_unique<TraceAgent>(id, *scenario.views_.back(), name, timing));
   };
-  constexpr auto prompt = TraceAgent::Timing::prompt;
-  constexpr auto late = TraceAgent::Timing::late;
-  constexpr PartyId first = kProposingAdversary;
+  constexpr auto kPrompt = TraceAgent::Timing::prompt;
+  constexpr auto kLate = TraceAgent::Timing::late;
+  constexpr PartyId kFirst = kProposingAdversary;
   const std::string at = std::to_string(lie);
   switch (options.adversary) {
     case Adversary::lie_at:  // as the proposer, its one lie is the final state it claims
       if (options.honest_proposes) {
-        liar(first, LyingTrace::Pattern::at, lie, prompt, "lie-at " + at);
+        liar(kFirst, LyingTrace::Pattern::at, lie, kPrompt, "lie-at " + at);
       } else {
-        liar(first, LyingTrace::Pattern::at, length, prompt, "lie-at " + std::to_string(length));
+        liar(kFirst, LyingTrace::Pattern::at, length, kPrompt, "lie-at " + std::to_string(length));
       }
       break;
     case Adversary::lie_from:
-      liar(first, LyingTrace::Pattern::from, lie, prompt, "lie-from " + at);
+      liar(kFirst, LyingTrace::Pattern::from, lie, kPrompt, "lie-from " + at);
       break;
     case Adversary::random_lies:  // lies at 100 steps in 1,000
-      liar(first, LyingTrace::Pattern::random, 100, prompt, "random lies");
+      liar(kFirst, LyingTrace::Pattern::random, 100, kPrompt, "random lies");
       break;
     case Adversary::late:
-      liar(first, LyingTrace::Pattern::from, lie, late, "late lie-from " + at);
+      liar(kFirst, LyingTrace::Pattern::from, lie, kLate, "late lie-from " + at);
       break;
     case Adversary::spam:
-      liar(first, LyingTrace::Pattern::from, lie, prompt, "lie-from " + at);
+      liar(kFirst, LyingTrace::Pattern::from, lie, kPrompt, "lie-from " + at);
       scenario.adversaries_.push_back(std::make_unique<SpamAgent>(3, options.seed + 7, 8));
       break;
     case Adversary::coalition: {
-      liar(first, LyingTrace::Pattern::from, lie, prompt, "lie-from " + at);
+      liar(kFirst, LyingTrace::Pattern::from, lie, kPrompt, "lie-from " + at);
       const std::uint64_t third = std::max<std::uint64_t>(1, lie / 3);
-      liar(3, LyingTrace::Pattern::at, third, late, "late lie-at " + std::to_string(third));
-      liar(4, LyingTrace::Pattern::random, 50, prompt, "random lies");
+      liar(3, LyingTrace::Pattern::at, third, kLate, "late lie-at " + std::to_string(third));
+      liar(4, LyingTrace::Pattern::random, 50, kPrompt, "random lies");
       break;
     }
   }
