@@ -147,7 +147,7 @@ Result<Receipt> Account::send(const std::optional<Address>& to, const Bytes& dat
                               const U256& value) {
   // A call that would revert is refused here, with the contract's reason.
   auto estimate =
-      rpc_->request("eth_estimateGas", Json::array({call_object(to, data, value), "latest"}));
+      rpc_->request("eth_estimateGas", Json::array({call_object(to, data, value), "pending"}));
   if (!estimate) return estimate.error();
   if (estimate->failed) return revert_error("the transaction", *estimate);
   auto gas = quantity(estimate->result);
