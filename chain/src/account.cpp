@@ -224,6 +224,9 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
 
 Result<Receipt> Account::wait_for_receipt(const Hash& hash) {
   const auto deadline = std::chrono::steady_clock::now() + options_.receipt_timeout;
+  // A local node mines at once; a public chain takes a block time: poll quickly at first, then
+  // back off to receipt_poll.
+  auto pause = std::chrono::milliseconds(2);
   while (true) {
     auto found = rpc_->call("eth_getTransactionReceipt", Json::array({faultline::to_hex(hash)}));
     if (!found) return found.error();
@@ -232,7 +235,8 @@ Result<Receipt> Account::wait_for_receipt(const Hash& hash) {
       return Error{Errc::io_error, "no receipt for transaction " + faultline::to_hex(hash) +
                                        " within the receipt timeout"};
     }
-    std::this_thread::sleep_for(options_.receipt_poll);
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, options_.receipt_poll);
   }
 }
 

@@ -95,16 +95,13 @@ Result<ChainGame> ChainGame::open(RpcClient& rpc, const Address& game, dispute::
 
 void ChainGame::add_party(PartyId id, Account& account) {
   accounts_[id] = &account;
-  parties_[account.address()] = id;
-  for (Node& node : nodes_) {
-    // Nodes read before the party was known were shown under a stand-in id.
-    if (const auto stand_in =
-            std::find_if(parties_.begin(), parties_.end(),
-                         [&](const auto& entry) { return entry.second == node.claimant; });
-        stand_in != parties_.end() && stand_in->first == account.address()) {
-      node.claimant = id;
+  // Nodes read before the party was known show a stand-in id for its address.
+  if (const auto known = parties_.find(account.address()); known != parties_.end()) {
+    for (Node& node : nodes_) {
+      if (node.claimant == known->second) node.claimant = id;
     }
   }
+  parties_[account.address()] = id;
 }
 
 Account* ChainGame::reader() {
@@ -226,17 +223,40 @@ Result<Node> ChainGame::read_node(NodeId id) {
 }
 
 Result<void> ChainGame::sync() {
+  auto latest = rpc_->call("eth_blockNumber", Json::array());
+  if (!latest) return latest.error();
+  auto block = quantity(*latest);
+  if (!block) return block.error();
   auto count = reader()->view(game_, AbiEncoder("nodeCount()").finish());
   if (!count) return count.error();
   auto total = AbiDecoder(*count).uint64(0);
   if (!total) return total.error();
-  // Resolutions of nodes read before.
-  for (NodeId id = 0; id < nodes_.size(); ++id) {
-    if (nodes_[id].resolved) continue;
-    auto fresh = read_node(id);
-    if (!fresh) return fresh.error();
-    nodes_[id].resolved = fresh->resolved;
-    nodes_[id].countered = fresh->countered;
+  // Resolutions of nodes read before, from the Resolved events since the last look.
+  if (*block > synced_block_) {
+    const Json filter = {
+        {"address", to_hex(game_)},
+        {"fromBlock", quantity_hex(synced_block_ + 1)},
+        {"toBlock", quantity_hex(*block)},
+        {"topics",
+         Json::array({faultline::to_hex(event_topic("Resolved(uint256,bool,address,uint256)"))})}};
+    auto logs = rpc_->call("eth_getLogs", Json::array({filter}));
+    if (!logs) return logs.error();
+    if (!logs->is_array()) return Error{Errc::malformed_input, "eth_getLogs: not a list"};
+    for (const Json& entry : *logs) {
+      auto log = parse_log(entry);
+      if (!log) return log.error();
+      if (log->topics.size() < 2)
+        return Error{Errc::malformed_input, "a Resolved event without node"};
+      const AbiDecoder topic(log->topics[1]);
+      auto id = topic.uint64(0);
+      auto countered = AbiDecoder(log->data).boolean(0);
+      if (!id || !countered) return Error{Errc::malformed_input, "a bad Resolved event"};
+      if (*id < nodes_.size()) {
+        nodes_[*id].resolved = true;
+        nodes_[*id].countered = *countered;
+      }
+    }
+    synced_block_ = *block;
   }
   for (auto id = static_cast<NodeId>(nodes_.size()); id < *total; ++id) {
     auto node = read_node(id);
@@ -330,6 +350,16 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
   return static_cast<NodeId>(nodes_.size() - 1);
 }
 
+Result<void> ChainGame::resolve_node(NodeId id, std::uint64_t now) {
+  if (id < nodes_.size() && nodes_[id].resolved) return {};
+  if (auto timed = at_time(now); !timed) return timed.error();
+  auto receipt =
+      reader()->send(game_, AbiEncoder("resolveNode(uint256,uint256)").uint(id).uint(0).finish());
+  if (!receipt) return rejected(receipt.error());
+  gas_.push_back(receipt->gas_used);
+  return sync();
+}
+
 bool ChainGame::resolve(std::uint64_t now) {
   if (!sync()) return false;
   for (std::size_t i = nodes_.size(); i-- > 0;) {
@@ -341,18 +371,9 @@ bool ChainGame::resolve(std::uint64_t now) {
     bool children_resolved = true;
     for (const NodeId child : node.children)
       children_resolved = children_resolved && nodes_[child].resolved;
-    if (!children_resolved) continue;
-    if (!at_time(now)) return false;
-    auto receipt =
-        reader()->send(game_, AbiEncoder("resolveNode(uint256,uint256)").uint(id).uint(0).finish());
-    if (!receipt) return false;
-    gas_.push_back(receipt->gas_used);
-    auto fresh = read_node(id);
-    if (!fresh) return false;
-    nodes_[i].resolved = fresh->resolved;
-    nodes_[i].countered = fresh->countered;
+    if (children_resolved && !resolve_node(id, now)) return false;
   }
-  return sync() && resolved();
+  return resolved();
 }
 
 Result<U256> ChainGame::credit(PartyId party) {

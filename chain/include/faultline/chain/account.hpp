@@ -47,7 +47,7 @@ struct AccountOptions {
   std::vector<ContractError> errors;
   /// Gas limit = estimate + estimate · margin / 100.
   unsigned gas_margin_percent = 20;
-  std::chrono::milliseconds receipt_poll{50};
+  std::chrono::milliseconds receipt_poll{1'000};  ///< the longest pause between polls
   std::chrono::milliseconds receipt_timeout{60'000};
 };
 

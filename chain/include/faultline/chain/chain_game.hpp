@@ -49,6 +49,10 @@ class ChainGame final : public dispute::GameView {
   /// account). True once the root is resolved.
   bool resolve(std::uint64_t now) override;
 
+  /// Resolves node `id` (its children must be resolved and its window closed), from the first
+  /// party's account; sends nothing if it is resolved already.
+  Result<void> resolve_node(dispute::NodeId id, std::uint64_t now);
+
   /// Reads what changed onchain since the last look (new nodes, resolutions).
   Result<void> sync();
 
@@ -81,6 +85,7 @@ class ChainGame final : public dispute::GameView {
   std::vector<dispute::Node> nodes_;
   std::vector<std::uint64_t> gas_;
   std::uint64_t last_time_ = 0;
+  std::uint64_t synced_block_ = 0;  ///< Resolved events up to this block are applied
 };
 
 }  // namespace faultline::chain

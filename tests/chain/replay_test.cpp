@@ -1,0 +1,306 @@
+// The contract is the model: randomised games (k = 2, 4, 8, every adversary of the simulator,
+// the honest side as proposer and as challenger) are played through the C++ Game and the
+// DisputeGame contract on anvil at once, and every move's acceptance or rejection (with its
+// reason), every node (segment, states, clock, bond), every resolution and every payout must
+// be the same. FAULTLINE_REPLAY_GAMES sets how many games (default 36).
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+
+#include "../dispute/synthetic.hpp"
+#include "faultline/chain/anvil.hpp"
+#include "faultline/chain/chain_game.hpp"
+#include "faultline/dispute/scenario.hpp"
+#include "faultline/dispute/simulator.hpp"
+#include "faultline/file.hpp"
+
+namespace {
+
+using namespace faultline;
+using namespace faultline::chain;
+using namespace faultline::dispute;
+
+Bytes creation_code(const std::string& file, const std::string& contract) {
+  const auto bytes =
+      read_file(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + file + "/" + contract + ".json");
+  REQUIRE(bytes.ok());
+  const auto json = Json::parse(bytes->begin(), bytes->end());
+  return *bytes_from_hex(json["bytecode"]["object"].get<std::string>());
+}
+
+constexpr const char* kAccounts[] = {
+    "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+    "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"};
+
+/// Plays every move on the model and on the contract, at the same time (each move one second
+/// after the one before at least, so each has a block of its own), and records where they
+/// differ. The players see the model's nodes.
+class TwinGame final : public GameView {
+ public:
+  TwinGame(Game& model, ChainGame& chain, std::uint64_t start)
+      : model_(model), chain_(chain), last_(start) {}
+
+  const GameConfig& config() const noexcept override { return model_.config(); }
+  const std::vector<Node>& nodes() const noexcept override { return model_.nodes(); }
+
+  Result<NodeId> counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
+                         std::uint64_t bond, std::uint64_t now) override {
+    const std::uint64_t time = tick(now);
+    auto expected = model_.counter(who, target, piece, points, bond, time);
+    auto actual = chain_.counter(who, target, piece, std::move(points), bond, time);
+    compare_move("counter", expected, actual);
+    return expected;
+  }
+
+  Result<NodeId> step(PartyId who, NodeId target, unsigned piece, const StepWitness& witness,
+                      std::uint64_t now) override {
+    const std::uint64_t time = tick(now);
+    auto expected = model_.step(who, target, piece, witness, time);
+    auto actual = chain_.step(who, target, piece, witness, time);
+    compare_move("step", expected, actual);
+    return expected;
+  }
+
+  bool resolve(std::uint64_t now) override {
+    const std::uint64_t time = tick(now);
+    std::vector<bool> before;
+    for (const Node& node : model_.nodes())
+      before.push_back(node.resolved);
+    model_.resolve(time);
+    // The contract resolves the same nodes, bottom-up, one transaction each.
+    for (std::size_t i = before.size(); i-- > 0;) {
+      if (before[i] || !model_.node(static_cast<NodeId>(i)).resolved) continue;
+      if (auto resolved = chain_.resolve_node(static_cast<NodeId>(i), tick(time)); !resolved) {
+        disagree("node " + std::to_string(i) +
+                 " resolves in the model, onchain: " + resolved.error().message);
+      }
+    }
+    for (NodeId id = 0; id < model_.nodes().size(); ++id)
+      compare_node(id);
+    return model_.resolved();
+  }
+
+  std::vector<std::string> disagreements;
+  std::size_t accepted = 0, rejected = 0;
+
+ private:
+  std::uint64_t tick(std::uint64_t now) {
+    last_ = std::max(now, last_ + 1);
+    return last_;
+  }
+
+  void disagree(const std::string& what) { disagreements.push_back(what); }
+
+  void compare_move(const char* kind, const Result<NodeId>& expected,
+                    const Result<NodeId>& actual) {
+    if (expected.ok() != actual.ok()) {
+      disagree(std::string(kind) + ": the model " + (expected.ok() ? "accepts" : "rejects") +
+               ", the contract " + (actual.ok() ? "accepts" : "rejects: ") +
+               (actual.ok() ? "" : actual.error().message) +
+               (expected.ok() ? "" : " (model: " + expected.error().message + ")"));
+      return;
+    }
+    if (!expected.ok()) {
+      ++rejected;
+      const auto model_reason = rejection_of(expected.error());
+      const auto chain_reason = rejection_of(actual.error());
+      if (!model_reason || model_reason != chain_reason) {
+        disagree(std::string(kind) + " rejected for different reasons: model '" +
+                 expected.error().message + "', contract '" + actual.error().message + "'");
+      }
+      return;
+    }
+    ++accepted;
+    if (*expected != *actual) {
+      disagree(std::string(kind) + " posted as node " + std::to_string(*expected) +
+               " in the model, " + std::to_string(*actual) + " onchain");
+      return;
+    }
+    compare_node(*expected);
+  }
+
+  void compare_node(NodeId id) {
+    if (id >= chain_.nodes().size()) {
+      disagree("node " + std::to_string(id) + " is missing onchain");
+      return;
+    }
+    const Node& a = model_.node(id);
+    const Node& b = chain_.node(id);
+    std::ostringstream differs;
+    const auto field = [&](const char* name, bool same) {
+      if (!same) differs << " " << name;
+    };
+    field("parent", a.parent == b.parent);
+    field("claimant", a.claimant == b.claimant);
+    field("depth", a.depth == b.depth);
+    field("layer", a.layer == b.layer);
+    field("path", a.path == b.path);
+    field("piece", a.piece == b.piece);
+    field("segment", a.lo == b.lo && a.hi == b.hi);
+    field("left", a.left == b.left);
+    field("points", a.points == b.points);
+    field("right", a.right.index == b.right.index && a.right.value == b.right.value &&
+                       a.right.negated == b.right.negated);
+    field("step", a.is_step == b.is_step);
+    field("bond", a.bond == b.bond);
+    field("created_at", a.created_at == b.created_at);
+    field("clock", a.clock == b.clock);
+    field("children", a.children == b.children);
+    field("resolved", a.resolved == b.resolved);
+    field("countered", !a.resolved || a.countered == b.countered);
+    field("bond_recipient", !a.resolved || a.bond_recipient == b.bond_recipient);
+    if (!differs.str().empty())
+      disagree("node " + std::to_string(id) + " differs in" + differs.str());
+  }
+
+  Game& model_;
+  ChainGame& chain_;
+  std::uint64_t last_;
+};
+
+struct Chain {
+  AnvilProcess anvil = std::move(AnvilProcess::start(FAULTLINE_ANVIL).value());
+  RpcClient rpc = *RpcClient::open(anvil.url());
+  std::vector<std::unique_ptr<Account>> accounts;
+  Address factory{};
+  Address verifier{};
+
+  Chain() {
+    AccountOptions options;
+    options.errors = dispute_game_errors();
+    for (const char* address : kAccounts)
+      accounts.push_back(std::make_unique<Account>(rpc, *address_from_hex(address), options));
+    Account& deployer = *accounts[0];
+    const auto oracle =
+        deployer.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle"));
+    REQUIRE(oracle.ok());
+    Bytes code = creation_code("SyntheticStepVerifier.sol", "SyntheticStepVerifier");
+    const Bytes argument = AbiEncoder().address(*oracle->contract_address).finish();
+    code.insert(code.end(), argument.begin(), argument.end());
+    const auto deployed = deployer.send(std::nullopt, code);
+    REQUIRE(deployed.ok());
+    verifier = *deployed->contract_address;
+    const auto made =
+        deployer.send(std::nullopt, creation_code("DisputeGameFactory.sol", "DisputeGameFactory"));
+    REQUIRE(made.ok());
+    factory = *made->contract_address;
+  }
+
+  std::uint64_t register_type(const GameConfig& config) {
+    const std::uint64_t arities[] = {config.arity};
+    const std::uint64_t depths[] = {config.max_depth};
+    AbiEncoder call(
+        "registerGameType((address,bytes32,uint8[],uint8[],address[],uint64,uint64,"
+        "uint256,uint256))");
+    call.dynamic_tuple(AbiEncoder()
+                           .address(verifier)
+                           .bytes32(config.absolute_prestate)
+                           .uint_array(arities)
+                           .uint_array(depths)
+                           .address_array({})
+                           .uint(config.max_clock)
+                           .uint(config.clock_extension)
+                           .uint(config.base_bond)
+                           .uint(config.bond_growth_percent)
+                           .finish());
+    REQUIRE(accounts[0]->send(factory, call.finish()).ok());
+    auto count = accounts[0]->view(factory, AbiEncoder("gameTypeCount()").finish());
+    REQUIRE(count.ok());
+    return *AbiDecoder(*count).uint64(0) - 1;
+  }
+
+  std::uint64_t latest_time() {
+    auto block = rpc.call("eth_getBlockByNumber", Json::array({"latest", false}));
+    REQUIRE(block.ok());
+    return *quantity((*block)["timestamp"]);
+  }
+};
+
+std::size_t games_to_play() {
+  const char* games = std::getenv("FAULTLINE_REPLAY_GAMES");
+  return games != nullptr ? std::strtoull(games, nullptr, 10) : 36;
+}
+
+}  // namespace
+
+TEST_CASE("randomised games play the same in the model and on the contract", "[slow]") {
+  Chain chain;
+  test::SyntheticVerifier verifier;
+  InMemoryPreimageOracle oracle;
+  std::mt19937_64 rng(2026'12'03);
+  const std::size_t games = games_to_play();
+  std::size_t accepted = 0, rejected = 0, disagreements = 0;
+  for (std::size_t game_index = 0; game_index < games; ++game_index) {
+    const unsigned arity = 2u << (game_index % 3);  // 2, 4, 8
+    const Adversary adversary = kAdversaries[game_index / 3 % kAdversaries.size()];
+    const bool honest_proposes = game_index / 18 % 2 == 0;
+    const std::uint64_t length = 1 + rng() % (rng() % 2 == 0 ? 40 : 2000);
+    test::SyntheticTrace truth(rng(), length);
+    GameConfig config;
+    config.arity = arity;
+    config.max_depth = depth_for(length, arity);
+    config.max_clock = 40'000;
+    config.clock_extension = 4'000;
+    config.base_bond = 1'000'000'000'000;
+    config.absolute_prestate = *truth.claim_at(0);
+    ScenarioOptions options;
+    options.adversary = adversary;
+    options.lie_at = 1 + rng() % config.trace_length();
+    options.honest_proposes = honest_proposes;
+    options.seed = rng();
+    auto scenario = Scenario::make(options, config, truth, truth);
+    REQUIRE(scenario.ok());
+    INFO("game " << game_index << ": k = " << arity << ", length " << length << ", "
+                 << adversary_name(adversary)
+                 << (honest_proposes ? ", honest proposer" : ", honest challenger"));
+
+    const std::uint64_t game_type = chain.register_type(config);
+    const std::uint64_t start = chain.latest_time() + 100;
+    REQUIRE(chain.rpc.call("evm_setNextBlockTimestamp", Json::array({start})).ok());
+    AbiEncoder create("create(uint256,bytes32,bytes32)");
+    create.uint(game_type).bytes32(scenario->root_claim()).bytes32(Hash{});
+    const auto created = chain.accounts[scenario->proposer()]->send(chain.factory, create.finish(),
+                                                                    config.base_bond);
+    REQUIRE(created.ok());
+    const Address address = *AbiDecoder(created->logs.back().topics[2]).address(0);
+    ChainGameOptions chain_options;
+    chain_options.set_block_time = true;
+    auto on_chain = ChainGame::open(chain.rpc, address, config, chain_options);
+    REQUIRE(on_chain.ok());
+    for (const Agent* agent : scenario->agents())
+      on_chain->add_party(agent->id(), *chain.accounts[agent->id()]);
+    auto model =
+        Game::create(config, verifier, oracle, scenario->proposer(), scenario->root_claim(), start);
+    REQUIRE(model.ok());
+
+    TwinGame twin(*model, *on_chain, start);
+    auto result = simulate(twin, scenario->agents(), start, 3600, 400);
+    REQUIRE(result.ok());
+    CHECK(result->root_stands == honest_proposes);
+    // Payouts: what the model pays each party is its credit onchain.
+    std::map<PartyId, std::int64_t> deposits;
+    for (const Node& node : model->nodes())
+      deposits[node.claimant] += static_cast<std::int64_t>(node.bond);
+    for (const Agent* agent : scenario->agents()) {
+      const auto balance = model->balances().find(agent->id());
+      const std::int64_t paid =
+          (balance == model->balances().end() ? 0 : balance->second) + deposits[agent->id()];
+      const auto credit = on_chain->credit(agent->id());
+      if (!credit || *credit != U256(paid)) {
+        twin.disagreements.push_back("party " + std::to_string(agent->id()) + " is paid " +
+                                     std::to_string(paid) + " by the model");
+      }
+    }
+    for (const std::string& disagreement : twin.disagreements)
+      UNSCOPED_INFO(disagreement);
+    CHECK(twin.disagreements.empty());
+    accepted += twin.accepted;
+    rejected += twin.rejected;
+    disagreements += twin.disagreements.size();
+  }
+  WARN(games << " games: " << accepted << " accepted and " << rejected
+             << " rejected moves compared, " << disagreements << " disagreements");
+  CHECK(rejected > 0);  // rejections were compared too
+}
