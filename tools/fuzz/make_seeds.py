@@ -10,6 +10,8 @@
                    (libFuzzer's -merge=1 with the built fuzzer picks them)
   differential,    pseudo-random inputs (a fixed seed), four per profile
   preimage_stream
+  chain_decoders   JSON-RPC replies (a receipt, logs, an error with revert data, a quantity)
+                   and ABI data (named reverts, nested ones, arrays), selectors from Foundry's cast
 
 Run from the repository root after `make build` and `make build-asan`:
   tools/fuzz/make_seeds.py [build/asan/tests/fuzz]
@@ -108,6 +110,47 @@ def main():
             for n in range(4):
                 body = bytes(rng.randrange(256) for _ in range(rng.randrange(32, 256)))
                 write(fuzzer, f"{profile}-{n}", bytes([index]) + body)
+    chain_seeds()
+
+
+def selector(signature):
+    cast = ROOT / "tools" / "npm" / "node_modules" / ".bin" / "cast"
+    return bytes.fromhex(subprocess.run([cast, "sig", signature], check=True, capture_output=True,
+                                        text=True).stdout.strip()[2:])
+
+
+def word(value):
+    return value.to_bytes(32, "big")
+
+
+def chain_seeds():
+    log = {"address": "0x" + "ab" * 20, "topics": ["0x" + "11" * 32, "0x" + "00" * 31 + "05"],
+           "data": "0x" + (word(64) + word(0) + word(1) + b"\x22" * 32).hex(),
+           "blockNumber": "0x1a", "blockHash": "0x" + "cd" * 32, "logIndex": "0x0",
+           "transactionHash": "0x" + "ef" * 32, "removed": False}
+    receipt = {"transactionHash": "0x" + "ef" * 32, "status": "0x1", "blockNumber": "0x1a",
+               "gasUsed": "0x1d4c0", "contractAddress": None, "logs": [log]}
+    replies = {
+        "receipt": {"jsonrpc": "2.0", "id": 1, "result": receipt},
+        "logs": {"jsonrpc": "2.0", "id": 2, "result": [log, log]},
+        "quantity": {"jsonrpc": "2.0", "id": 3, "result": "0x7a69"},
+        "revert": {"jsonrpc": "2.0", "id": 4, "error": {
+            "code": 3, "message": "execution reverted",
+            "data": "0x" + (selector("WrongBond(uint256,uint256)") + word(10**18) + word(5)).hex()}},
+    }
+    for name, reply in replies.items():
+        write("chain_decoders", f"reply-{name}", json.dumps(reply).encode())
+    inner = selector("MalformedState(uint256)") + word(23)
+    abi = {
+        "wrong-bond": selector("WrongBond(uint256,uint256)") + word(10**18) + word(5),
+        "invalid-step": selector("InvalidStep(bytes)") + word(32) + word(len(inner)) +
+                        inner + bytes((32 - len(inner) % 32) % 32),
+        "bytes32-array": word(32) + word(2) + b"\x01" * 32 + b"\x02" * 32,
+        "node": b"".join(word(v) for v in (0, 0xabcdef, 1, 0, 2, 8, 0xffffffff, 1796282931, 3590,
+                                           16, 0xffffffff, 0, 0, 0)),
+    }
+    for name, data in abi.items():
+        write("chain_decoders", f"abi-{name}", data)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ summary="$out/summary.md"
   echo "|---|---|---|---|---|---|---|"
 } > "$summary"
 failed=0
-for name in elf_loader step_verifier differential preimage_stream; do
+for name in elf_loader step_verifier differential preimage_stream chain_decoders; do
   mkdir -p "$out/corpus/$name"
   log="$out/findings/$name.log"
   echo "fuzz: $name for $seconds s"
