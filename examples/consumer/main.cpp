@@ -1,4 +1,6 @@
-// Uses the installed package: keccak256(""), a Merkle root, and the backends' names.
+// Uses the installed package: keccak256(""), a Merkle root, the backends' names, and the chain
+// client's address of private key 1.
+#include <faultline/chain/transaction.hpp>
 #include <faultline/dispute/game.hpp>
 #include <faultline/framework.hpp>
 #include <faultline/mips/backend.hpp>
@@ -16,5 +18,10 @@ int main() {
             << "backends       = " << faultline::riscv::make_backend(64)->name() << ", "
             << faultline::mips::make_backend(32)->name() << "\n"
             << "game length    = " << faultline::dispute::GameConfig{}.trace_length() << "\n";
+  faultline::Hash key{};
+  key[31] = 1;
+  const auto address = faultline::chain::address_of_key(key);
+  if (!address) return 1;
+  std::cout << "address of key 1 = " << faultline::chain::to_hex(*address) << "\n";
   return 0;
 }
