@@ -297,9 +297,10 @@ Result<NodeId> ChainGame::counter(PartyId who, NodeId target, unsigned piece,
   call.uint(target).uint(piece).bytes32_array(claims(target)).bytes32_array(points);
   auto receipt = account->second->send(game_, call.finish(), bond);
   if (!receipt) return rejected(receipt.error());
-  gas_.push_back(receipt->gas_used);
   if (auto synced = sync(); !synced) return synced.error();
-  return static_cast<NodeId>(nodes_.size() - 1);
+  const auto id = static_cast<NodeId>(nodes_.size() - 1);
+  sent_.push_back({Sent::Kind::counter, id, receipt->gas_used});
+  return id;
 }
 
 Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
@@ -333,7 +334,7 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
                                            .finish());
       }
       if (!loaded) return loaded.error();
-      gas_.push_back(loaded->gas_used);
+      sent_.push_back({Sent::Kind::load_preimage, kNoNode, loaded->gas_used});
     }
   }
   if (auto timed = at_time(now); !timed) return timed.error();
@@ -345,9 +346,10 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
       .bytes(witness.proof);
   auto receipt = account->second->send(game_, call.finish());
   if (!receipt) return rejected(receipt.error());
-  gas_.push_back(receipt->gas_used);
   if (auto synced = sync(); !synced) return synced.error();
-  return static_cast<NodeId>(nodes_.size() - 1);
+  const auto id = static_cast<NodeId>(nodes_.size() - 1);
+  sent_.push_back({Sent::Kind::step, id, receipt->gas_used});
+  return id;
 }
 
 Result<void> ChainGame::resolve_node(NodeId id, std::uint64_t now) {
@@ -356,7 +358,7 @@ Result<void> ChainGame::resolve_node(NodeId id, std::uint64_t now) {
   auto receipt =
       reader()->send(game_, AbiEncoder("resolveNode(uint256,uint256)").uint(id).uint(0).finish());
   if (!receipt) return rejected(receipt.error());
-  gas_.push_back(receipt->gas_used);
+  sent_.push_back({Sent::Kind::resolve, id, receipt->gas_used});
   return sync();
 }
 

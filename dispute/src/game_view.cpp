@@ -12,10 +12,10 @@ Error rule(const std::string& what) {
 }
 
 constexpr std::string_view kRejections[] = {
-    "GameResolved",    "NodeNotFound",         "StepCannotBeCountered", "NodeResolved",
-    "MoveBeforeNode",  "PieceOutOfRange",      "PieceNeedsStep",        "StepNeedsSinglePiece",
-    "ClockExpired",    "WrongStateCount",      "CounterAlreadyPosted",  "WrongBond",
-    "PieceAlreadyStepped", "PreStateNotAgreed", "InvalidStep",          "StepAgreesWithTarget",
+    "GameResolved",        "NodeNotFound",      "StepCannotBeCountered", "NodeResolved",
+    "MoveBeforeNode",      "PieceOutOfRange",   "PieceNeedsStep",        "StepNeedsSinglePiece",
+    "ClockExpired",        "WrongStateCount",   "CounterAlreadyPosted",  "WrongBond",
+    "PieceAlreadyStepped", "PreStateNotAgreed", "InvalidStep",           "StepAgreesWithTarget",
 };
 
 }  // namespace
@@ -31,6 +31,20 @@ std::optional<Rejection> rejection_of(const Error& error) noexcept {
     if (kRejections[i] == name) return static_cast<Rejection>(i);
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> grown_bond(std::uint64_t base, unsigned growth_percent,
+                                        unsigned depth) noexcept {
+  // floor(b · (100 + g) / 100) without a wider type: with b = 100q + r, it is
+  // q · (100 + g) + floor(r · (100 + g) / 100). The contract computes the same in uint256.
+  std::uint64_t bond = base;
+  const std::uint64_t factor = 100 + std::uint64_t{growth_percent};
+  for (unsigned i = 0; i < depth; ++i) {
+    std::uint64_t whole = 0;
+    if (__builtin_mul_overflow(bond / 100, factor, &whole)) return std::nullopt;
+    if (__builtin_add_overflow(whole, bond % 100 * factor / 100, &bond)) return std::nullopt;
+  }
+  return bond;
 }
 
 std::uint64_t GameConfig::trace_length() const noexcept {
@@ -66,14 +80,19 @@ Result<void> GameConfig::validate() const {
     }
   }
   if (clock_extension >= max_clock) return rule("clock_extension must be below max_clock");
+  // The deepest node: every layer's counters, and one more for each layer opened.
+  unsigned deepest = 0;
+  for (std::size_t layer = 0; layer < layer_count(); ++layer)
+    deepest += 1 + (layer == 0 ? max_depth : inner_layers[layer - 1].max_depth);
+  if (!grown_bond(base_bond, bond_growth_percent, deepest)) {
+    return rule("the bond at depth " + std::to_string(deepest) + " does not fit 64 bits (wei)");
+  }
   return {};
 }
 
 std::uint64_t GameView::bond_at_depth(unsigned depth) const {
-  std::uint64_t bond = config().base_bond;
-  for (unsigned i = 0; i < depth; ++i)
-    bond = bond * (100 + config().bond_growth_percent) / 100;
-  return bond;
+  // validate() checked that the bond at the deepest node fits.
+  return *grown_bond(config().base_bond, config().bond_growth_percent, depth);
 }
 
 std::uint64_t GameView::counter_clock(NodeId target, std::uint64_t now) const {

@@ -51,7 +51,8 @@ TEST_CASE("a wrong root is bisected to one step and countered by it") {
   auto second = game.counter(1, *first, 0, points, game.bond_at_depth(2), 200);
   REQUIRE(second.ok());
   // Pieces of the depth-2 node are single steps: [0,1] is decided by executing step 0.
-  CHECK(rejected(game.counter(2, *second, 0, f.points(0, 1), game.bond_at_depth(3), 300), "PieceNeedsStep: "));
+  CHECK(rejected(game.counter(2, *second, 0, f.points(0, 1), game.bond_at_depth(3), 300),
+                 "PieceNeedsStep: "));
   auto step = game.step(2, *second, 0, *f.truth.witness_at(0), 300);
   REQUIRE(step.ok());
   CHECK(rejected(game.step(2, *second, 0, *f.truth.witness_at(0), 301), "PieceAlreadyStepped: "));
@@ -77,9 +78,11 @@ TEST_CASE("malformed and out-of-rule moves are rejected with reasons") {
   Fixture f;
   Game game = f.game(*f.truth.claim_at(16));
   const std::uint64_t bond1 = game.bond_at_depth(1);
-  CHECK(rejected(game.counter(2, 9, 0, f.points(0, 16), bond1, 1), "NodeNotFound: node 9 does not exist"));
+  CHECK(rejected(game.counter(2, 9, 0, f.points(0, 16), bond1, 1),
+                 "NodeNotFound: node 9 does not exist"));
   CHECK(rejected(game.counter(2, 0, 1, f.points(0, 16), bond1, 1), "PieceOutOfRange: "));
-  CHECK(rejected(game.counter(2, 0, 0, {Hash{}}, bond1, 1), "WrongStateCount: a counter posts 3 states"));
+  CHECK(rejected(game.counter(2, 0, 0, {Hash{}}, bond1, 1),
+                 "WrongStateCount: a counter posts 3 states"));
   CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1 - 1, 1), "WrongBond: "));
   CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1 + 1, 1), "WrongBond: "));  // exact
   REQUIRE(game.counter(2, 0, 0, f.points(0, 16), bond1, 1).ok());
@@ -122,8 +125,8 @@ TEST_CASE("steps cannot be countered, resolved nodes and moves from the past are
   Game game = f.game(wrong);
   auto counter = game.counter(2, 0, 0, f.points(0, 16), game.bond_at_depth(1), 10);
   REQUIRE(counter.ok());
-  CHECK(
-      rejected(game.counter(1, *counter, 0, f.points(0, 4), game.bond_at_depth(2), 5), "MoveBeforeNode: "));
+  CHECK(rejected(game.counter(1, *counter, 0, f.points(0, 4), game.bond_at_depth(2), 5),
+                 "MoveBeforeNode: "));
   auto points = f.points(0, 4);
   points[0][1] ^= 1;
   auto lie = game.counter(1, *counter, 0, points, game.bond_at_depth(2), 20);
@@ -163,7 +166,8 @@ TEST_CASE("a side's clock accumulates along its path, not per move") {
   // proposer's move: 110,000 s more would be 310,000 > max_clock, although that one delay
   // alone is well below it.
   CHECK(game.counter_clock(*second, 310'010) == 310'000);
-  CHECK(rejected(game.step(2, *second, 1, *f.truth.witness_at(1), 310'010), "ClockExpired: the countering side's clock has run out"));
+  CHECK(rejected(game.step(2, *second, 1, *f.truth.witness_at(1), 310'010),
+                 "ClockExpired: the countering side's clock has run out"));
   // 90,000 s more is 290,000 s, allowed and below max_clock - extension: stored as is.
   auto third = game.step(2, *second, 1, *f.truth.witness_at(1), 290'010);
   REQUIRE(third.ok());
@@ -208,4 +212,19 @@ TEST_CASE("a countered node's bond goes to its earliest-posted standing child") 
   CHECK(balances.at(3) == 0);
   CHECK(balances.at(4) == -static_cast<std::int64_t>(bond1));
   CHECK(balances.at(5) == static_cast<std::int64_t>(bond1));
+}
+
+TEST_CASE("bonds in wei grow without overflowing, and a config whose bonds do not fit is refused") {
+  // 0.08 ETH grown by 25 % four times: the contract's bondAt(4), whose intermediate product
+  // overflows 64 bits.
+  CHECK(grown_bond(80'000'000'000'000'000, 25, 4) == std::uint64_t{195'312'500'000'000'000});
+  CHECK(grown_bond(1'000'003, 25, 2) == std::uint64_t{1'562'503});  // floor at each depth
+  CHECK_FALSE(grown_bond(80'000'000'000'000'000, 25, 40).has_value());
+  GameConfig config;
+  config.arity = 2;
+  config.max_depth = 40;
+  config.base_bond = 80'000'000'000'000'000;
+  CHECK_THAT(config.validate().error().message, Catch::Contains("does not fit 64 bits"));
+  config.base_bond = 1'000'000'000'000'000;  // 0.001 ETH: 7.5 ETH at depth 41
+  CHECK(config.validate().ok());
 }

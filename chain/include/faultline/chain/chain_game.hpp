@@ -57,8 +57,14 @@ class ChainGame final : public dispute::GameView {
   Result<void> sync();
 
   [[nodiscard]] const Address& address() const noexcept { return game_; }
-  /// Gas of the transactions this game sent: every move, step and resolution.
-  [[nodiscard]] const std::vector<std::uint64_t>& gas_used() const noexcept { return gas_; }
+  /// A transaction this game sent.
+  struct Sent {
+    enum class Kind : std::uint8_t { counter, step, resolve, load_preimage } kind;
+    dispute::NodeId node = dispute::kNoNode;  ///< the node posted or resolved
+    std::uint64_t gas = 0;
+  };
+  /// Every transaction this game sent, in order.
+  [[nodiscard]] const std::vector<Sent>& sent() const noexcept { return sent_; }
   /// The chain time of the last move or resolution it sent (with set_block_time).
   [[nodiscard]] std::uint64_t last_time() const noexcept { return last_time_; }
   /// A party's credit in the contract, in wei.
@@ -83,7 +89,7 @@ class ChainGame final : public dispute::GameView {
   std::map<Address, dispute::PartyId> parties_;
   std::optional<Account> viewer_;  ///< reads views when no party is added yet
   std::vector<dispute::Node> nodes_;
-  std::vector<std::uint64_t> gas_;
+  std::vector<Sent> sent_;
   std::uint64_t last_time_ = 0;
   std::uint64_t synced_block_ = 0;  ///< Resolved events up to this block are applied
 };

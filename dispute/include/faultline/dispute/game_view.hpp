@@ -51,7 +51,7 @@ struct GameConfig {
   [[nodiscard]] unsigned layer_arity(std::size_t layer) const noexcept;
   [[nodiscard]] std::uint64_t layer_length(std::size_t layer) const noexcept;
   /// invalid_argument unless every layer has 2 <= k <= 64 and k^d < 2^62, bindings below the
-  /// first, and clock_extension < max_clock.
+  /// first, clock_extension < max_clock, and the deepest node's bond fits 64 bits.
   [[nodiscard]] Result<void> validate() const;
 };
 
@@ -113,6 +113,11 @@ enum class Rejection : std::uint8_t {
 [[nodiscard]] std::string_view rejection_name(Rejection rejection) noexcept;
 /// The rejection an error message names, if it names one.
 [[nodiscard]] std::optional<Rejection> rejection_of(const Error& error) noexcept;
+
+/// base · (100 + g)% applied `depth` times, rounding down each time (the bond at `depth`);
+/// nullopt if it does not fit 64 bits.
+[[nodiscard]] std::optional<std::uint64_t> grown_bond(std::uint64_t base, unsigned growth_percent,
+                                                      unsigned depth) noexcept;
 
 /// A dispute game as its players see it. What the rules derive from the nodes (a node's
 /// assertions, the bond at a depth, a side's clock) is computed here, once, from config() and

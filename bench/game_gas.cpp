@@ -1,0 +1,179 @@
+// Gas of the dispute game contract on anvil: creating a game, counters at each depth for
+// k = 2, 4 and 8, the step (over the synthetic VM's verifier, whose own work is a few thousand
+// gas), resolutions and claiming credit, and the whole of a single-path dispute over a 2^20-
+// and a 2^40-step trace. The honest challenger plays against a proposer that lies from the
+// middle on, each move in a block of its own; "step: none" when the liar's last answer was a
+// step that failed, so the honest side never had to step. Bonds start at 0.001 ETH and grow
+// 25 % a level (the C++ model keeps bonds in 64 bits of wei). See docs/benchmarks.md.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "../tests/dispute/synthetic.hpp"
+#include "faultline/chain/anvil.hpp"
+#include "faultline/chain/chain_game.hpp"
+#include "faultline/dispute/scenario.hpp"
+#include "faultline/dispute/simulator.hpp"
+#include "faultline/file.hpp"
+
+namespace {
+
+using namespace faultline;
+using namespace faultline::chain;
+using namespace faultline::dispute;
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "faultline_game_gas: %s\n", what.c_str());
+  std::exit(1);
+}
+
+template <class T>
+T must(Result<T> result, const char* what) {
+  if (!result) fail(std::string(what) + ": " + result.error().message);
+  return std::move(*result);
+}
+
+Bytes creation_code(const std::string& file, const std::string& contract) {
+  const auto bytes =
+      must(read_file(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + file + "/" + contract + ".json"),
+           "artifact");
+  const auto json = Json::parse(bytes.begin(), bytes.end());
+  return *bytes_from_hex(json["bytecode"]["object"].get<std::string>());
+}
+
+constexpr const char* kAccounts[] = {"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                                     "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+                                     "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"};
+
+struct Figures {
+  std::uint64_t create = 0;
+  std::map<unsigned, std::uint64_t> counter_by_depth;  // depth -> gas (the first at it)
+  std::uint64_t step = 0;
+  std::uint64_t resolve_max = 0, resolve_total = 0, resolves = 0;
+  std::uint64_t claim = 0;
+  std::uint64_t total = 0, transactions = 0;
+  U256 honest_bonds = 0;
+};
+
+}  // namespace
+
+int main() {
+  AnvilProcess anvil = must(AnvilProcess::start(FAULTLINE_ANVIL), "anvil");
+  RpcClient rpc = must(RpcClient::open(anvil.url()), "rpc");
+  AccountOptions options;
+  options.errors = dispute_game_errors();
+  std::vector<std::unique_ptr<Account>> accounts;
+  for (const char* address : kAccounts)
+    accounts.push_back(std::make_unique<Account>(rpc, *address_from_hex(address), options));
+  Account& deployer = *accounts[0];
+  const auto oracle = must(
+      deployer.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle")), "oracle");
+  Bytes code = creation_code("SyntheticStepVerifier.sol", "SyntheticStepVerifier");
+  const Bytes argument = AbiEncoder().address(*oracle.contract_address).finish();
+  code.insert(code.end(), argument.begin(), argument.end());
+  const Address verifier = *must(deployer.send(std::nullopt, code), "verifier").contract_address;
+  const Address factory = *must(deployer.send(std::nullopt, creation_code("DisputeGameFactory.sol",
+                                                                          "DisputeGameFactory")),
+                                "factory")
+                               .contract_address;
+
+  std::printf(
+      "| trace | k | d | create | counter at depth 1 | deepest counter | step | "
+      "resolve (max) | claim | transactions | total gas | honest bonds locked (ETH) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const unsigned log_length : {20u, 40u}) {
+    for (const unsigned arity : {2u, 4u, 8u}) {
+      const std::uint64_t length = std::uint64_t{1} << log_length;
+      test::SyntheticTrace truth(log_length * 16 + arity, length);
+      GameConfig config;
+      config.arity = arity;
+      config.max_depth = depth_for(length, arity);
+      config.max_clock = 302'400;
+      config.clock_extension = 10'800;
+      config.base_bond = 1'000'000'000'000'000;  // 0.001 ETH: the model keeps bonds in 64 bits
+      config.bond_growth_percent = 25;
+      config.absolute_prestate = *truth.claim_at(0);
+      const std::uint64_t arities[] = {arity};
+      const std::uint64_t depths[] = {config.max_depth};
+      AbiEncoder registration(
+          "registerGameType((address,bytes32,uint8[],uint8[],address[],uint64,"
+          "uint64,uint256,uint256))");
+      registration.dynamic_tuple(AbiEncoder()
+                                     .address(verifier)
+                                     .bytes32(config.absolute_prestate)
+                                     .uint_array(arities)
+                                     .uint_array(depths)
+                                     .address_array({})
+                                     .uint(config.max_clock)
+                                     .uint(config.clock_extension)
+                                     .uint(config.base_bond)
+                                     .uint(config.bond_growth_percent)
+                                     .finish());
+      must(deployer.send(factory, registration.finish()), "register");
+      const auto types =
+          must(deployer.view(factory, AbiEncoder("gameTypeCount()").finish()), "types");
+      const std::uint64_t game_type = *AbiDecoder(types).uint64(0) - 1;
+
+      ScenarioOptions cast;
+      cast.adversary = Adversary::lie_from;
+      cast.lie_at = length / 2 + 1;
+      cast.honest_proposes = false;
+      auto scenario = must(Scenario::make(cast, config, truth, truth), "scenario");
+      auto block = must(rpc.call("eth_getBlockByNumber", Json::array({"latest", false})), "block");
+      const std::uint64_t start = *quantity(block["timestamp"]) + 100;
+      must(rpc.call("evm_setNextBlockTimestamp", Json::array({start})), "time");
+      AbiEncoder create("create(uint256,bytes32,bytes32)");
+      create.uint(game_type).bytes32(scenario.root_claim()).bytes32(Hash{});
+      const Receipt created =
+          must(accounts[scenario.proposer()]->send(factory, create.finish(), config.base_bond),
+               "create");
+      Figures figures;
+      figures.create = created.gas_used;
+      const Address address = *AbiDecoder(created.logs.back().topics[2]).address(0);
+      ChainGameOptions chain_options;
+      chain_options.set_block_time = true;
+      auto game = must(ChainGame::open(rpc, address, config, chain_options), "open");
+      for (const Agent* agent : scenario.agents())
+        game.add_party(agent->id(), *accounts[agent->id()]);
+      const auto result = must(simulate(game, scenario.agents(), start, 3600, 10'000), "game");
+      if (result.root_stands) fail("the honest challenger lost");
+      for (const auto& sent : game.sent()) {
+        const Node& node = game.node(sent.node);
+        if (sent.kind == ChainGame::Sent::Kind::counter) {
+          figures.counter_by_depth.emplace(node.depth, sent.gas);
+        } else if (sent.kind == ChainGame::Sent::Kind::step) {
+          figures.step = sent.gas;
+        } else if (sent.kind == ChainGame::Sent::Kind::resolve) {
+          figures.resolve_max = std::max(figures.resolve_max, sent.gas);
+          figures.resolve_total += sent.gas;
+          ++figures.resolves;
+        }
+        figures.total += sent.gas;
+        ++figures.transactions;
+      }
+      for (const Node& node : game.nodes()) {
+        if (node.claimant == Scenario::kHonest) figures.honest_bonds += node.bond;
+      }
+      AbiEncoder claim("claimCredit(address)");
+      claim.address(accounts[Scenario::kHonest]->address());
+      figures.claim =
+          must(accounts[Scenario::kHonest]->send(address, claim.finish()), "claim").gas_used;
+      figures.total += figures.create + figures.claim;
+      figures.transactions += 2;
+      const double ether =
+          static_cast<double>(figures.honest_bonds / U256(1'000'000'000'000ull)) / 1e6;
+      const std::string step = figures.step == 0 ? "none" : std::to_string(figures.step);
+      std::printf(
+          "| 2^%u | %u | %u | %llu | %llu | %llu | %s | %llu | %llu | %llu | %llu | %.3f |\n",
+          log_length, arity, config.max_depth, static_cast<unsigned long long>(figures.create),
+          static_cast<unsigned long long>(figures.counter_by_depth.begin()->second),
+          static_cast<unsigned long long>(figures.counter_by_depth.rbegin()->second), step.c_str(),
+          static_cast<unsigned long long>(figures.resolve_max),
+          static_cast<unsigned long long>(figures.claim),
+          static_cast<unsigned long long>(figures.transactions),
+          static_cast<unsigned long long>(figures.total), ether);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
