@@ -207,7 +207,7 @@ Result<Node> ChainGame::read_node(NodeId id) {
       {"fromBlock", "0x0"},
       {"toBlock", "latest"},
       {"topics", Json::array({faultline::to_hex(event_topic(
-                                  "Countered(uint256,uint256,address,uint256,bytes32[],uint256)")),
+                                  "Countered(uint256,uint256,address,uint256,bytes32[])")),
                               faultline::to_hex(to_word(id))})}};
   auto logs = rpc_->call("eth_getLogs", Json::array({filter}));
   if (!logs) return logs.error();

@@ -101,13 +101,13 @@ contract DisputeGame {
     /// @notice Node 0: `proposer` claims `rootClaim` for the program's input `inputKey`.
     event Proposed(address indexed proposer, bytes32 rootClaim, bytes32 inputKey);
     /// @notice `claimant` countered piece `piece` of `target` with `states`.
+    /// The node's clock and time follow from its parent's and the block's time.
     event Countered(
         uint256 indexed node,
         uint256 indexed target,
         address indexed claimant,
         uint256 piece,
-        bytes32[] states,
-        uint256 clock
+        bytes32[] states
     );
     /// @notice `claimant` stepped piece `piece` of `target`, computing `postState`.
     event Stepped(
@@ -115,8 +115,7 @@ contract DisputeGame {
         uint256 indexed target,
         address indexed claimant,
         uint256 piece,
-        bytes32 postState,
-        uint256 clock
+        bytes32 postState
     );
     /// @notice `node` resolved; its `bond` went to `bondRecipient`'s credit.
     event Resolved(
@@ -215,6 +214,14 @@ contract DisputeGame {
             packed |= (k | d << 8 | start << 16) << (32 * l);
             start += d;
         }
+        // Bonds grow with depth up to a step in the last layer, at depth `start`: none may
+        // overflow, so bondAt can compute without checks.
+        uint256 bond = params.baseBond;
+        uint256 factor = 100 + params.bondGrowthPercent;
+        for (uint256 i = 0; i < start; ++i) {
+            if (bond > type(uint256).max / factor) revert InvalidParams("bonds overflow 256 bits");
+            bond = bond * factor / 100;
+        }
         if (params.clockExtension >= params.maxClock) {
             revert InvalidParams("clock_extension must be below max_clock");
         }
@@ -296,7 +303,7 @@ contract DisputeGame {
         if (msg.value != bond) revert WrongBond(bond, msg.value);
         posted[key] = id + 1;
         _push(x, target, piece, move.layer, move.flags, move.clock, move.lo, move.opener);
-        emit Countered(id, target, msg.sender, piece, states, move.clock);
+        emit Countered(id, target, msg.sender, piece, states);
     }
 
     /// @notice Counters piece `piece` of `target`, one step of the last layer, by executing
@@ -316,7 +323,7 @@ contract DisputeGame {
         id = nodes.length;
         posted[keccak256(abi.encodePacked(target, piece, STEP_TAG))] = id + 1;
         _push(x, target, piece, x.layer, STEP | RESOLVED, clock, 0, x.opener);
-        emit Stepped(id, target, msg.sender, piece, postState, clock);
+        emit Stepped(id, target, msg.sender, piece, postState);
     }
 
     // ---- Resolution and payouts ----
@@ -390,8 +397,12 @@ contract DisputeGame {
     /// @notice The bond of a node at `depth`: baseBond grown by bondGrowthPercent per depth.
     function bondAt(uint256 depth) public view returns (uint256 bond) {
         bond = baseBond;
-        for (uint256 i = 0; i < depth; ++i) {
-            bond = bond * (100 + bondGrowthPercent) / 100;
+        uint256 factor = 100 + bondGrowthPercent;
+        // The constructor checked that no node's bond overflows (see maxBondDepth).
+        unchecked {
+            for (uint256 i = 0; i < depth; ++i) {
+                bond = bond * factor / 100;
+            }
         }
     }
 
@@ -619,8 +630,13 @@ contract DisputeGame {
     function _length(uint256 l, uint256 n) internal view returns (uint256 length) {
         uint256 k = _arity(l);
         length = 1;
-        for (uint256 i = 0; i < n; ++i) {
-            length *= k;
+        // Squaring: k^n < 2^62 was checked when the game type was made.
+        unchecked {
+            while (n != 0) {
+                if (n & 1 != 0) length *= k;
+                k *= k;
+                n >>= 1;
+            }
         }
     }
 

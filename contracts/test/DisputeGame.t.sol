@@ -397,6 +397,12 @@ contract DisputeGameTest is Test {
         );
         factory.registerGameType(params(_one(2), _one(62), new ILayerBinding[](0)));
         factory.registerGameType(params(_one(2), _one(61), new ILayerBinding[](0)));
+        GameParams memory huge = params(_one(2), _one(3), new ILayerBinding[](0));
+        huge.baseBond = type(uint256).max / 2;
+        vm.expectRevert(
+            abi.encodeWithSelector(DisputeGame.InvalidParams.selector, "bonds overflow 256 bits")
+        );
+        factory.registerGameType(huge);
         propose(0, PROPOSER, lie(8));
         vm.expectRevert(DisputeGame.NotFactory.selector);
         game.initialize(PROPOSER, bytes32(0), bytes32(0));
