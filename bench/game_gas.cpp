@@ -132,6 +132,7 @@ int main() {
       const Address address = *AbiDecoder(created.logs.back().topics[2]).address(0);
       ChainGameOptions chain_options;
       chain_options.set_block_time = true;
+      chain_options.first_block = created.block_number;
       auto game = must(ChainGame::open(rpc, address, config, chain_options), "open");
       for (const Agent* agent : scenario.agents())
         game.add_party(agent->id(), *accounts[agent->id()]);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,8 +48,11 @@ Result<AnvilProcess> AnvilProcess::start(const std::string& binary) {
     if (pid < 0) return Error{Errc::io_error, "cannot start anvil: fork failed"};
     if (pid == 0) {
       const std::string port_text = std::to_string(port);
-      // Its own process group, so stop() ends anvil and anything it started.
+      // Its own process group, so stop() ends anvil and anything it started; and it ends with
+      // this process even when this process is killed (no orphaned node).
       setpgid(0, 0);
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() == 1) _exit(127);
       execl(binary.c_str(), binary.c_str(), "--host", "127.0.0.1", "--port", port_text.c_str(),
             "--silent", static_cast<char*>(nullptr));
       _exit(127);

@@ -53,6 +53,7 @@ Result<ChainGame> ChainGame::open(RpcClient& rpc, const Address& game, dispute::
                                   ChainGameOptions options) {
   if (auto valid = config.validate(); !valid) return valid.error();
   ChainGame out(rpc, game, std::move(config), options);
+  out.synced_block_ = options.first_block == 0 ? 0 : options.first_block - 1;
   Account* reader = out.reader();
   const auto number = [&](const char* signature) -> Result<U256> {
     auto value = reader->view(game, AbiEncoder(signature).finish());
@@ -204,7 +205,7 @@ Result<Node> ChainGame::read_node(NodeId id) {
   // The posted states are in the node's Countered event.
   const Json filter = {
       {"address", to_hex(game_)},
-      {"fromBlock", "0x0"},
+      {"fromBlock", quantity_hex(options_.first_block)},
       {"toBlock", "latest"},
       {"topics", Json::array({faultline::to_hex(event_topic(
                                   "Countered(uint256,uint256,address,uint256,bytes32[])")),

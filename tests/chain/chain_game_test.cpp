@@ -128,6 +128,7 @@ TEST_CASE("the honest agent wins on chain against every adversary, and bonds are
 
       ChainGameOptions chain_options;
       chain_options.set_block_time = true;
+      chain_options.first_block = created->block_number;
       auto game = ChainGame::open(chain.rpc, address, config, chain_options);
       REQUIRE(game.ok());
       for (const Agent* agent : scenario->agents())

@@ -267,6 +267,7 @@ TEST_CASE("randomised games play the same in the model and on the contract", "[s
     const Address address = *AbiDecoder(created->logs.back().topics[2]).address(0);
     ChainGameOptions chain_options;
     chain_options.set_block_time = true;
+    chain_options.first_block = created->block_number;
     auto on_chain = ChainGame::open(chain.rpc, address, config, chain_options);
     REQUIRE(on_chain.ok());
     for (const Agent* agent : scenario->agents())

@@ -13,7 +13,8 @@ namespace faultline::chain {
 class AnvilProcess {
  public:
   /// Starts `binary` (anvil) and waits until it answers eth_chainId. not_found if it cannot be
-  /// run, io_error if it does not come up.
+  /// run, io_error if it does not come up. The node ends with the thread that started it, even
+  /// when the process is killed.
   static Result<AnvilProcess> start(const std::string& binary);
 
   AnvilProcess(AnvilProcess&& other) noexcept;

@@ -23,6 +23,9 @@ struct ChainGameOptions {
   bool set_block_time = false;
   /// Where steps' preimages come from, to load the parts a step reads into the chain's oracle.
   const PreimageOracle* preimages = nullptr;
+  /// The block the game was created in: its events are searched from there on (0: from the
+  /// chain's first block, slow on a long chain).
+  std::uint64_t first_block = 0;
 };
 
 class ChainGame final : public dispute::GameView {
