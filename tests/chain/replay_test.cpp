@@ -1,5 +1,6 @@
 // The contract is the model: randomised games (k = 2, 4, 8, every adversary of the simulator,
-// the honest side as proposer and as challenger) are played through the C++ Game and the
+// the honest side as proposer and as challenger, one game in four with a second layer of
+// chunks of steps) are played through the C++ Game and the
 // DisputeGame contract on anvil at once, and every move's acceptance or rejection (with its
 // reason), every node (segment, states, clock, bond), every resolution and every payout must
 // be the same. FAULTLINE_REPLAY_GAMES sets how many games (default 36).
@@ -166,6 +167,7 @@ struct Chain {
   std::vector<std::unique_ptr<Account>> accounts;
   Address factory{};
   Address verifier{};
+  Address identity{};
 
   Chain() {
     AccountOptions options;
@@ -186,11 +188,22 @@ struct Chain {
         deployer.send(std::nullopt, creation_code("DisputeGameFactory.sol", "DisputeGameFactory"));
     REQUIRE(made.ok());
     factory = *made->contract_address;
+    const auto binding =
+        deployer.send(std::nullopt, creation_code("ILayerBinding.sol", "IdentityBinding"));
+    REQUIRE(binding.ok());
+    identity = *binding->contract_address;
   }
 
+  /// Registers `config` (one layer, or two with identity bindings); returns its type.
   std::uint64_t register_type(const GameConfig& config) {
-    const std::uint64_t arities[] = {config.arity};
-    const std::uint64_t depths[] = {config.max_depth};
+    std::vector<std::uint64_t> arities = {config.arity};
+    std::vector<std::uint64_t> depths = {config.max_depth};
+    std::vector<Address> bindings;
+    for (const Layer& layer : config.inner_layers) {
+      arities.push_back(layer.arity);
+      depths.push_back(layer.max_depth);
+      bindings.push_back(identity);
+    }
     AbiEncoder call(
         "registerGameType((address,bytes32,uint8[],uint8[],address[],uint64,uint64,"
         "uint256,uint256))");
@@ -199,7 +212,7 @@ struct Chain {
                            .bytes32(config.absolute_prestate)
                            .uint_array(arities)
                            .uint_array(depths)
-                           .address_array({})
+                           .address_array(bindings)
                            .uint(config.max_clock)
                            .uint(config.clock_extension)
                            .uint(config.base_bond)
@@ -240,20 +253,29 @@ TEST_CASE("randomised games play the same in the model and on the contract", "[s
     test::SyntheticTrace truth(rng(), length);
     GameConfig config;
     config.arity = arity;
-    config.max_depth = depth_for(length, arity);
+    // One game in four: chunks of 2, 4 or 16 steps, then the steps of the disputed chunk.
+    std::uint64_t chunk = 1;
+    if (game_index % 4 == 3) {
+      const unsigned inner_arity = rng() % 2 == 0 ? 2 : 4;
+      const unsigned inner_depth = inner_arity == 4 && rng() % 2 == 0 ? 2 : 1;
+      config.inner_layers.push_back(chunk_layer(inner_arity, inner_depth));
+      chunk = config.layer_length(1);
+    }
+    config.max_depth = depth_for((length + chunk - 1) / chunk, arity);
     config.max_clock = 40'000;
     config.clock_extension = 4'000;
     config.base_bond = 1'000'000'000'000;
     config.absolute_prestate = *truth.claim_at(0);
     ScenarioOptions options;
     options.adversary = adversary;
-    options.lie_at = 1 + rng() % config.trace_length();
+    options.lie_at = 1 + rng() % (config.trace_length() * chunk);
+    options.chunk = chunk == 1 ? 0 : chunk;
     options.honest_proposes = honest_proposes;
     options.seed = rng();
     auto scenario = Scenario::make(options, config, truth, truth);
     REQUIRE(scenario.ok());
-    INFO("game " << game_index << ": k = " << arity << ", length " << length << ", "
-                 << adversary_name(adversary)
+    INFO("game " << game_index << ": k = " << arity << ", length " << length << ", chunk " << chunk
+                 << ", " << adversary_name(adversary)
                  << (honest_proposes ? ", honest proposer" : ", honest challenger"));
 
     const std::uint64_t game_type = chain.register_type(config);

@@ -40,7 +40,16 @@ struct ScenarioOptions {
   bool honest_proposes = false;
   /// Seeds the random liars and the spammer; the same seed plays the same game.
   std::uint64_t seed = 0;
+  /// 0 for a game of one layer over the traces. Otherwise a two-layer game of chunks of this
+  /// many steps, then the steps of one chunk (`chunk_layer`, identity bindings): the first
+  /// layer's state c is the traces' state c · chunk, and the trace of chunk c is their states
+  /// c · chunk … (c + 1) · chunk. `lie_at` then indexes the whole trace.
+  std::uint64_t chunk = 0;
 };
+
+/// The inner layer of "chunks of instructions → instructions": k^d steps a chunk, both ends
+/// bound to the outer states themselves.
+[[nodiscard]] Layer chunk_layer(unsigned arity, unsigned max_depth);
 
 class Scenario {
  public:
@@ -65,7 +74,13 @@ class Scenario {
 
  private:
   Scenario() = default;
+  using Chunks = std::map<std::pair<TraceProvider*, std::uint64_t>, std::unique_ptr<TraceProvider>>;
+  /// The traces a player sees in a chunked game's second layer, made from its view of the
+  /// whole trace on first use.
+  TraceAgent::InnerTraces inner_traces(TraceProvider& whole, std::uint64_t chunk);
   std::vector<std::unique_ptr<LyingTrace>> views_;
+  std::vector<std::unique_ptr<TraceProvider>> first_layer_views_;
+  std::shared_ptr<Chunks> chunks_ = std::make_shared<Chunks>();
   std::unique_ptr<TraceAgent> honest_;
   std::vector<std::unique_ptr<Agent>> adversaries_;
   PartyId proposer_ = kHonest;
