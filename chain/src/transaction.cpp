@@ -29,8 +29,9 @@ Result<Signer> from_hex_text(std::string text, const std::string& source) {
   return Signer::from_key(*key);
 }
 
-Bytes fields(const Transaction& t) {
-  std::vector<Bytes> items = {
+/// The RLP items of a transaction before its signature.
+std::vector<Bytes> unsigned_items(const Transaction& t) {
+  return {
       rlp::integer(t.chain_id),
       rlp::integer(t.nonce),
       rlp::integer(t.max_priority_fee_per_gas),
@@ -41,25 +42,6 @@ Bytes fields(const Transaction& t) {
       rlp::string(t.data),
       rlp::list({}),  // access list
   };
-  return rlp::list(items);
-}
-
-Bytes with_signature(const Transaction& t, const Signature& signature) {
-  std::vector<Bytes> items = {
-      rlp::integer(t.chain_id),
-      rlp::integer(t.nonce),
-      rlp::integer(t.max_priority_fee_per_gas),
-      rlp::integer(t.max_fee_per_gas),
-      rlp::integer(t.gas_limit),
-      t.to ? rlp::string(*t.to) : rlp::string({}),
-      rlp::integer(t.value),
-      rlp::string(t.data),
-      rlp::list({}),
-      rlp::integer(signature.y_parity),
-      rlp::integer(from_word(signature.r)),
-      rlp::integer(from_word(signature.s)),
-  };
-  return rlp::list(items);
 }
 
 /// The length prefix of an item of `size` bytes: `short_base` + size, or `long_base` + the
@@ -158,14 +140,18 @@ Bytes list(const std::vector<Bytes>& items) {
 
 Hash signing_hash(const Transaction& transaction) {
   Bytes payload{0x02};
-  const Bytes encoded = fields(transaction);
+  const Bytes encoded = rlp::list(unsigned_items(transaction));
   payload.insert(payload.end(), encoded.begin(), encoded.end());
   return keccak256(payload);
 }
 
 Bytes encode_signed(const Transaction& transaction, const Signature& signature) {
   Bytes out{0x02};
-  const Bytes encoded = with_signature(transaction, signature);
+  std::vector<Bytes> items = unsigned_items(transaction);
+  items.push_back(rlp::integer(signature.y_parity));
+  items.push_back(rlp::integer(from_word(signature.r)));
+  items.push_back(rlp::integer(from_word(signature.s)));
+  const Bytes encoded = rlp::list(items);
   out.insert(out.end(), encoded.begin(), encoded.end());
   return out;
 }

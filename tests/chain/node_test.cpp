@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "dispute_chain.hpp"
 #include "faultline/chain/account.hpp"
 #include "faultline/chain/anvil.hpp"
 #include "faultline/file.hpp"
@@ -17,15 +18,7 @@ namespace {
 
 using namespace faultline;
 using namespace faultline::chain;
-
-/// Creation code of a contract built into the test artifacts.
-Bytes creation_code(const std::string& file, const std::string& contract) {
-  const auto bytes =
-      read_file(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + file + "/" + contract + ".json");
-  REQUIRE(bytes.ok());
-  const auto json = Json::parse(bytes->begin(), bytes->end());
-  return *bytes_from_hex(json["bytecode"]["object"].get<std::string>());
-}
+using test::creation_code;
 
 Bytes with_arguments(Bytes code, const Bytes& arguments) {
   code.insert(code.end(), arguments.begin(), arguments.end());
