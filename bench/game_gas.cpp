@@ -12,9 +12,9 @@
 #include "../tests/dispute/synthetic.hpp"
 #include "faultline/chain/anvil.hpp"
 #include "faultline/chain/chain_game.hpp"
+#include "faultline/chain/deployment.hpp"
 #include "faultline/dispute/scenario.hpp"
 #include "faultline/dispute/simulator.hpp"
-#include "faultline/file.hpp"
 
 namespace {
 
@@ -31,14 +31,6 @@ template <class T>
 T must(Result<T> result, const char* what) {
   if (!result) fail(std::string(what) + ": " + result.error().message);
   return std::move(*result);
-}
-
-Bytes creation_code(const std::string& file, const std::string& contract) {
-  const auto bytes =
-      must(read_file(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + file + "/" + contract + ".json"),
-           "artifact");
-  const auto json = Json::parse(bytes.begin(), bytes.end());
-  return *bytes_from_hex(json["bytecode"]["object"].get<std::string>());
 }
 
 constexpr const char* kAccounts[] = {"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
@@ -66,16 +58,13 @@ int main() {
   for (const char* address : kAccounts)
     accounts.push_back(std::make_unique<Account>(rpc, *address_from_hex(address), options));
   Account& deployer = *accounts[0];
-  const auto oracle = must(
-      deployer.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle")), "oracle");
-  Bytes code = creation_code("SyntheticStepVerifier.sol", "SyntheticStepVerifier");
-  const Bytes argument = AbiEncoder().address(*oracle.contract_address).finish();
-  code.insert(code.end(), argument.begin(), argument.end());
-  const Address verifier = *must(deployer.send(std::nullopt, code), "verifier").contract_address;
-  const Address factory = *must(deployer.send(std::nullopt, creation_code("DisputeGameFactory.sol",
-                                                                          "DisputeGameFactory")),
-                                "factory")
-                               .contract_address;
+  const Artifacts artifacts = must(Artifacts::open(FAULTLINE_CONTRACTS_OUT), "artifacts");
+  const Deployment deployment = must(Deployment::deploy(deployer, artifacts), "deployment");
+  const Address verifier =
+      must(Deployment::deploy_contract(deployer, artifacts, "SyntheticStepVerifier.sol",
+                                       "SyntheticStepVerifier",
+                                       AbiEncoder().address(deployment.oracle).finish()),
+           "verifier");
 
   std::printf(
       "| trace | k | d | create | counter at depth 1 | deepest counter | step | "
@@ -93,26 +82,8 @@ int main() {
       config.base_bond = 1'000'000'000'000'000;  // 0.001 ETH: the model keeps bonds in 64 bits
       config.bond_growth_percent = 25;
       config.absolute_prestate = *truth.claim_at(0);
-      const std::uint64_t arities[] = {arity};
-      const std::uint64_t depths[] = {config.max_depth};
-      AbiEncoder registration(
-          "registerGameType((address,bytes32,uint8[],uint8[],address[],uint64,"
-          "uint64,uint256,uint256))");
-      registration.dynamic_tuple(AbiEncoder()
-                                     .address(verifier)
-                                     .bytes32(config.absolute_prestate)
-                                     .uint_array(arities)
-                                     .uint_array(depths)
-                                     .address_array({})
-                                     .uint(config.max_clock)
-                                     .uint(config.clock_extension)
-                                     .uint(config.base_bond)
-                                     .uint(config.bond_growth_percent)
-                                     .finish());
-      must(deployer.send(factory, registration.finish()), "register");
-      const auto types =
-          must(deployer.view(factory, AbiEncoder("gameTypeCount()").finish()), "types");
-      const std::uint64_t game_type = *AbiDecoder(types).uint64(0) - 1;
+      const std::uint64_t game_type =
+          must(deployment.register_game_type(deployer, verifier, config), "register");
 
       ScenarioOptions cast;
       cast.adversary = Adversary::lie_from;
@@ -122,14 +93,13 @@ int main() {
       auto block = must(rpc.call("eth_getBlockByNumber", Json::array({"latest", false})), "block");
       const std::uint64_t start = *quantity(block["timestamp"]) + 100;
       must(rpc.call("evm_setNextBlockTimestamp", Json::array({start})), "time");
-      AbiEncoder create("create(uint256,bytes32,bytes32)");
-      create.uint(game_type).bytes32(scenario.root_claim()).bytes32(Hash{});
-      const Receipt created =
-          must(accounts[scenario.proposer()]->send(factory, create.finish(), config.base_bond),
+      const CreatedGame created =
+          must(deployment.create_game(*accounts[scenario.proposer()], game_type,
+                                      scenario.root_claim(), Hash{}, config.base_bond),
                "create");
       Figures figures;
       figures.create = created.gas_used;
-      const Address address = *AbiDecoder(created.logs.back().topics[2]).address(0);
+      const Address address = created.address;
       ChainGameOptions chain_options;
       chain_options.set_block_time = true;
       chain_options.first_block = created.block_number;

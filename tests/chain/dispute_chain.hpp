@@ -9,6 +9,7 @@
 
 #include "faultline/chain/anvil.hpp"
 #include "faultline/chain/chain_game.hpp"
+#include "faultline/chain/deployment.hpp"
 #include "faultline/file.hpp"
 
 namespace faultline::test {
@@ -23,13 +24,17 @@ using chain::RpcClient;
 using dispute::GameConfig;
 using dispute::Layer;
 
+/// The contracts built for the tests.
+inline const chain::Artifacts& artifacts() {
+  static const chain::Artifacts kArtifacts = *chain::Artifacts::open(FAULTLINE_CONTRACTS_OUT);
+  return kArtifacts;
+}
+
 /// Creation code of a contract built into the test artifacts.
 inline Bytes creation_code(const std::string& file, const std::string& contract) {
-  const auto bytes =
-      read_file(std::string(FAULTLINE_CONTRACTS_OUT) + "/" + file + "/" + contract + ".json");
-  REQUIRE(bytes.ok());
-  const auto json = Json::parse(bytes->begin(), bytes->end());
-  return *bytes_from_hex(json["bytecode"]["object"].get<std::string>());
+  auto code = artifacts().creation_code(file, contract);
+  REQUIRE(code.ok());
+  return *code;
 }
 
 /// anvil's funded, unlocked dev accounts.
@@ -42,9 +47,8 @@ struct Chain {
   AnvilProcess anvil = std::move(AnvilProcess::start(FAULTLINE_ANVIL).value());
   RpcClient rpc = *RpcClient::open(anvil.url());
   std::vector<std::unique_ptr<Account>> accounts;
-  Address factory{};
+  chain::Deployment deployment;
   Address verifier{};
-  Address identity{};
 
   Chain() {
     AccountOptions options;
@@ -53,53 +57,30 @@ struct Chain {
       accounts.push_back(
           std::make_unique<Account>(rpc, *chain::address_from_hex(address), options));
     Account& deployer = *accounts[0];
-    const auto oracle =
-        deployer.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle"));
-    REQUIRE(oracle.ok());
-    Bytes code = creation_code("SyntheticStepVerifier.sol", "SyntheticStepVerifier");
-    const Bytes argument = AbiEncoder().address(*oracle->contract_address).finish();
-    code.insert(code.end(), argument.begin(), argument.end());
-    const auto deployed = deployer.send(std::nullopt, code);
+    auto deployed = chain::Deployment::deploy(deployer, artifacts());
     REQUIRE(deployed.ok());
-    verifier = *deployed->contract_address;
-    const auto made =
-        deployer.send(std::nullopt, creation_code("DisputeGameFactory.sol", "DisputeGameFactory"));
-    REQUIRE(made.ok());
-    factory = *made->contract_address;
-    const auto binding =
-        deployer.send(std::nullopt, creation_code("ILayerBinding.sol", "IdentityBinding"));
-    REQUIRE(binding.ok());
-    identity = *binding->contract_address;
+    deployment = *deployed;
+    auto synthetic = chain::Deployment::deploy_contract(
+        deployer, artifacts(), "SyntheticStepVerifier.sol", "SyntheticStepVerifier",
+        AbiEncoder().address(deployment.oracle).finish());
+    REQUIRE(synthetic.ok());
+    verifier = *synthetic;
   }
 
-  /// Registers `config` (one layer, or two with identity bindings); returns its type.
+  /// Registers `config` (one layer, or more with identity bindings); returns its type.
   std::uint64_t register_type(const GameConfig& config) {
-    std::vector<std::uint64_t> arities = {config.arity};
-    std::vector<std::uint64_t> depths = {config.max_depth};
-    std::vector<Address> bindings;
-    for (const Layer& layer : config.inner_layers) {
-      arities.push_back(layer.arity);
-      depths.push_back(layer.max_depth);
-      bindings.push_back(identity);
-    }
-    AbiEncoder call(
-        "registerGameType((address,bytes32,uint8[],uint8[],address[],uint64,uint64,"
-        "uint256,uint256))");
-    call.dynamic_tuple(AbiEncoder()
-                           .address(verifier)
-                           .bytes32(config.absolute_prestate)
-                           .uint_array(arities)
-                           .uint_array(depths)
-                           .address_array(bindings)
-                           .uint(config.max_clock)
-                           .uint(config.clock_extension)
-                           .uint(config.base_bond)
-                           .uint(config.bond_growth_percent)
-                           .finish());
-    REQUIRE(accounts[0]->send(factory, call.finish()).ok());
-    auto count = accounts[0]->view(factory, AbiEncoder("gameTypeCount()").finish());
-    REQUIRE(count.ok());
-    return *AbiDecoder(*count).uint64(0) - 1;
+    auto type = deployment.register_game_type(*accounts[0], verifier, config);
+    REQUIRE(type.ok());
+    return *type;
+  }
+
+  /// Creates a game of `type` with `root_claim`, proposed by `accounts[proposer]`.
+  chain::CreatedGame create(std::uint64_t type, const Hash& root_claim, std::size_t proposer,
+                            const chain::U256& bond) {
+    auto created = deployment.create_game(*accounts[proposer], type, root_claim, Hash{}, bond);
+    INFO((created.ok() ? std::string() : created.error().message));
+    REQUIRE(created.ok());
+    return *created;
   }
 
   std::uint64_t latest_time() {

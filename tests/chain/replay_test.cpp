@@ -199,15 +199,12 @@ TEST_CASE("randomised games play the same in the model and on the contract", "[s
     const std::uint64_t game_type = chain.register_type(config);
     const std::uint64_t start = chain.latest_time() + 100;
     REQUIRE(chain.rpc.call("evm_setNextBlockTimestamp", Json::array({start})).ok());
-    AbiEncoder create("create(uint256,bytes32,bytes32)");
-    create.uint(game_type).bytes32(scenario->root_claim()).bytes32(Hash{});
-    const auto created = chain.accounts[scenario->proposer()]->send(chain.factory, create.finish(),
-                                                                    config.base_bond);
-    REQUIRE(created.ok());
-    const Address address = *AbiDecoder(created->logs.back().topics[2]).address(0);
+    const chain::CreatedGame created =
+        chain.create(game_type, scenario->root_claim(), scenario->proposer(), config.base_bond);
+    const Address address = created.address;
     ChainGameOptions chain_options;
     chain_options.set_block_time = true;
-    chain_options.first_block = created->block_number;
+    chain_options.first_block = created.block_number;
     auto on_chain = ChainGame::open(chain.rpc, address, config, chain_options);
     REQUIRE(on_chain.ok());
     for (const Agent* agent : scenario->agents())
