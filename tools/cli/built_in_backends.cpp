@@ -15,4 +15,14 @@ BackendRegistry built_in_backends(std::uint64_t memory_limit) {
   return registry;
 }
 
+std::optional<VerifierContract> verifier_contract(std::string_view backend) {
+  if (backend == "riscv32")
+    return VerifierContract{"RiscvStepVerifier.sol", "RiscvStepVerifier", 32};
+  if (backend == "riscv64")
+    return VerifierContract{"RiscvStepVerifier.sol", "RiscvStepVerifier", 64};
+  if (backend == "mips32") return VerifierContract{"MipsStepVerifier.sol", "MipsStepVerifier", 32};
+  if (backend == "mips64") return VerifierContract{"MipsStepVerifier.sol", "MipsStepVerifier", 64};
+  return std::nullopt;
+}
+
 }  // namespace faultline::cli

@@ -7,14 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/dispute/scenario.hpp"
 #include "faultline/dispute/simulator.hpp"
 #include "faultline/file.hpp"
 #include "faultline/program_executor.hpp"
-#include "options.hpp"
-#include "progress.hpp"
+#include "game_setup.hpp"
 
 namespace faultline::cli {
 namespace {
@@ -115,35 +113,20 @@ int usage_error(std::ostream& err, const std::string& message) {
 
 int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   po::options_description options("options");
-  options.add_options()("backend", po::value<std::string>()->required(),
-                        "backend name (see 'faultline info')")(
-      "program", po::value<std::string>()->required(), "program file")(
-      "input", po::value<std::string>(), "file served to the program as its input preimage")(
-      "arity", po::value<Count>()->default_value(Count{2}, "2"),
-      "k: states posted per move + 1 (2..64)")(
-      "dishonest", po::value<std::string>()->default_value("lie-from"),
-      "adversary: lie-at, lie-from, random, late, spam or coalition")(
-      "lie-at", po::value<Count>(),
-      "the step the adversary lies at or from (default: half the run)")(
-      "honest-role", po::value<std::string>()->default_value("challenger"),
-      "proposer (posts the true result) or challenger (disputes a false one)")(
-      "dot", po::value<std::string>(), "write the game tree to this Graphviz file")(
-      "svg", po::value<std::string>(), "write the game tree to this SVG picture")(
-      "max-steps", po::value<Count>()->default_value(Count{std::uint64_t{1} << 32}, "4294967296"),
-      "give up if the program has not halted after this many steps")(
-      "progress", po::value<std::string>()->default_value("auto"),
-      "progress on stderr: auto (a bar on a terminal), bar, json (one object per line) or none")(
-      "json", "print JSON")("help,h", "show this help");
+  add_game_options(options);
+  options.add_options()("dot", po::value<std::string>(),
+                        "write the game tree to this Graphviz file")(
+      "svg", po::value<std::string>(), "write the game tree to this SVG picture")("help,h",
+                                                                                  "show this help");
   po::positional_options_description positional;
   positional.add("program", 1);
   po::variables_map values;
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
     if (values.contains("help")) {
-      out << "usage: faultline game simulate --backend NAME PROGRAM [--arity K] [--dishonest "
-             "STRATEGY]\n"
-             "         [--lie-at N] [--honest-role proposer|challenger] [--dot FILE] [--svg FILE] "
-             "[--json]\n\n"
+      out << "usage: faultline game simulate --backend NAME PROGRAM [--arity K] [--chunk N]\n"
+             "         [--dishonest STRATEGY] [--lie-at N] [--honest-role proposer|challenger]\n"
+             "         [--dot FILE] [--svg FILE] [--json]\n\n"
           << options << "\n";
       return kExitOk;
     }
@@ -151,23 +134,6 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   } catch (const po::error& error) {
     return usage_error(err, error.what());
   }
-  const std::string strategy = values["dishonest"].as<std::string>();
-  const auto adversary = dispute::parse_adversary(strategy);
-  if (!adversary) return usage_error(err, "unknown --dishonest strategy '" + strategy + "'");
-  const std::string role = values["honest-role"].as<std::string>();
-  if (role != "proposer" && role != "challenger")
-    return usage_error(err, "--honest-role must be proposer or challenger");
-  const auto style = progress_style(values["progress"].as<std::string>(), values.contains("json"));
-  if (!style) return usage_error(err, "--progress must be auto, bar, json or none");
-  const std::uint64_t max_steps = values["max-steps"].as<Count>().value;
-  if (max_steps == 0) return usage_error(err, "--max-steps must be at least 1");
-  const std::uint64_t arity_option = values["arity"].as<Count>().value;
-  if (arity_option < 2 || arity_option > 64) return usage_error(err, "--arity must lie in [2, 64]");
-  const auto arity = static_cast<unsigned>(arity_option);
-
-  static const BackendRegistry kRegistry = built_in_backends();
-  auto backend = kRegistry.find(values["backend"].as<std::string>());
-  if (!backend) return usage_error(err, backend.error().message);
   const auto fail = [&err](const Error& error) {
     err << "faultline game simulate: " << error.message << "\n";
     return kExitFailure;
@@ -179,70 +145,24 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
       return fail(writable.error());
     }
   }
-  auto artifact = read_file(values["program"].as<std::string>());
-  if (!artifact) return fail(artifact.error());
-  auto program = (*backend)->load(*artifact);
-  if (!program) return fail(program.error());
-  Bytes input;
-  if (values.contains("input")) {
-    auto read = read_file(values["input"].as<std::string>());
-    if (!read) return fail(read.error());
-    input = std::move(*read);
-  }
-  auto oracle = std::make_shared<InMemoryPreimageOracle>();
-  oracle->set_program_input(std::move(input));
-
-  // A separate trace for the adversaries to lie about; its first run measures the program.
-  Progress measuring(*style, "run");
-  ExecutorOptions measure_options;
-  if (measuring.active()) {
-    measure_options.progress = [&measuring](const ExecutorProgress& at) { measuring.steps(at); };
-  }
-  ProgramExecutor adversary_truth(**program, oracle, measure_options);
-  auto final_machine = adversary_truth.machine_at(max_steps);
-  if (!final_machine) return fail(final_machine.error());
-  if ((*final_machine)->status() == VmStatus::running) {
-    measuring.done("\"step\": " + std::to_string(max_steps));
-    return fail(
-        Error{Errc::out_of_range, "the program did not halt within " + std::to_string(max_steps) +
-                                      " steps; a game needs a run that ends (--max-steps)"});
-  }
-  const std::uint64_t length = std::max<std::uint64_t>(1, (*final_machine)->step_count());
-  measuring.done("\"step\": " + std::to_string(length));
-  // The honest trace keeps ~256 checkpoints over the run, so a query re-runs at most 1/256 of
-  // it and the whole game costs about one run.
-  ExecutorOptions honest_options;
-  honest_options.checkpoint_interval = std::max<std::uint64_t>(64, length / 256);
-  honest_options.max_checkpoints = 512;
-  // The honest trace runs the program once more, during the game's first rounds.
-  Progress honest_run(*style, "honest trace");
-  if (honest_run.active()) {
-    honest_options.progress = [&honest_run](const ExecutorProgress& at) { honest_run.steps(at); };
-  }
-  ProgramExecutor honest_trace(**program, oracle, honest_options);
-
-  dispute::GameConfig config;
-  config.arity = arity;
-  config.max_depth = dispute::depth_for(length, arity);
-  config.absolute_prestate = (*program)->absolute_prestate();
-  const std::uint64_t lie = values.contains("lie-at") ? values["lie-at"].as<Count>().value
-                                                      : std::max<std::uint64_t>(1, length / 2);
-  if (lie == 0 || lie > config.trace_length()) {
-    return usage_error(err,
-                       "--lie-at must lie in [1, " + std::to_string(config.trace_length()) + "]");
-  }
-  dispute::ScenarioOptions cast;
-  cast.adversary = *adversary;
-  cast.lie_at = lie;
-  cast.honest_proposes = role == "proposer";
-  auto scenario = Scenario::make(cast, config, honest_trace, adversary_truth);
-  if (!scenario) return fail(scenario.error());
-  auto game = dispute::Game::create(config, (*backend)->step_verifier(), *oracle,
-                                    scenario->proposer(), scenario->root_claim(), 0);
+  int exit_code = kExitOk;
+  auto setup =
+      prepare_game(values, dispute::GameConfig{}, "faultline game simulate", err, exit_code);
+  if (!setup) return exit_code;
+  const dispute::GameConfig& config = setup->config;
+  const Scenario& scenario = *setup->scenario;
+  const std::string& role = setup->role;
+  const std::string& strategy = setup->strategy;
+  const std::uint64_t length = setup->length;
+  const unsigned arity = config.arity;
+  ProgramExecutor& honest_trace = *setup->honest_trace;
+  const dispute::ScenarioOptions& cast = setup->cast;
+  auto game = dispute::Game::create(config, setup->backend->step_verifier(), *setup->oracle,
+                                    scenario.proposer(), scenario.root_claim(), 0);
   if (!game) return fail(game.error());
-  const std::vector<dispute::Agent*> agents = scenario->agents();
+  const std::vector<dispute::Agent*> agents = scenario.agents();
   const auto started = std::chrono::steady_clock::now();
-  Progress playing(*style, "game");
+  Progress playing(setup->style, "game");
   std::function<void(const dispute::SimulationResult&)> each_round;
   if (playing.active()) {
     each_round = [&playing](const dispute::SimulationResult& tally) {
@@ -259,12 +179,13 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   getrusage(RUSAGE_SELF, &usage);
 
   const bool honest_won = result->root_stands == cast.honest_proposes;
-  std::map<dispute::PartyId, std::string> names = scenario->names();
+  std::map<dispute::PartyId, std::string> names = scenario.names();
   Json json;
-  json["backend"] = (*backend)->name();
+  json["backend"] = setup->backend->name();
   json["program_steps"] = length;
   json["arity"] = arity;
   json["depth"] = config.max_depth;
+  if (setup->chunk > 1) json["chunk"] = setup->chunk;
   json["trace_length"] = config.trace_length();
   json["honest_role"] = role;
   json["dishonest"] = strategy;
@@ -338,12 +259,15 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
 
 int run_game(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    (args.empty() ? err : out) << "usage: faultline game simulate [options]   (see --help)\n";
+    (args.empty() ? err : out)
+        << "usage: faultline game simulate [options]   play in memory   (see --help)\n"
+           "       faultline game play [options]       play on a chain  (see --help)\n";
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "simulate")
     return simulate_command(Arguments(args.begin() + 1, args.end()), out, err);
-  err << "faultline game: unknown subcommand '" << args[0] << "' (known: simulate)\n";
+  if (args[0] == "play") return play_command(Arguments(args.begin() + 1, args.end()), out, err);
+  err << "faultline game: unknown subcommand '" << args[0] << "' (known: simulate, play)\n";
   return kExitUsage;
 }
 
