@@ -14,17 +14,21 @@ CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' 
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
-# The main job: the bundled example game. A RISC-V guest hashes this README; a dishonest
-# proposer claims a wrong result and the honest agent wins the bisection game against it.
+# The main job: the flagship example game (examples/games). A RISC-V guest hashes this README;
+# a dishonest proposer claims a wrong result and the honest challenger beats it on a local
+# anvil that the game starts and stops itself.
 demo: build
 	$(CLI) info
 	@echo; echo "== faultline run --backend riscv64 sha256.elf --input README.md"
 	$(CLI) run --backend riscv64 $(GUEST64)/sha256.elf --input README.md
 	@echo "(sha256sum says: $$(sha256sum README.md | cut -d' ' -f1))"
-	@echo; echo "== faultline game simulate: honest challenger against a proposer that lies from mid-run"
-	$(CLI) game simulate --backend riscv64 $(GUEST64)/sha256.elf --input README.md --arity 4 \
-	  --dishonest lie-from --honest-role challenger --svg build/demo-game.svg
-	@echo "game tree: build/demo-game.svg"
+	@echo; echo "== the flagship game on a local anvil: honest challenger against a proposer that lies from mid-run"
+	examples/games/riscv-challenge.sh
+
+# The other example games, one target each: make game-mips32-challenge, game-two-layers,
+# game-unchallenged (see examples/games/README.md).
+game-%: build
+	examples/games/$*.sh
 
 test: setup format-check test-release test-asan lint
 	@echo "all tests passed"

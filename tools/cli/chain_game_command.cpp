@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -43,6 +44,11 @@ std::string ether(const U256& wei) {
 /// "83h 58m" for a clock of seconds.
 std::string clock_text(std::uint64_t seconds) {
   return std::to_string(seconds / 3600) + "h " + std::to_string(seconds / 60 % 60) + "m";
+}
+
+/// "1 node", "11 nodes".
+std::string count(std::uint64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 /// Thousands separated: 128,331.
@@ -254,7 +260,7 @@ int play_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   std::map<dispute::PartyId, Payout> payouts;
   for (const dispute::Node& node : game->nodes())
     payouts[node.claimant].paid_in += node.bond;
-  for (const dispute::Agent* agent : all_agents) {
+  for (const dispute::Agent* agent : agents) {
     Payout& payout = payouts[agent->id()];
     payout.name = names[agent->id()];
     auto credit = game->credit(agent->id());
@@ -333,18 +339,19 @@ int play_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     out << json.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     return honest_won ? kExitOk : kExitFailure;
   }
-  out << "\nresolved " << resolves << " nodes (gas " << grouped(resolve_total) << "); root claim "
-      << (result->root_stands ? "stands" : "countered") << ": the "
+  out << "\nresolved " << count(resolves, "node") << " (gas " << grouped(resolve_total)
+      << "); root claim " << (result->root_stands ? "stands" : "countered") << ": the "
       << (honest_won ? "honest party wins" : "honest party LOSES") << "\n"
-      << "\nsummary: " << counters + steps << " moves (" << counters << " counters, " << steps
-      << " steps)";
+      << "\nsummary: " << count(counters + steps, "move") << " (" << count(counters, "counter")
+      << ", " << count(steps, "step") << ")";
   if (counters + steps > 0)
     out << ", " << grouped(move_total / (counters + steps)) << " gas per move on average";
   out << "\n  gas: create " << grouped(created->gas_used) << ", moves " << grouped(move_total)
       << ", preimage loads " << grouped(preimage_gas) << " (" << preimage_loads << "), resolutions "
       << grouped(resolve_total) << ", credit claims " << grouped(claim_total) << "\n  total "
-      << grouped(total) << " gas in " << transactions << " transactions, " << result->rounds
-      << " rounds of an hour of chain time, " << seconds << " s\n"
+      << grouped(total) << " gas in " << count(transactions, "transaction") << ", "
+      << count(result->rounds, "round") << " of an hour of chain time, " << std::fixed
+      << std::setprecision(2) << seconds << " s\n"
       << "  bonds:";
   for (const auto& [party, payout] : payouts) {
     out << "\n    " << payout.name << ": paid in " << ether(payout.paid_in) << ", paid out "
