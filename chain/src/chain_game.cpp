@@ -139,8 +139,10 @@ Result<Node> ChainGame::read_node(NodeId id) {
   auto data = reader()->view(game_, AbiEncoder("getNode(uint256)").uint(id).finish());
   if (!data) return data.error();
   const AbiDecoder fields(*data);
-  std::uint64_t word[14] = {};
-  for (std::size_t i = 0; i < 14; ++i) {
+  // DisputeGame.Node: parent, claimant, piece, layer, depth, flags, firstChild, createdAt,
+  // clock, parentClock, lo, nextSibling, opener.
+  std::uint64_t word[13] = {};
+  for (std::size_t i = 0; i < 13; ++i) {
     if (i == 1) continue;  // the claimant, an address
     auto value = fields.uint64(i);
     if (!value) return value.error();
@@ -196,7 +198,7 @@ Result<Node> ChainGame::read_node(NodeId id) {
                            !points[node.piece + 1].negated};
   }
   // The contract keeps a counter's segment start; a step keeps none (its lo is 0).
-  if (!node.is_step && node.lo != word[9]) {
+  if (!node.is_step && node.lo != word[10]) {
     return Error{Errc::malformed_input,
                  "node " + std::to_string(id) + " is not where it should be"};
   }

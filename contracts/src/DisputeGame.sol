@@ -35,7 +35,7 @@ struct GameParams {
 ///         growing with depth, bottom-up resolution that can be paged, and pull payments.
 ///         A game type is one deployment of this contract (its parameters are immutables);
 ///         each game is a clone of it made by the DisputeGameFactory.
-/// @dev A node keeps two storage slots. What it asserts (its left state, posted states and right
+/// @dev A node keeps two storage slots (a third while its resolution is paged). What it asserts (its left state, posted states and right
 ///      end) is not stored: a move against a node passes the node's assertions (`claims`),
 ///      which are checked against the key the node was posted under. Children form a list,
 ///      newest first, so resolution meets the earliest-posted child last.
@@ -133,16 +133,22 @@ contract DisputeGame {
         uint8 piece;
         uint8 layer;
         uint8 depth; // in the whole tree: bonds grow with it
-        uint8 flags; // STEP | RESOLVED | COUNTERED | NEGATED
+        uint8 flags; // STEP | RESOLVED | COUNTERED | NEGATED | PAGED
         uint32 firstChild; // the newest child, NO_NODE if none
         // slot 1
         uint32 createdAt;
         uint32 clock; // seconds its side had used on this path when posted
+        uint32 parentClock; // its parent's clock: the countering side's before this node
         uint64 lo; // its segment's first index in its layer's trace
         uint32 nextSibling; // the sibling posted before it, NO_NODE if none
-        uint32 cursor; // a paged resolution's next child + 1 (0: not started)
-        uint32 winner; // a paged resolution's earliest standing child so far + 1 (0: none)
         uint32 opener; // the node that opened its layer (the root in the first layer)
+    }
+
+    /// @dev Where a paged resolution stands (while the node's PAGED flag is set): the next
+    ///      child + 1 and the earliest standing child so far + 1 (0: none).
+    struct Paging {
+        uint32 cursor;
+        uint32 winner;
     }
 
     uint32 internal constant NO_NODE = type(uint32).max;
@@ -150,6 +156,7 @@ contract DisputeGame {
     uint8 internal constant RESOLVED = 2;
     uint8 internal constant COUNTERED = 4;
     uint8 internal constant NEGATED = 8; // its right end asserts "≠"
+    uint8 internal constant PAGED = 16; // a paged resolution is under way (see `paging`)
     uint256 internal constant MAX_LAYERS = 4;
 
     // ---- The game type (shared by every clone through the implementation's code) ----
@@ -158,6 +165,8 @@ contract DisputeGame {
     IStepVerifier public immutable verifier;
     IPreimageOracle public immutable oracle;
     bytes32 public immutable absolutePrestate;
+    /// @dev The game type's own address: the implementation is never a game, its clones are.
+    address internal immutable SELF;
     uint256 public immutable maxClock;
     uint256 public immutable clockExtension;
     uint256 public immutable baseBond;
@@ -172,8 +181,6 @@ contract DisputeGame {
 
     // ---- One game ----
 
-    bool public initialized;
-    bool public resolved;
     bool internal transient locked;
     bytes32 public rootClaim;
     /// @notice The keccak256-type preimage key of the program's input (local slot 1).
@@ -184,6 +191,8 @@ contract DisputeGame {
     mapping(bytes32 key => uint256 nodePlusOne) internal posted;
     /// @dev The outer step whose trace a layer's first node opened.
     mapping(uint256 opener => uint64 outerStep) internal outerSteps;
+    /// @dev Paged resolutions in progress, by node.
+    mapping(uint256 node => Paging) internal paging;
     /// @notice Bonds won and not yet claimed.
     mapping(address recipient => uint256 wei_) public credit;
 
@@ -239,16 +248,15 @@ contract DisputeGame {
         BINDING1 = layers > 1 ? params.bindings[0] : ILayerBinding(address(0));
         BINDING2 = layers > 2 ? params.bindings[1] : ILayerBinding(address(0));
         BINDING3 = layers > 3 ? params.bindings[2] : ILayerBinding(address(0));
-        initialized = true; // the implementation itself is never a game
+        SELF = address(this);
     }
 
     /// @notice Starts a clone's game: `proposer` claims `rootClaim_` about the program run on
     ///         the input whose keccak256-type preimage key is `inputKey_`, paying bondAt(0).
     function initialize(address proposer, bytes32 rootClaim_, bytes32 inputKey_) external payable {
         if (msg.sender != factory) revert NotFactory();
-        if (initialized) revert AlreadyInitialized();
+        if (initialized()) revert AlreadyInitialized();
         if (msg.value != bondAt(0)) revert WrongBond(bondAt(0), msg.value);
-        initialized = true;
         rootClaim = rootClaim_;
         inputKey = inputKey_;
         nodes.push(
@@ -262,17 +270,12 @@ contract DisputeGame {
                 firstChild: NO_NODE,
                 createdAt: uint32(block.timestamp),
                 clock: 0,
+                parentClock: 0,
                 lo: 0,
                 nextSibling: NO_NODE,
-                cursor: 0,
-                winner: 0,
                 opener: 0
             })
         );
-        bytes32[] memory claims = new bytes32[](2);
-        claims[0] = absolutePrestate;
-        claims[1] = rootClaim_;
-        posted[keccak256(abi.encodePacked(uint256(NO_NODE), uint256(0), claims))] = 1;
         emit Proposed(proposer, rootClaim_, inputKey_);
     }
 
@@ -336,34 +339,36 @@ contract DisputeGame {
     function resolveNode(uint256 id, uint256 maxChildren) external returns (bool done) {
         if (id >= nodes.length) revert NodeNotFound(id);
         Node storage x = nodes[id];
-        if (x.flags & RESOLVED != 0) revert NodeResolved(id);
-        if (_usedClock(id, x) < maxClock) revert ClockNotExpired(id);
-        uint256 child = x.cursor == 0 ? x.firstChild : x.cursor - 1;
-        uint256 winner = x.winner;
+        uint8 flags = x.flags;
+        if (flags & RESOLVED != 0) revert NodeResolved(id);
+        if (_usedClock(x) < maxClock) revert ClockNotExpired(id);
+        uint256 child = x.firstChild;
+        uint256 winner = 0;
+        if (flags & PAGED != 0) {
+            Paging memory paged = paging[id];
+            child = paged.cursor - 1;
+            winner = paged.winner;
+        }
         uint256 budget = maxChildren == 0 ? type(uint256).max : maxChildren;
         for (; child != NO_NODE && budget != 0; --budget) {
             Node storage c = nodes[child];
-            uint8 flags = c.flags;
-            if (flags & RESOLVED == 0) revert ChildNotResolved(id, child);
-            if (flags & COUNTERED == 0) winner = child + 1; // older than any found before
+            uint8 childFlags = c.flags;
+            if (childFlags & RESOLVED == 0) revert ChildNotResolved(id, child);
+            if (childFlags & COUNTERED == 0) winner = child + 1; // older than any found before
             child = c.nextSibling;
         }
         if (child != NO_NODE) {
             // forge-lint: disable-next-line(unsafe-typecast) node ids + 1 fit 32 bits: 2^32 nodes would cost over 10^14 gas
-            x.cursor = uint32(child + 1);
-            // forge-lint: disable-next-line(unsafe-typecast) node ids + 1 fit 32 bits
-            x.winner = uint32(winner);
+            paging[id] = Paging({cursor: uint32(child + 1), winner: uint32(winner)});
+            x.flags = flags | PAGED;
             return false;
         }
         address recipient = winner == 0 ? x.claimant : nodes[winner - 1].claimant;
-        x.flags |= winner == 0 ? RESOLVED : RESOLVED | COUNTERED;
+        x.flags = (flags & ~PAGED) | (winner == 0 ? RESOLVED : RESOLVED | COUNTERED);
         uint256 bond = bondAt(x.depth);
         credit[recipient] += bond;
         emit Resolved(id, winner != 0, recipient, bond);
-        if (id == 0) {
-            resolved = true;
-            emit GameOver(winner == 0);
-        }
+        if (id == 0) emit GameOver(winner == 0);
         return true;
     }
 
@@ -416,9 +421,20 @@ contract DisputeGame {
         return nodes[id];
     }
 
+    /// @notice True once the game has its root (a clone the factory initialized), and for the
+    ///         game type's implementation, which never is a game.
+    function initialized() public view returns (bool) {
+        return address(this) == SELF || nodes.length != 0;
+    }
+
+    /// @notice True once the root is resolved: the game is over.
+    function resolved() public view returns (bool) {
+        return nodes.length != 0 && nodes[0].flags & RESOLVED != 0;
+    }
+
     /// @notice True once resolved: the root claim stands.
     function rootStands() external view returns (bool) {
-        return resolved && nodes[0].flags & COUNTERED == 0;
+        return resolved() && nodes[0].flags & COUNTERED == 0;
     }
 
     /// @notice k, d and the depth in the tree of the first node of `layer`.
@@ -434,16 +450,24 @@ contract DisputeGame {
         view
         returns (Node storage x)
     {
-        if (resolved) revert GameResolved();
-        if (target >= nodes.length) revert NodeNotFound(target);
+        // Once the game is over every node is resolved (the root resolves last), so the root
+        // is read only when the target is missing or resolved.
+        bool missing = target >= nodes.length;
+        if ((missing || nodes[target].flags & RESOLVED != 0) && resolved()) revert GameResolved();
+        if (missing) revert NodeNotFound(target);
         x = nodes[target];
         uint8 flags = x.flags;
         if (flags & STEP != 0) revert StepCannotBeCountered(target);
         if (flags & RESOLVED != 0) revert NodeResolved(target);
-        bytes32 key = target == 0
-            ? keccak256(abi.encodePacked(uint256(NO_NODE), uint256(0), claims))
-            : keccak256(abi.encodePacked(uint256(x.parent), uint256(x.piece), claims));
-        if (posted[key] != target + 1) revert ClaimsMismatch(target);
+        if (target == 0) {
+            // The root's assertions are the game's own: no key was stored for them.
+            if (claims.length != 2 || claims[0] != absolutePrestate || claims[1] != rootClaim) {
+                revert ClaimsMismatch(0);
+            }
+        } else {
+            bytes32 key = keccak256(abi.encodePacked(uint256(x.parent), uint256(x.piece), claims));
+            if (posted[key] != target + 1) revert ClaimsMismatch(target);
+        }
     }
 
     /// @dev A counter's new node, as far as the target and piece decide it.
@@ -469,7 +493,7 @@ contract DisputeGame {
         if (piece >= pieces) revert PieceOutOfRange(piece, pieces);
         move.opens = pieceLength == 1;
         if (move.opens && x.layer + 1 == layerCount) revert PieceNeedsStep();
-        move.clock = _moveClock(target, x);
+        move.clock = _moveClock(x);
         move.layer = x.layer + (move.opens ? 1 : 0);
         // forge-lint: disable-next-line(unsafe-typecast) an index of a layer's trace is below k^d < 2^62
         move.lo = uint64(lo + piece * pieceLength);
@@ -504,7 +528,7 @@ contract DisputeGame {
         (, uint256 pieceLength, uint256 pieces) = _pieces(target, x);
         if (piece >= pieces) revert PieceOutOfRange(piece, pieces);
         if (pieceLength != 1 || x.layer + 1 != layerCount) revert StepNeedsSinglePiece();
-        clock = _moveClock(target, x);
+        clock = _moveClock(x);
         uint256 stepped = posted[keccak256(abi.encodePacked(target, piece, STEP_TAG))];
         if (stepped != 0) revert PieceAlreadyStepped(stepped - 1);
         negated = piece + 1 == pieces && x.flags & NEGATED != 0;
@@ -525,8 +549,8 @@ contract DisputeGame {
     }
 
     /// @dev The clock a move against `x` charges its side, extended; reverts once run out.
-    function _moveClock(uint256 target, Node storage x) internal view returns (uint32) {
-        uint256 used = _usedClock(target, x);
+    function _moveClock(Node storage x) internal view returns (uint32) {
+        uint256 used = _usedClock(x);
         if (used >= maxClock) revert ClockExpired();
         if (used > maxClock - clockExtension) used = maxClock - clockExtension;
         // forge-lint: disable-next-line(unsafe-typecast) used <= maxClock < 2^32 here
@@ -534,9 +558,8 @@ contract DisputeGame {
     }
 
     /// @dev Seconds the side countering `x` has used if it moves now (counter_clock).
-    function _usedClock(uint256 target, Node storage x) internal view returns (uint256) {
-        uint256 parentClock = target == 0 ? 0 : nodes[x.parent].clock;
-        return parentClock + (block.timestamp - x.createdAt);
+    function _usedClock(Node storage x) internal view returns (uint256) {
+        return x.parentClock + (block.timestamp - x.createdAt);
     }
 
     /// @dev The path of the layer a counter on `x` opens at outer step `outerStep`: the outer
@@ -580,10 +603,9 @@ contract DisputeGame {
                 firstChild: NO_NODE,
                 createdAt: uint32(block.timestamp),
                 clock: clock,
+                parentClock: x.clock,
                 lo: lo,
                 nextSibling: x.firstChild,
-                cursor: 0,
-                winner: 0,
                 opener: opener
             })
         );
