@@ -3,6 +3,8 @@
 
 #include <thread>
 
+#include "faultline/keccak.hpp"
+
 namespace faultline::chain {
 namespace {
 
@@ -206,8 +208,17 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
     transaction.to = to;
     transaction.value = value;
     transaction.data = data;
+    SignedTransaction signed_transaction;
+    signed_transaction.raw = sign_transaction(transaction, *signer_);
+    signed_transaction.hash = keccak256(signed_transaction.raw);
+    signed_transaction.nonce = *nonce_;
+    if (options_.before_broadcast) {
+      if (auto recorded = options_.before_broadcast(signed_transaction); !recorded) {
+        return recorded.error();
+      }
+    }
     sent = rpc_->call("eth_sendRawTransaction",
-                      Json::array({faultline::to_hex(sign_transaction(transaction, *signer_))}));
+                      Json::array({faultline::to_hex(signed_transaction.raw)}));
   } else {
     Json call = call_object(to, data, value);
     call["gas"] = quantity_hex(gas);
@@ -220,6 +231,24 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
   if (!hash) return malformed("to a sent transaction is not its hash");
   ++*nonce_;
   return *hash;
+}
+
+Result<Receipt> Account::rebroadcast(const Hash& hash, const Bytes& raw) {
+  auto found = rpc_->call("eth_getTransactionReceipt", Json::array({faultline::to_hex(hash)}));
+  if (!found) return found.error();
+  if (!found->is_null()) return parse_receipt(*found);
+  auto known = rpc_->call("eth_getTransactionByHash", Json::array({faultline::to_hex(hash)}));
+  if (!known) return known.error();
+  if (known->is_null()) {
+    auto sent = rpc_->request("eth_sendRawTransaction", Json::array({faultline::to_hex(raw)}));
+    if (!sent) return sent.error();
+    if (sent->failed) {
+      return Error{Errc::not_found,
+                   "transaction " + faultline::to_hex(hash) +
+                       " is gone and cannot be sent again: " + sent->error_message};
+    }
+  }
+  return wait_for_receipt(hash);
 }
 
 Result<Receipt> Account::wait_for_receipt(const Hash& hash) {

@@ -53,11 +53,12 @@ Result<AnvilProcess> AnvilProcess::start(const std::string& binary) {
       setpgid(0, 0);
       prctl(PR_SET_PDEATHSIG, SIGTERM);
       if (getppid() == 1) _exit(127);
-      // --prune-history: no historical states, so none is written to disk (anvil persists
-      // old states under ~/.foundry once it holds more than it keeps in memory: gigabytes
-      // over a long test).
+      // --prune-history 256: the last 256 states in memory and none written to disk (anvil
+      // persists old states under ~/.foundry otherwise: gigabytes over a long test). Not 0:
+      // with no state but the newest, a call at "latest" fails when a block is mined while
+      // it runs.
       execl(binary.c_str(), binary.c_str(), "--host", "127.0.0.1", "--port", port_text.c_str(),
-            "--silent", "--prune-history", static_cast<char*>(nullptr));
+            "--silent", "--prune-history", "256", static_cast<char*>(nullptr));
       _exit(127);
     }
     AnvilProcess process(pid, port);

@@ -40,7 +40,7 @@ class Anvil {
         const std::string port = std::to_string(port_);
         // No historical states: none is written to disk under ~/.foundry (see chain/src/anvil.cpp).
         execl(binary.c_str(), binary.c_str(), "--host", "127.0.0.1", "--port", port.c_str(),
-              "--silent", "--prune-history", static_cast<char*>(nullptr));
+              "--silent", "--prune-history", "256", static_cast<char*>(nullptr));
         _exit(127);
       }
       if (!wait_ready()) stop();

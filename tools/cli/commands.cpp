@@ -402,7 +402,12 @@ constexpr Command kCommands[] = {
     {"run", "run a program; print its output, status and final state commitment", run_run},
     {"state", "print the state commitment after N steps", run_state},
     {"witness", "print the witness of step N and check it with the step verifier", run_witness},
-    {"game", "simulate a dispute game between the honest agent and an adversary", run_game},
+    {"game",
+     "play a dispute game between the honest agent and an adversary, in memory (simulate) or "
+     "on a local chain (play)",
+     run_game},
+    {"agent", "play a factory's dispute games on a chain: propose, counter, step, resolve, claim",
+     agent_command},
     {"verifier", "generate a backend's Solidity step-verifier stub from its state layout",
      run_verifier},
 };

@@ -29,6 +29,9 @@ int run_game(const Arguments& args, std::ostream& out, std::ostream& err);
 /// `faultline game play` (chain_game_command.cpp).
 int play_command(const Arguments& args, std::ostream& out, std::ostream& err);
 
+/// `faultline agent` (agent_command.cpp).
+int agent_command(const Arguments& args, std::ostream& out, std::ostream& err);
+
 /// `faultline verifier ...` (verifier_command.cpp).
 int run_verifier(const Arguments& args, std::ostream& out, std::ostream& err);
 

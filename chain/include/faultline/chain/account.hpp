@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -42,6 +43,13 @@ struct Receipt {
 /// revert of a named error.
 [[nodiscard]] std::optional<std::string> reverted_error(const Error& error);
 
+/// A transaction signed here, before it is broadcast.
+struct SignedTransaction {
+  Hash hash{};
+  std::uint64_t nonce = 0;
+  Bytes raw;  ///< the signed envelope, as eth_sendRawTransaction takes it
+};
+
 struct AccountOptions {
   /// Named errors of the contracts the account calls, to describe their reverts.
   std::vector<ContractError> errors;
@@ -49,6 +57,10 @@ struct AccountOptions {
   unsigned gas_margin_percent = 20;
   std::chrono::milliseconds receipt_poll{1'000};  ///< the longest pause between polls
   std::chrono::milliseconds receipt_timeout{60'000};
+  /// Called with every transaction signed here before it is broadcast; an error stops the
+  /// send. A crash-safe caller records it, so that after a crash it knows what may be in
+  /// flight (see rebroadcast()).
+  std::function<Result<void>(const SignedTransaction&)> before_broadcast;
 };
 
 class Account {
@@ -69,6 +81,12 @@ class Account {
                                      const U256& value = 0);
   /// eth_call at the latest block; a revert is described as for send().
   [[nodiscard]] Result<Bytes> view(const Address& to, const Bytes& data);
+
+  /// What became of a transaction sent before (by hash; `raw` is its signed envelope): its
+  /// receipt once mined; not_found if the node knows nothing of it and rejects it again
+  /// (its nonce was used by another transaction: it was replaced or dropped). A transaction
+  /// the node does not know is broadcast again first.
+  [[nodiscard]] Result<Receipt> rebroadcast(const Hash& hash, const Bytes& raw);
 
   /// Forgets the nonce it counts, so the next send asks the node (after another sender used
   /// the account, or a dropped transaction).
