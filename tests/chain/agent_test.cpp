@@ -2,6 +2,9 @@
 // restarts it settles what it had in flight and goes on from the chain's state, and it wins
 // every game without a lost or doubled move. A reorg (anvil's evm_revert) that removes its
 // moves is noticed and the moves are made again.
+// Boost.Asio 1.74 uses std::exchange without including <utility>.
+#include <utility>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,6 +17,10 @@
 #include <random>
 #include <set>
 #include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include "faultline/chain/anvil.hpp"
 #include "faultline/chain/chain_game.hpp"
@@ -358,4 +365,88 @@ TEST_CASE("the agent notices a reorg that removes its moves and makes them again
   CHECK_FALSE(game->root_stands());
   // The game went on after the reorg, down to the end, with every move made again.
   CHECK(game->nodes().size() > 5);
+}
+
+namespace {
+
+/// GET http://127.0.0.1:`port`/metrics, the whole reply.
+std::string http_get(unsigned short port) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::system::error_code error;
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, error);
+  if (error) return {};
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(request), error);
+  std::string reply;
+  char buffer[4096];
+  while (true) {
+    const std::size_t got = socket.read_some(boost::asio::buffer(buffer), error);
+    reply.append(buffer, got);
+    if (error) break;
+  }
+  return reply;
+}
+
+}  // namespace
+
+TEST_CASE("the agent as proposer: proposes its claim once, wins it unchallenged, serves metrics",
+          "[slow]") {
+  Setup chain;
+  const std::string store = "agent_proposer_store.db";
+  const std::string log = "agent_proposer.log";
+  for (const char* file : {"agent_proposer_store.db", "agent_proposer_store.db-wal",
+                           "agent_proposer_store.db-shm", "agent_proposer.log"})
+    std::filesystem::remove(file);
+  std::vector<std::string> args = chain.agent_args(store);
+  args[12] = "proposer";  // --role
+  args.insert(args.end(), {"--metrics-port", "0"});
+  AgentProcess agent(args, log);
+  agent.start();
+  // Killed twice while it starts and proposes: still one proposal.
+  std::this_thread::sleep_for(150ms);
+  agent.kill_now();
+  agent.start();
+  std::this_thread::sleep_for(300ms);
+  agent.kill_now();
+  agent.start();
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  std::string metrics;
+  bool clocks_run_out = false;
+  std::optional<int> exit_code;
+  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
+    const std::string all = tail_all(log);
+    const auto games = count(all, "\"event\":\"game_found\"");
+    const bool live = metrics.find("faultline_agent_games_live 1") != std::string::npos;
+    if (games > 0 && !live) {
+      // The metrics of the agent now running (the last to start), once it plays the game.
+      const auto at = all.rfind("metrics on http://127.0.0.1:");
+      if (at != std::string::npos) {
+        const auto port = std::stoi(all.substr(at + 28));
+        metrics = http_get(static_cast<unsigned short>(port));
+      }
+    }
+    if (live && !clocks_run_out) {
+      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({chain.config.max_clock + 1})).ok());
+      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
+      clocks_run_out = true;
+    }
+    exit_code = agent.exited();
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string all = tail_all(log);
+  INFO(all);
+  REQUIRE(exit_code.has_value());
+  CHECK(*exit_code == 0);
+  CHECK(count(all, "\"event\":\"proposed\"") == 1);
+  CHECK(count(all, "\"event\":\"game_found\"") >= 1);
+  CHECK_THAT(all, Catch::Contains("game over: the root claim stands"));
+  CHECK_THAT(metrics, Catch::StartsWith("HTTP/1.1 200 OK"));
+  CHECK_THAT(metrics, Catch::Contains("# TYPE faultline_agent_games_live gauge"));
+  CHECK_THAT(metrics, Catch::Contains("faultline_agent_games_live 1"));
+  CHECK_THAT(metrics, Catch::Contains("faultline_agent_bonds_at_risk_wei 1000000000000000"));
+  // One game on the chain: the factory's list has one entry.
+  auto games = chain.deployer->view(chain.deployment.factory, AbiEncoder("gameCount()").finish());
+  REQUIRE(games.ok());
+  CHECK(*AbiDecoder(*games).uint64(0) == 1);
 }

@@ -51,8 +51,11 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
   ~MetricsServer() {
+    // A blocked accept() does not return when its socket is closed: a connection wakes it.
+    stopping_ = true;
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    boost::asio::ip::tcp::socket wake(io_);
+    wake.connect({boost::asio::ip::make_address("127.0.0.1"), port()}, ignored);
     thread_.join();
   }
   [[nodiscard]] unsigned short port() const { return acceptor_.local_endpoint().port(); }
@@ -63,7 +66,8 @@ class MetricsServer {
       boost::asio::ip::tcp::socket socket(io_);
       boost::system::error_code error;
       acceptor_.accept(socket, error);
-      if (error) return;  // closed
+      if (stopping_) return;
+      if (error) continue;
       char request[1024];
       socket.read_some(boost::asio::buffer(request), error);  // the request line is enough
       const std::string body = metrics_.prometheus_text();
@@ -76,6 +80,7 @@ class MetricsServer {
   chain::AgentMetrics& metrics_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 
