@@ -263,7 +263,7 @@ Result<void> ChainAgent::scan() {
 }
 
 Result<void> ChainAgent::propose() {
-  if (options_.role == AgentRole::challenger) return {};
+  if (options_.role == AgentRole::challenger || proposed_) return {};
   // After settle(), any proposal it sent is mined or gone: the chain's logs say whether it
   // stands (to the head, confirmations or not).
   auto head = block_number(*rpc_);
@@ -275,6 +275,7 @@ Result<void> ChainAgent::propose() {
     const AbiDecoder data(log.data);
     if (data.word(0).ok() && *data.word(0) == claim_ && data.word(1).ok() &&
         *data.word(1) == options_.input_key) {
+      proposed_ = true;
       return {};
     }
   }
@@ -286,6 +287,7 @@ Result<void> ChainAgent::propose() {
     return removed.error();
   }
   metrics_.gas_used += receipt->gas_used;
+  proposed_ = true;
   AgentEvent event{AgentEvent::Kind::proposed, {}, 0, 0, "proposed " + faultline::to_hex(claim_)};
   event.gas = receipt->gas_used;
   emit(event);
@@ -446,7 +448,11 @@ Result<void> ChainAgent::poll() {
     ++live_games;
     for (NodeId id = 0; id < live.game->nodes().size(); ++id) {
       const dispute::Node& node = live.game->node(id);
-      if (node.resolved || node.claimant == kSelf) continue;
+      if (node.resolved || node.claimant == kSelf || node.is_step) continue;
+      bool answered = false;
+      for (const NodeId child : node.children)
+        answered = answered || live.game->node(child).claimant == kSelf;
+      if (answered) continue;
       const std::uint64_t used = live.game->counter_clock(id, latest->second);
       least_clock =
           std::min(least_clock, used >= config_->max_clock ? 0 : config_->max_clock - used);

@@ -44,8 +44,9 @@ struct AgentEvent {
 struct AgentMetrics {
   std::atomic<std::uint64_t> counters{0}, steps{0}, resolutions{0}, preimage_loads{0};
   std::atomic<std::uint64_t> games_found{0}, games_live{0}, games_finished{0}, errors{0};
-  std::atomic<std::uint64_t> bonds_at_risk_wei{0};        ///< of its unresolved nodes
-  std::atomic<std::uint64_t> clock_remaining_seconds{0};  ///< least over the games it plays
+  std::atomic<std::uint64_t> bonds_at_risk_wei{0};  ///< of its unresolved nodes
+  /// The least clock it has left on a node it has not answered, over the games it plays.
+  std::atomic<std::uint64_t> clock_remaining_seconds{0};
   std::atomic<std::uint64_t> credit_claimed_wei{0};
   std::atomic<std::uint64_t> gas_used{0};
   [[nodiscard]] std::string prometheus_text() const;
@@ -120,6 +121,7 @@ class ChainAgent {
   std::map<Address, Live> live_;
   AgentMetrics metrics_;
   bool settled_once_ = false;
+  bool proposed_ = false;  ///< its proposal is on the chain
   bool done_ = false;
 };
 
