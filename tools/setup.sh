@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev lld llvm clang-format clang-tidy
   libboost-program-options-dev libboost-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
-  catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev libelf-dev libsecp256k1-dev
+  catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev libelf-dev libsecp256k1-dev libsqlite3-dev
   libonnx-dev python3-onnx python3-numpy
   qemu-user gcc-riscv64-unknown-elf
 )
