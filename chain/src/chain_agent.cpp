@@ -1,6 +1,8 @@
 // The agent's round: settle, scan, propose, play.
 #include "faultline/chain/chain_agent.hpp"
 
+#include <set>
+
 namespace faultline::chain {
 namespace {
 
@@ -233,6 +235,11 @@ Result<void> ChainAgent::scan() {
     }
   }
   if (from > safe) return {};
+  auto games = store_->games();
+  if (!games) return games.error();
+  std::set<Address> known;
+  for (const auto& record : *games)
+    known.insert(record.game);
   for (std::uint64_t start = from; start <= safe; start += 10'000) {
     const std::uint64_t end = std::min(safe, start + 9'999);
     auto logs = created_logs(*rpc_, options_.factory, options_.game_type, start, end, {});
@@ -241,13 +248,9 @@ Result<void> ChainAgent::scan() {
       const AbiDecoder data(log.data);
       auto input = data.word(1);
       auto game = AbiDecoder(log.topics[2]).address(0);
-      if (!input || !game || *input != options_.input_key) continue;
-      auto known = store_->games();
-      if (!known) return known.error();
-      bool seen = false;
-      for (const auto& record : *known)
-        seen = seen || record.game == *game;
-      if (seen) continue;
+      if (!input || !game || *input != options_.input_key || !known.insert(*game).second) {
+        continue;
+      }
       if (auto added = store_->add_game({*game, options_.game_type, log.block_number, false});
           !added) {
         return added.error();

@@ -109,6 +109,13 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+/// A store and a log for one test, "NAME.db" and "NAME.log", left over by no earlier run.
+std::pair<std::string, std::string> fresh_files(const std::string& name) {
+  for (const char* suffix : {".db", ".db-wal", ".db-shm", ".log"})
+    std::filesystem::remove(name + suffix);
+  return {name + ".db", name + ".log"};
+}
+
 struct Setup {
   AnvilProcess anvil = std::move(AnvilProcess::start(FAULTLINE_ANVIL).value());
   RpcClient rpc = *RpcClient::open(anvil.url());
@@ -161,7 +168,8 @@ struct Setup {
     return *quantity((*block)["timestamp"]);
   }
 
-  std::vector<std::string> agent_args(const std::string& store) const {
+  std::vector<std::string> agent_args(const std::string& store,
+                                      const std::string& role = "challenger") const {
     return {FAULTLINE_CLI,
             "agent",
             "--backend",
@@ -174,7 +182,7 @@ struct Setup {
             "--game-type",
             std::to_string(game_type),
             "--role",
-            "challenger",
+            role,
             "--store",
             store,
             "--poll-ms",
@@ -197,11 +205,7 @@ struct LiarGame {
 TEST_CASE("the agent survives SIGKILL at every point and wins every game, no move lost or doubled",
           "[slow]") {
   Setup chain;
-  const std::string store = "agent_test_store.db";
-  const std::string log = "agent_test.log";
-  for (const char* file : {"agent_test_store.db", "agent_test_store.db-wal",
-                           "agent_test_store.db-shm", "agent_test.log"})
-    std::filesystem::remove(file);
+  const auto [store, log] = fresh_files("agent_test");
   // Three liars' games, lying from different steps.
   const std::uint64_t length = chain.config.trace_length();
   std::vector<LiarGame> games;
@@ -294,11 +298,7 @@ TEST_CASE("the agent survives SIGKILL at every point and wins every game, no mov
 
 TEST_CASE("the agent notices a reorg that removes its moves and makes them again", "[slow]") {
   Setup chain;
-  const std::string store = "agent_reorg_store.db";
-  const std::string log = "agent_reorg.log";
-  for (const char* file : {"agent_reorg_store.db", "agent_reorg_store.db-wal",
-                           "agent_reorg_store.db-shm", "agent_reorg.log"})
-    std::filesystem::remove(file);
+  const auto [store, log] = fresh_files("agent_reorg");
   const std::uint64_t length = chain.config.trace_length();
   dispute::LyingTrace view(*chain.truth, dispute::LyingTrace::Pattern::from, length / 2);
   auto root = view.claim_at(length);
@@ -393,13 +393,8 @@ std::string http_get(unsigned short port) {
 TEST_CASE("the agent as proposer: proposes its claim once, wins it unchallenged, serves metrics",
           "[slow]") {
   Setup chain;
-  const std::string store = "agent_proposer_store.db";
-  const std::string log = "agent_proposer.log";
-  for (const char* file : {"agent_proposer_store.db", "agent_proposer_store.db-wal",
-                           "agent_proposer_store.db-shm", "agent_proposer.log"})
-    std::filesystem::remove(file);
-  std::vector<std::string> args = chain.agent_args(store);
-  args[12] = "proposer";  // --role
+  const auto [store, log] = fresh_files("agent_proposer");
+  std::vector<std::string> args = chain.agent_args(store, "proposer");
   args.insert(args.end(), {"--metrics-port", "0"});
   AgentProcess agent(args, log);
   agent.start();

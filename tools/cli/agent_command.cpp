@@ -19,8 +19,7 @@
 #include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/chain/chain_agent.hpp"
-#include "faultline/file.hpp"
-#include "faultline/program_executor.hpp"
+#include "game_setup.hpp"
 #include "options.hpp"
 
 namespace faultline::cli {
@@ -162,22 +161,13 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   static const BackendRegistry kRegistry = built_in_backends();
   auto backend = kRegistry.find(values["backend"].as<std::string>());
   if (!backend) return usage_error(err, backend.error().message);
-  auto artifact = read_file(values["program"].as<std::string>());
-  if (!artifact) return fail(artifact.error());
-  auto program = (*backend)->load(*artifact);
-  if (!program) return fail(program.error());
-  Bytes input;
-  if (values.contains("input")) {
-    auto read = read_file(values["input"].as<std::string>());
-    if (!read) return fail(read.error());
-    input = std::move(*read);
-  }
-  auto oracle = std::make_shared<InMemoryPreimageOracle>();
-  agent_options.input_key = oracle->set_program_input(std::move(input));
-  agent_options.preimages = oracle.get();
+  auto loaded = load_program(**backend, values);
+  if (!loaded) return fail(loaded.error());
+  agent_options.input_key = loaded->input_key;
+  agent_options.preimages = loaded->oracle.get();
   ExecutorOptions executor_options;
   executor_options.max_checkpoints = 512;
-  ProgramExecutor trace(**program, oracle, executor_options);
+  ProgramExecutor trace(*loaded->program, loaded->oracle, executor_options);
 
   auto store = chain::AgentStore::open(values["store"].as<std::string>());
   if (!store) return fail(store.error());

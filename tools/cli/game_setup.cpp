@@ -32,6 +32,22 @@ void add_game_options(po::options_description& options) {
       "json", "print JSON");
 }
 
+Result<LoadedProgram> load_program(const Backend& backend, const po::variables_map& values) {
+  auto artifact = read_file(values["program"].as<std::string>());
+  if (!artifact) return artifact.error();
+  auto program = backend.load(*artifact);
+  if (!program) return program.error();
+  Bytes input;
+  if (values.contains("input")) {
+    auto read = read_file(values["input"].as<std::string>());
+    if (!read) return read.error();
+    input = std::move(*read);
+  }
+  LoadedProgram loaded{std::move(*program), std::make_shared<InMemoryPreimageOracle>(), {}};
+  loaded.input_key = loaded.oracle->set_program_input(std::move(input));
+  return loaded;
+}
+
 std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
                                         const dispute::GameConfig& config_defaults,
                                         const std::string& command, std::ostream& err,
@@ -84,19 +100,11 @@ std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
   if (!backend) return usage(backend.error().message);
   setup->backend = *backend;
   setup->program_path = values["program"].as<std::string>();
-  auto artifact = read_file(setup->program_path);
-  if (!artifact) return fail(artifact.error());
-  auto program = setup->backend->load(*artifact);
-  if (!program) return fail(program.error());
-  setup->program = std::move(*program);
-  Bytes input;
-  if (values.contains("input")) {
-    auto read = read_file(values["input"].as<std::string>());
-    if (!read) return fail(read.error());
-    input = std::move(*read);
-  }
-  setup->oracle = std::make_shared<InMemoryPreimageOracle>();
-  setup->input_key = setup->oracle->set_program_input(std::move(input));
+  auto loaded = load_program(*setup->backend, values);
+  if (!loaded) return fail(loaded.error());
+  setup->program = std::move(loaded->program);
+  setup->oracle = std::move(loaded->oracle);
+  setup->input_key = loaded->input_key;
 
   // A separate trace for the adversaries to lie about; its first run measures the program.
   Progress measuring(setup->style, "run");

@@ -20,6 +20,16 @@ namespace faultline::cli {
 /// step, honest role, step limit, progress, json.
 void add_game_options(boost::program_options::options_description& options);
 
+/// A program as `backend` loads it from PROGRAM, and an oracle serving the file of --input (or
+/// nothing) as its input.
+struct LoadedProgram {
+  std::unique_ptr<Program> program;
+  std::shared_ptr<InMemoryPreimageOracle> oracle;
+  PreimageKey input_key{};
+};
+Result<LoadedProgram> load_program(const Backend& backend,
+                                   const boost::program_options::variables_map& values);
+
 struct GameSetup {
   const Backend* backend = nullptr;
   std::string program_path;
