@@ -155,25 +155,29 @@ Result<Receipt> Account::send(const std::optional<Address>& to, const Bytes& dat
   auto gas = quantity(estimate->result);
   if (!gas) return gas.error();
   const std::uint64_t limit = *gas + *gas * options_.gas_margin_percent / 100;
-  auto hash = submit(to, data, value, limit);
-  if (!hash) {
+  auto sent = submit(to, data, value, limit);
+  if (!sent) {
     // Another sender may have used the nonce: ask the node once more.
     reset_nonce();
-    hash = submit(to, data, value, limit);
-    if (!hash) return hash.error();
+    sent = submit(to, data, value, limit);
+    if (!sent) return sent.error();
   }
-  auto receipt = wait_for_receipt(*hash);
-  if (!receipt) return receipt.error();
+  auto receipt = wait_for_receipt(*sent);
+  if (!receipt) {
+    // Replaced or dropped: whether its nonce is used now, the node knows.
+    if (receipt.error().code == Errc::not_found) reset_nonce();
+    return receipt.error();
+  }
   if (!receipt->succeeded) {
-    return Error{Errc::invalid_argument, "transaction " + faultline::to_hex(*hash) +
+    return Error{Errc::invalid_argument, "transaction " + faultline::to_hex(sent->hash) +
                                              " reverted onchain after " +
                                              std::to_string(receipt->gas_used) + " gas"};
   }
   return receipt;
 }
 
-Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data, const U256& value,
-                             std::uint64_t gas) {
+Result<SignedTransaction> Account::submit(const std::optional<Address>& to, const Bytes& data,
+                                          const U256& value, std::uint64_t gas) {
   if (!nonce_) {
     auto count = rpc_->call("eth_getTransactionCount", Json::array({to_hex(address_), "pending"}));
     if (!count) return count.error();
@@ -182,6 +186,8 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
     nonce_ = *parsed;
   }
   Result<Json> sent = Error{Errc::io_error, ""};
+  SignedTransaction signed_transaction;
+  signed_transaction.nonce = *nonce_;
   if (signer_) {
     if (!chain_id_) {
       auto id = rpc_->call("eth_chainId", Json::array());
@@ -208,10 +214,8 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
     transaction.to = to;
     transaction.value = value;
     transaction.data = data;
-    SignedTransaction signed_transaction;
     signed_transaction.raw = sign_transaction(transaction, *signer_);
     signed_transaction.hash = keccak256(signed_transaction.raw);
-    signed_transaction.nonce = *nonce_;
     if (options_.before_broadcast) {
       if (auto recorded = options_.before_broadcast(signed_transaction); !recorded) {
         return recorded.error();
@@ -229,40 +233,60 @@ Result<Hash> Account::submit(const std::optional<Address>& to, const Bytes& data
   if (!sent->is_string()) return malformed("to a sent transaction is not its hash");
   const auto hash = hash_from_hex(sent->get<std::string>());
   if (!hash) return malformed("to a sent transaction is not its hash");
-  ++*nonce_;
-  return *hash;
-}
-
-Result<Receipt> Account::rebroadcast(const Hash& hash, const Bytes& raw) {
-  auto found = rpc_->call("eth_getTransactionReceipt", Json::array({faultline::to_hex(hash)}));
-  if (!found) return found.error();
-  if (!found->is_null()) return parse_receipt(*found);
-  auto known = rpc_->call("eth_getTransactionByHash", Json::array({faultline::to_hex(hash)}));
-  if (!known) return known.error();
-  if (known->is_null()) {
-    auto sent = rpc_->request("eth_sendRawTransaction", Json::array({faultline::to_hex(raw)}));
-    if (!sent) return sent.error();
-    if (sent->failed) {
-      return Error{Errc::not_found,
-                   "transaction " + faultline::to_hex(hash) +
-                       " is gone and cannot be sent again: " + sent->error_message};
-    }
+  if (signer_ && *hash != signed_transaction.hash) {
+    return malformed("to eth_sendRawTransaction is not the hash of the transaction sent");
   }
-  return wait_for_receipt(hash);
+  signed_transaction.hash = *hash;
+  ++*nonce_;
+  return signed_transaction;
 }
 
-Result<Receipt> Account::wait_for_receipt(const Hash& hash) {
+Result<Receipt> Account::rebroadcast(const SignedTransaction& sent) {
+  return wait_for_receipt(sent);
+}
+
+Result<Receipt> Account::wait_for_receipt(const SignedTransaction& sent) {
+  const std::string hash = faultline::to_hex(sent.hash);
+  const auto receipt = [&]() -> Result<std::optional<Receipt>> {
+    auto found = rpc_->call("eth_getTransactionReceipt", Json::array({hash}));
+    if (!found) return found.error();
+    if (found->is_null()) return std::optional<Receipt>{};
+    auto parsed = parse_receipt(*found);
+    if (!parsed) return parsed.error();
+    return std::optional<Receipt>(std::move(*parsed));
+  };
   const auto deadline = std::chrono::steady_clock::now() + options_.receipt_timeout;
   // A local node mines at once; a public chain takes a block time: poll quickly at first, then
   // back off to receipt_poll.
   auto pause = std::chrono::milliseconds(2);
   while (true) {
-    auto found = rpc_->call("eth_getTransactionReceipt", Json::array({faultline::to_hex(hash)}));
-    if (!found) return found.error();
-    if (!found->is_null()) return parse_receipt(*found);
+    auto mined = receipt();
+    if (!mined) return mined.error();
+    if (*mined) return std::move(**mined);
+    // Not mined. A transaction the node has forgotten (dropped from its pool, or replaced by
+    // another with its nonce) is broadcast again; if the node refuses it, it is gone for good.
+    auto known = rpc_->call("eth_getTransactionByHash", Json::array({hash}));
+    if (!known) return known.error();
+    if (known->is_null()) {
+      std::string why = "the node dropped it and it was not signed here";
+      if (!sent.raw.empty()) {
+        auto again =
+            rpc_->request("eth_sendRawTransaction", Json::array({faultline::to_hex(sent.raw)}));
+        if (!again) return again.error();
+        why = again->error_message;
+        if (!again->failed) continue;
+      }
+      // It may have been mined meanwhile.
+      mined = receipt();
+      if (!mined) return mined.error();
+      if (*mined) return std::move(**mined);
+      return Error{Errc::not_found,
+                   "transaction " + hash + " (nonce " + std::to_string(sent.nonce) +
+                       ") was replaced or dropped and cannot be sent again: " + why};
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Error{Errc::io_error, "no receipt for transaction " + faultline::to_hex(hash) +
-                                       " within the receipt timeout"};
+      return Error{Errc::io_error,
+                   "no receipt for transaction " + hash + " within the receipt timeout"};
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, options_.receipt_poll);

@@ -122,7 +122,7 @@ Result<void> ChainAgent::settle(bool after_restart) {
   auto in_flight = store_->in_flight();
   if (!in_flight) return in_flight.error();
   for (const SignedTransaction& sent : *in_flight) {
-    auto receipt = account_->rebroadcast(sent.hash, sent.raw);
+    auto receipt = account_->rebroadcast(sent);
     if (!receipt && receipt.error().code != Errc::not_found) return receipt.error();
     if (after_restart) {
       AgentEvent event;
@@ -373,10 +373,12 @@ Result<bool> ChainAgent::play(const AgentStore::GameRecord& record, Live& live, 
   // Its sends have returned: each is mined or was never broadcast; the records go.
   if (auto settled = settle(false); !settled) return settled.error();
   if (live.player->rejected_moves() != rejected) {
-    // A move failed (a node that went away, a reorg, a refused transaction): look again at
-    // every node next round with a fresh player.
+    // A move failed (a node that went away, a reorg, a refused or replaced transaction): look
+    // again at every node next round with a fresh player.
+    const std::string why = live.player->last_rejection()->message;
     live.player.reset();
-    return Error{Errc::io_error, "a move in game " + to_hex(record.game) + " failed; retrying"};
+    return Error{Errc::io_error,
+                 "a move in game " + to_hex(record.game) + " failed (" + why + "); retrying"};
   }
   if (!resolved) {
     // Its clock: the least left on a node it must answer; its bonds at risk.

@@ -118,6 +118,7 @@ std::size_t TraceAgent::act(GameView& game, std::uint64_t now) {
       ++moves;
     } else {
       ++rejected_;
+      last_rejection_ = posted.error();
     }
   }
   return moves;

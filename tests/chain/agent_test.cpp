@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 
+#include "dispute_chain.hpp"
 #include "faultline/chain/anvil.hpp"
 #include "faultline/chain/chain_game.hpp"
 #include "faultline/chain/deployment.hpp"
@@ -365,6 +367,97 @@ TEST_CASE("the agent notices a reorg that removes its moves and makes them again
   CHECK_FALSE(game->root_stands());
   // The game went on after the reorg, down to the end, with every move made again.
   CHECK(game->nodes().size() > 5);
+}
+
+TEST_CASE("the agent wins when the node drops its transactions or they are replaced", "[slow]") {
+  Setup chain;
+  const auto [store, log] = fresh_files("agent_faults");
+  const std::uint64_t length = chain.config.trace_length();
+  dispute::LyingTrace view(*chain.truth, dispute::LyingTrace::Pattern::from, length / 2);
+  auto root = view.claim_at(length);
+  REQUIRE(root.ok());
+  auto created = chain.deployment.create_game(*chain.liar, chain.game_type, *root, chain.input_key,
+                                              chain.config.base_bond);
+  REQUIRE(created.ok());
+  ChainGameOptions options;
+  options.first_block = created->block_number;
+  auto opened = ChainGame::open(chain.rpc, created->address, chain.config, options);
+  REQUIRE(opened.ok());
+  ChainGame game = std::move(*opened);
+  game.add_party(2, *chain.liar);
+  dispute::TraceAgent liar(2, view, "liar");
+
+  // From now on blocks are mined by hand; of the agent's first 15 transactions, one in three
+  // is dropped from the pool and one in three replaced by its key's owner (a better-paid
+  // transfer to itself with the same nonce).
+  auto chain_id = chain.rpc.call("eth_chainId", Json::array());
+  REQUIRE(chain_id.ok());
+  const Signer owner = *Signer::from_key(*hash_from_hex(kHonestKey));
+  std::set<std::string> seen;
+  std::atomic<unsigned> dropped{0}, replaced{0};
+  const auto fault = [&](RpcClient& rpc) {
+    auto pool = rpc.call("txpool_content", Json::array());
+    if (!pool.ok() || !pool->contains("pending")) return;
+    for (const auto& [from, transactions] : (*pool)["pending"].items()) {
+      if (*address_from_hex(from) != owner.address()) continue;
+      for (const auto& [nonce, transaction] : transactions.items()) {
+        const std::string hash = transaction.value("hash", "");
+        if (seen.size() >= 15 || !seen.insert(hash).second) continue;
+        if (seen.size() % 3 == 1) {
+          if (rpc.call("anvil_dropTransaction", Json::array({hash})).ok()) ++dropped;
+        } else if (seen.size() % 3 == 2) {
+          Transaction cancel;
+          cancel.chain_id = *quantity(*chain_id);
+          cancel.nonce = std::stoull(nonce);
+          cancel.max_priority_fee_per_gas = U256("100000000000");
+          cancel.max_fee_per_gas = U256("200000000000");
+          cancel.gas_limit = 21'000;
+          cancel.to = owner.address();
+          const Bytes raw = sign_transaction(cancel, owner);
+          if (rpc.call("eth_sendRawTransaction", Json::array({to_hex(raw)})).ok()) ++replaced;
+        }
+      }
+    }
+  };
+  test::HandMiner miner(chain.anvil.url(), fault);
+
+  AgentProcess agent(chain.agent_args(store), log);
+  agent.start();
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  bool clocks_run_out = false;
+  std::optional<int> exit_code;
+  auto last_change = std::chrono::steady_clock::now();
+  std::size_t last_nodes = 0;
+  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(game.sync().ok());
+    liar.act(game, chain.now());
+    const std::size_t nodes = game.nodes().size();
+    if (nodes != last_nodes) last_nodes = nodes, last_change = std::chrono::steady_clock::now();
+    if (!clocks_run_out && std::chrono::steady_clock::now() - last_change > 3s) {
+      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({chain.config.max_clock + 1})).ok());
+      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
+      clocks_run_out = true;
+    }
+    exit_code = agent.exited();
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string all = tail_all(log);
+  INFO(tail(log));
+  REQUIRE(exit_code.has_value());
+  CHECK(*exit_code == 0);
+  CHECK(dropped >= 4);
+  CHECK(replaced >= 4);
+  // A replaced move is a failed round, made again in the next one.
+  CHECK(count(all, "was replaced or dropped") >= 1);
+  REQUIRE(game.sync().ok());
+  CHECK(game.resolved());
+  CHECK_FALSE(game.root_stands());
+  std::set<std::pair<dispute::NodeId, unsigned>> answered;
+  for (const Node& node : game.nodes()) {
+    if (node.claimant == 2 || node.parent == dispute::kNoNode) continue;
+    CHECK(answered.insert({node.parent, node.piece}).second);
+  }
+  WARN(dropped << " dropped, " << replaced << " replaced");
 }
 
 namespace {

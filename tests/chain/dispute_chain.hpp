@@ -2,9 +2,12 @@
 // verifier, the game factory and the identity binding deployed, and the dev accounts.
 #pragma once
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "faultline/chain/anvil.hpp"
@@ -42,6 +45,43 @@ inline constexpr const char* kAccounts[] = {
     "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
     "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"};
+
+/// Mines anvil's pool by hand (automine off), from its own client, until it goes: a block
+/// whenever transactions wait, `before_block` acting on the pool first (a fault: a drop, a
+/// replacement). It runs on the miner's thread: no Catch assertions in it.
+class HandMiner {
+ public:
+  HandMiner(const std::string& url, std::function<void(RpcClient&)> before_block)
+      : rpc_(*RpcClient::open(url)), before_block_(std::move(before_block)) {
+    REQUIRE(rpc_.call("evm_setAutomine", Json::array({false})).ok());
+    thread_ = std::thread([this] { run(); });
+  }
+  HandMiner(const HandMiner&) = delete;
+  HandMiner& operator=(const HandMiner&) = delete;
+  ~HandMiner() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    while (!stop_) {
+      auto status = rpc_.call("txpool_status", Json::array());
+      const auto pending = status.ok() ? chain::quantity((*status)["pending"])
+                                       : Result<std::uint64_t>(std::uint64_t{0});
+      if (pending.ok() && *pending > 0) {
+        before_block_(rpc_);
+        (void)rpc_.call("evm_mine", Json::array());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  RpcClient rpc_;
+  std::function<void(RpcClient&)> before_block_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 struct Chain {
   AnvilProcess anvil = std::move(AnvilProcess::start(FAULTLINE_ANVIL).value());

@@ -1,11 +1,12 @@
 // The client against a real node (anvil on 127.0.0.1): deployments and calls from a signed
 // and an unlocked account, the dispute game contracts' ABI, reverts read as named errors, and
-// nodes that are gone or answer garbage.
+// nodes that are gone or answer garbage; transactions dropped from the pool or replaced.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "faultline/chain/account.hpp"
 #include "faultline/chain/anvil.hpp"
 #include "faultline/file.hpp"
+#include "faultline/keccak.hpp"
 
 namespace {
 
@@ -135,6 +137,90 @@ TEST_CASE("an unlocked account sends without a key and counts its nonces") {
   Account other(node.rpc, *address_from_hex(AnvilProcess::kDevAccount));
   REQUIRE(other.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle")).ok());
   CHECK(account.send(std::nullopt, creation_code("PreimageOracle.sol", "PreimageOracle")).ok());
+}
+
+TEST_CASE("a dropped transaction is sent again, a replaced one is reported at once") {
+  Node node;
+  const Hash key = *hash_from_hex(AnvilProcess::kDevKey);
+  const Address payee = *address_from_hex("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");  // dev 1
+  Account account(node.rpc, *Signer::from_key(key));
+  const auto nonce = [&](const char* block) {
+    auto count =
+        node.rpc.call("eth_getTransactionCount", Json::array({AnvilProcess::kDevAccount, block}));
+    REQUIRE(count.ok());
+    return *quantity(*count);
+  };
+
+  SECTION("dropped from the pool while it waits: broadcast again and mined once") {
+    std::atomic<bool> dropped{false};
+    test::HandMiner miner(node.anvil.url(), [&](RpcClient& rpc) {
+      if (!dropped) dropped = rpc.call("anvil_dropAllTransactions", Json::array()).ok();
+    });
+    auto paid = account.send(payee, {}, 1000);
+    CHECK(dropped);
+    REQUIRE(paid.ok());
+    CHECK(paid->succeeded);
+    CHECK(nonce("latest") == 1);
+  }
+
+  SECTION("replaced by another with its nonce: not_found at once, and the next send goes on") {
+    // The key's owner cancels the waiting payment with a better-paid transfer to itself.
+    std::atomic<bool> replaced{false};
+    test::HandMiner miner(node.anvil.url(), [&](RpcClient& rpc) {
+      if (replaced) return;
+      Transaction cancel;
+      cancel.chain_id = 31337;
+      cancel.nonce = 0;
+      cancel.max_priority_fee_per_gas = U256("100000000000");
+      cancel.max_fee_per_gas = U256("200000000000");
+      cancel.gas_limit = 21'000;
+      cancel.to = *address_from_hex(AnvilProcess::kDevAccount);
+      const Bytes raw = sign_transaction(cancel, *Signer::from_key(key));
+      replaced = rpc.call("eth_sendRawTransaction", Json::array({to_hex(raw)})).ok();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto paid = account.send(payee, {}, 1000);
+    CHECK(replaced);
+    REQUIRE_FALSE(paid.ok());
+    CHECK(paid.error().code == Errc::not_found);
+    CHECK_THAT(paid.error().message, Catch::Contains("was replaced or dropped"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    CHECK(nonce("latest") == 1);
+    auto again = account.send(payee, {}, 1000);
+    REQUIRE(again.ok());
+    CHECK(nonce("latest") == 2);
+  }
+
+  SECTION("a transaction signed before a crash: sent again if forgotten, reported if overtaken") {
+    REQUIRE(node.rpc.call("evm_setAutomine", Json::array({false})).ok());
+    Transaction payment;
+    payment.chain_id = 31337;
+    payment.nonce = 0;
+    payment.max_priority_fee_per_gas = U256("1000000000");
+    payment.max_fee_per_gas = U256("10000000000");
+    payment.gas_limit = 21'000;
+    payment.to = payee;
+    payment.value = 7;
+    SignedTransaction signed_payment;
+    signed_payment.raw = sign_transaction(payment, *Signer::from_key(key));
+    signed_payment.hash = keccak256(signed_payment.raw);
+    REQUIRE(
+        node.rpc.call("eth_sendRawTransaction", Json::array({to_hex(signed_payment.raw)})).ok());
+    REQUIRE(node.rpc.call("anvil_dropAllTransactions", Json::array()).ok());
+    REQUIRE(node.rpc.call("evm_setAutomine", Json::array({true})).ok());
+    auto settled = account.rebroadcast(signed_payment);
+    REQUIRE(settled.ok());
+    CHECK(settled->transaction_hash == signed_payment.hash);
+    CHECK(nonce("latest") == 1);
+    // Its nonce used, a second payment with nonce 0 can never be mined.
+    payment.value = 8;
+    SignedTransaction stale;
+    stale.raw = sign_transaction(payment, *Signer::from_key(key));
+    stale.hash = keccak256(stale.raw);
+    auto overtaken = account.rebroadcast(stale);
+    REQUIRE_FALSE(overtaken.ok());
+    CHECK(overtaken.error().code == Errc::not_found);
+  }
 }
 
 TEST_CASE("a node that is gone or answers garbage is an error, not a crash") {

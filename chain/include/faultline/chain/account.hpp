@@ -47,7 +47,7 @@ struct Receipt {
 struct SignedTransaction {
   Hash hash{};
   std::uint64_t nonce = 0;
-  Bytes raw;  ///< the signed envelope, as eth_sendRawTransaction takes it
+  Bytes raw;  ///< the signed envelope, as eth_sendRawTransaction takes it (empty: the node signed)
 };
 
 struct AccountOptions {
@@ -76,17 +76,19 @@ class Account {
 
   /// Sends a call of `to` (a deployment if none) and waits for its receipt. A call that would
   /// revert is not sent: its error message says "reverted: " and the named error with its
-  /// arguments. A transaction that reverts once mined is an error too.
+  /// arguments. A transaction that reverts once mined is an error too. One the node drops
+  /// while it waits is broadcast again; one replaced by another with its nonce is a not_found
+  /// error.
   [[nodiscard]] Result<Receipt> send(const std::optional<Address>& to, const Bytes& data,
                                      const U256& value = 0);
   /// eth_call at the latest block; a revert is described as for send().
   [[nodiscard]] Result<Bytes> view(const Address& to, const Bytes& data);
 
-  /// What became of a transaction sent before (by hash; `raw` is its signed envelope): its
-  /// receipt once mined; not_found if the node knows nothing of it and rejects it again
-  /// (its nonce was used by another transaction: it was replaced or dropped). A transaction
-  /// the node does not know is broadcast again first.
-  [[nodiscard]] Result<Receipt> rebroadcast(const Hash& hash, const Bytes& raw);
+  /// What became of a transaction signed here before (before a crash, say): its receipt once
+  /// mined. A transaction the node has forgotten is broadcast again; not_found if the node
+  /// refuses it (another transaction used its nonce: it was replaced, or dropped and
+  /// overtaken). send() waits for its transaction the same way.
+  [[nodiscard]] Result<Receipt> rebroadcast(const SignedTransaction& sent);
 
   /// Forgets the nonce it counts, so the next send asks the node (after another sender used
   /// the account, or a dropped transaction).
@@ -96,9 +98,11 @@ class Account {
   [[nodiscard]] Json call_object(const std::optional<Address>& to, const Bytes& data,
                                  const U256& value) const;
   [[nodiscard]] Error revert_error(std::string_view what, const RpcReply& reply) const;
-  [[nodiscard]] Result<Hash> submit(const std::optional<Address>& to, const Bytes& data,
-                                    const U256& value, std::uint64_t gas);
-  [[nodiscard]] Result<Receipt> wait_for_receipt(const Hash& hash);
+  /// Signs (if a signer is here) and broadcasts; `raw` stays empty for an unlocked account.
+  [[nodiscard]] Result<SignedTransaction> submit(const std::optional<Address>& to,
+                                                 const Bytes& data, const U256& value,
+                                                 std::uint64_t gas);
+  [[nodiscard]] Result<Receipt> wait_for_receipt(const SignedTransaction& sent);
 
   RpcClient* rpc_;
   std::optional<Signer> signer_;

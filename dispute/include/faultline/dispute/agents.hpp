@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -50,6 +51,10 @@ class TraceAgent : public Agent {
   [[nodiscard]] std::string describe() const override { return description_; }
   /// Moves rejected by the game (for an honest agent this must stay zero).
   [[nodiscard]] std::size_t rejected_moves() const noexcept { return rejected_; }
+  /// Why the game rejected its last rejected move.
+  [[nodiscard]] const std::optional<Error>& last_rejection() const noexcept {
+    return last_rejection_;
+  }
 
  private:
   /// Where a node's trace indices point: its layer and outer steps.
@@ -74,6 +79,7 @@ class TraceAgent : public Agent {
   std::set<NodeId> decided_;
   std::map<Where, std::map<std::uint64_t, Hash>> known_;
   std::size_t rejected_ = 0;
+  std::optional<Error> last_rejection_;
 };
 
 /// Counters every piece of every node of other parties with arbitrary states, as far as bonds
