@@ -2,6 +2,7 @@
 #include "faultline/chain/chain_agent.hpp"
 
 #include <set>
+#include <type_traits>
 
 namespace faultline::chain {
 namespace {
@@ -77,10 +78,17 @@ std::string_view agent_event_name(AgentEvent::Kind kind) noexcept {
 std::string AgentMetrics::prometheus_text() const {
   std::string out;
   const auto metric = [&out](const char* name, const char* type, const char* help,
-                             std::uint64_t value) {
+                             const auto& value) {
+    std::string text;
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, dispute::Wei>) {
+      text = value.str();
+    } else {
+      text = std::to_string(value.load());
+    }
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-           name + " " + std::to_string(value) + "\n";
+           name + " " + text + "\n";
   };
+  const std::lock_guard lock(wei_mutex);
   metric("faultline_agent_counters_total", "counter", "Counters posted.", counters);
   metric("faultline_agent_steps_total", "counter", "Steps posted.", steps);
   metric("faultline_agent_resolutions_total", "counter", "Nodes resolved.", resolutions);
@@ -167,9 +175,7 @@ Result<void> ChainAgent::load_game_type() {
   config.arity = static_cast<unsigned>(*arity);
   config.max_depth = static_cast<unsigned>(*depth);
   const std::pair<const char*, std::uint64_t*> fields[] = {
-      {"maxClock()", &config.max_clock},
-      {"clockExtension()", &config.clock_extension},
-      {"baseBond()", &config.base_bond}};
+      {"maxClock()", &config.max_clock}, {"clockExtension()", &config.clock_extension}};
   for (const auto& [signature, field] : fields) {
     auto value = number(signature);
     if (!value) return value.error();
@@ -178,6 +184,12 @@ Result<void> ChainAgent::load_game_type() {
     }
     *field = static_cast<std::uint64_t>(*value);
   }
+  auto base_bond = number("baseBond()");
+  if (!base_bond) return base_bond.error();
+  if (*base_bond > U256(std::numeric_limits<dispute::Wei>::max())) {
+    return Error{Errc::unsupported, "baseBond() of the game type exceeds 128 bits"};
+  }
+  config.base_bond = static_cast<dispute::Wei>(*base_bond);
   auto growth = number("bondGrowthPercent()");
   if (!growth) return growth.error();
   if (*growth > 1000) return Error{Errc::unsupported, "bondGrowthPercent over 1000"};
@@ -385,7 +397,10 @@ Result<bool> ChainAgent::play(const AgentStore::GameRecord& record, Live& live, 
     for (NodeId id = 0; id < game.nodes().size(); ++id) {
       const dispute::Node& node = game.node(id);
       if (node.resolved) continue;
-      if (node.claimant == kSelf) metrics_.bonds_at_risk_wei += node.bond;
+      if (node.claimant == kSelf) {
+        const std::lock_guard lock(metrics_.wei_mutex);
+        metrics_.bonds_at_risk_wei += node.bond;
+      }
     }
     return false;
   }
@@ -399,8 +414,9 @@ Result<bool> ChainAgent::play(const AgentStore::GameRecord& record, Live& live, 
       return removed.error();
     }
     metrics_.gas_used += claimed->gas_used;
-    if (*credit <= U256(std::numeric_limits<std::uint64_t>::max())) {
-      metrics_.credit_claimed_wei += static_cast<std::uint64_t>(*credit);
+    if (*credit <= U256(std::numeric_limits<dispute::Wei>::max())) {
+      const std::lock_guard lock(metrics_.wei_mutex);
+      metrics_.credit_claimed_wei += static_cast<dispute::Wei>(*credit);
     }
     AgentEvent event{AgentEvent::Kind::credit, record.game, dispute::kNoNode, 0, "credit claimed"};
     event.amount = *credit;
@@ -428,7 +444,10 @@ Result<void> ChainAgent::poll() {
   if (!latest) return latest.error();
   auto games = store_->games();
   if (!games) return games.error();
-  metrics_.bonds_at_risk_wei = 0;
+  {
+    const std::lock_guard lock(metrics_.wei_mutex);
+    metrics_.bonds_at_risk_wei = 0;
+  }
   std::uint64_t live_games = 0, least_clock = config_->max_clock;
   bool all_done = true;
   std::optional<Error> failure;

@@ -75,10 +75,10 @@ Result<ChainGame> ChainGame::open(RpcClient& rpc, const Address& game, dispute::
     }
     return mismatch("layer " + std::to_string(l) + "'s arity or depth");
   }
-  const std::pair<const char*, std::uint64_t> parameters[] = {
+  const std::pair<const char*, U256> parameters[] = {
       {"maxClock()", c.max_clock},
       {"clockExtension()", c.clock_extension},
-      {"baseBond()", c.base_bond},
+      {"baseBond()", U256(c.base_bond)},
       {"bondGrowthPercent()", c.bond_growth_percent}};
   for (const auto& [signature, expected] : parameters) {
     auto value = number(signature);
@@ -290,7 +290,8 @@ Error ChainGame::rejected(const Error& error) const {
 }
 
 Result<NodeId> ChainGame::counter(PartyId who, NodeId target, unsigned piece,
-                                  std::vector<Hash> points, std::uint64_t bond, std::uint64_t now) {
+                                  std::vector<Hash> points, const dispute::Wei& bond,
+                                  std::uint64_t now) {
   const auto account = accounts_.find(who);
   if (account == accounts_.end()) {
     return Error{Errc::invalid_argument, "party " + std::to_string(who) + " has no account"};
@@ -298,7 +299,7 @@ Result<NodeId> ChainGame::counter(PartyId who, NodeId target, unsigned piece,
   if (auto timed = at_time(now); !timed) return timed.error();
   AbiEncoder call("counter(uint256,uint256,bytes32[],bytes32[])");
   call.uint(target).uint(piece).bytes32_array(claims(target)).bytes32_array(points);
-  auto receipt = account->second->send(game_, call.finish(), bond);
+  auto receipt = account->second->send(game_, call.finish(), U256(bond));
   if (!receipt) return rejected(receipt.error());
   if (auto synced = sync(); !synced) return synced.error();
   const auto id = static_cast<NodeId>(nodes_.size() - 1);

@@ -86,7 +86,7 @@ std::size_t TraceAgent::act(GameView& game, std::uint64_t now) {
     const std::uint64_t lo = points[piece].index;
     const std::uint64_t hi = points[piece + 1].index;
     const bool last_layer = node.layer + 1 == config.layer_count();
-    const std::uint64_t bond = game.bond_at_depth(node.depth + 1);
+    const Wei bond = game.bond_at_depth(node.depth + 1);
     Result<NodeId> posted = Error{Errc::invalid_argument, ""};
     if (hi - lo == 1 && last_layer) {
       if (already_countered(game, id, piece, {}, true)) continue;
@@ -133,7 +133,7 @@ std::size_t SpamAgent::act(GameView& game, std::uint64_t now) {
     // Copies: posting a counter may move the game's nodes.
     const Node& node = game.node(id);
     if (node.is_step || node.resolved || node.claimant == this->id()) continue;
-    const std::uint64_t bond = game.bond_at_depth(node.depth + 1);
+    const Wei bond = game.bond_at_depth(node.depth + 1);
     const std::size_t pieces = game.assertions(id).size() - 1;
     for (unsigned piece = 0; piece < pieces && moves < max_moves_; ++piece) {
       if (!tried_.insert({id, piece}).second) continue;

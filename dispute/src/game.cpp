@@ -25,7 +25,7 @@ Result<Game> Game::create(const GameConfig& config, const StepVerifier& verifier
   root.bond = config.base_bond;
   root.created_at = now;
   game.nodes_.push_back(std::move(root));
-  game.balances_[proposer] -= static_cast<std::int64_t>(config.base_bond);
+  game.balances_[proposer] -= SignedWei(config.base_bond);
   return game;
 }
 
@@ -105,7 +105,7 @@ NodeId Game::post(Node node) {
 }
 
 Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
-                             std::uint64_t bond, std::uint64_t now) {
+                             const Wei& bond, std::uint64_t now) {
   auto node = place(who, target, piece, now, false);
   if (!node) return node.error();
   // A counter posts the interior states of its own layer (the next one if it opens it).
@@ -121,15 +121,14 @@ Result<NodeId> Game::counter(PartyId who, NodeId target, unsigned piece, std::ve
                     "the same counter was already posted (node " + std::to_string(child) + ")");
     }
   }
-  const std::uint64_t required = bond_at_depth(node->depth);
+  const Wei required = bond_at_depth(node->depth);
   if (bond != required) {
     return reject(Rejection::WrongBond, "the bond at depth " + std::to_string(node->depth) +
-                                            " is " + std::to_string(required) + ", not " +
-                                            std::to_string(bond));
+                                            " is " + required.str() + ", not " + bond.str());
   }
   node->points = std::move(points);
   node->bond = bond;
-  balances_[who] -= static_cast<std::int64_t>(bond);
+  balances_[who] -= SignedWei(bond);
   return post(std::move(*node));
 }
 
@@ -186,7 +185,7 @@ bool Game::resolve(std::uint64_t now) {
     node.resolved = true;
     node.countered = first_standing != nullptr;
     node.bond_recipient = node.countered ? first_standing->claimant : node.claimant;
-    balances_[node.bond_recipient] += static_cast<std::int64_t>(node.bond);
+    balances_[node.bond_recipient] += SignedWei(node.bond);
   }
   return resolved();
 }

@@ -1,5 +1,6 @@
 // What the rules derive from a game's nodes, and the rules' parameters
 // (docs/dispute-game.md).
+#include <limits>
 #include <string>
 
 #include "faultline/dispute/game_view.hpp"
@@ -33,16 +34,18 @@ std::optional<Rejection> rejection_of(const Error& error) noexcept {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> grown_bond(std::uint64_t base, unsigned growth_percent,
-                                        unsigned depth) noexcept {
+std::optional<Wei> grown_bond(const Wei& base, unsigned growth_percent, unsigned depth) {
   // floor(b · (100 + g) / 100) without a wider type: with b = 100q + r, it is
   // q · (100 + g) + floor(r · (100 + g) / 100). The contract computes the same in uint256.
-  std::uint64_t bond = base;
-  const std::uint64_t factor = 100 + std::uint64_t{growth_percent};
+  const Wei most = std::numeric_limits<Wei>::max();
+  const Wei factor = 100 + growth_percent;
+  Wei bond = base;
   for (unsigned i = 0; i < depth; ++i) {
-    std::uint64_t whole = 0;
-    if (__builtin_mul_overflow(bond / 100, factor, &whole)) return std::nullopt;
-    if (__builtin_add_overflow(whole, bond % 100 * factor / 100, &bond)) return std::nullopt;
+    const Wei quotient = bond / 100, rest = bond % 100 * factor / 100;
+    if (quotient > most / factor) return std::nullopt;
+    const Wei whole = quotient * factor;
+    if (whole > most - rest) return std::nullopt;
+    bond = whole + rest;
   }
   return bond;
 }
@@ -85,12 +88,12 @@ Result<void> GameConfig::validate() const {
   for (std::size_t layer = 0; layer < layer_count(); ++layer)
     deepest += 1 + (layer == 0 ? max_depth : inner_layers[layer - 1].max_depth);
   if (!grown_bond(base_bond, bond_growth_percent, deepest)) {
-    return rule("the bond at depth " + std::to_string(deepest) + " does not fit 64 bits (wei)");
+    return rule("the bond at depth " + std::to_string(deepest) + " does not fit 128 bits (wei)");
   }
   return {};
 }
 
-std::uint64_t GameView::bond_at_depth(unsigned depth) const {
+Wei GameView::bond_at_depth(unsigned depth) const {
   // validate() checked that the bond at the deepest node fits.
   return *grown_bond(config().base_bond, config().bond_growth_percent, depth);
 }

@@ -35,7 +35,7 @@ class TwinGame final : public GameView {
   const std::vector<Node>& nodes() const noexcept override { return model_.nodes(); }
 
   Result<NodeId> counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
-                         std::uint64_t bond, std::uint64_t now) override {
+                         const Wei& bond, std::uint64_t now) override {
     const std::uint64_t time = tick(now);
     auto expected = model_.counter(who, target, piece, points, bond, time);
     auto actual = chain_.counter(who, target, piece, std::move(points), bond, time);
@@ -218,17 +218,17 @@ TEST_CASE("randomised games play the same in the model and on the contract", "[s
     REQUIRE(result.ok());
     CHECK(result->root_stands == honest_proposes);
     // Payouts: what the model pays each party is its credit onchain.
-    std::map<PartyId, std::int64_t> deposits;
+    std::map<PartyId, SignedWei> deposits;
     for (const Node& node : model->nodes())
-      deposits[node.claimant] += static_cast<std::int64_t>(node.bond);
+      deposits[node.claimant] += SignedWei(node.bond);
     for (const Agent* agent : scenario->agents()) {
       const auto balance = model->balances().find(agent->id());
-      const std::int64_t paid =
-          (balance == model->balances().end() ? 0 : balance->second) + deposits[agent->id()];
+      const SignedWei paid = (balance == model->balances().end() ? SignedWei(0) : balance->second) +
+                             deposits[agent->id()];
       const auto credit = on_chain->credit(agent->id());
-      if (!credit || *credit != U256(paid)) {
+      if (!credit || paid < 0 || *credit != U256(Wei(paid))) {
         twin.disagreements.push_back("party " + std::to_string(agent->id()) + " is paid " +
-                                     std::to_string(paid) + " by the model");
+                                     paid.str() + " by the model");
       }
     }
     for (const std::string& disagreement : twin.disagreements)

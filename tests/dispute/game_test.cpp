@@ -39,7 +39,7 @@ TEST_CASE("a wrong root is bisected to one step and countered by it") {
   Hash wrong = *f.truth.claim_at(16);
   wrong[5] ^= 1;
   Game game = f.game(wrong);
-  const std::uint64_t bond1 = game.bond_at_depth(1);
+  const Wei bond1 = game.bond_at_depth(1);
   CHECK(bond1 == 1'250'000);
   auto first = game.counter(2, 0, 0, f.points(0, 16), bond1, 100);
   REQUIRE(first.ok());
@@ -65,19 +65,18 @@ TEST_CASE("a wrong root is bisected to one step and countered by it") {
   CHECK(game.node(*second).countered);
   CHECK_FALSE(game.node(*first).countered);
   CHECK(game.node(0).bond_recipient == 2);
-  std::int64_t total = 0;
+  SignedWei total = 0;
   for (const auto& [party, balance] : game.balances())
     total += balance;
   CHECK(total == 0);
-  CHECK(game.balances().at(2) ==
-        static_cast<std::int64_t>(game.bond_at_depth(0) + game.bond_at_depth(2)));
+  CHECK(game.balances().at(2) == SignedWei(game.bond_at_depth(0) + game.bond_at_depth(2)));
   CHECK(rejected(game.counter(2, 0, 0, f.points(0, 16), bond1, 10'000'001), "GameResolved: "));
 }
 
 TEST_CASE("malformed and out-of-rule moves are rejected with reasons") {
   Fixture f;
   Game game = f.game(*f.truth.claim_at(16));
-  const std::uint64_t bond1 = game.bond_at_depth(1);
+  const Wei bond1 = game.bond_at_depth(1);
   CHECK(rejected(game.counter(2, 9, 0, f.points(0, 16), bond1, 1),
                  "NodeNotFound: node 9 does not exist"));
   CHECK(rejected(game.counter(2, 0, 1, f.points(0, 16), bond1, 1), "PieceOutOfRange: "));
@@ -185,7 +184,7 @@ TEST_CASE("a countered node's bond goes to its earliest-posted standing child") 
   Hash wrong = *f.truth.claim_at(16);
   wrong[9] ^= 1;
   Game game = f.game(wrong);
-  const std::uint64_t bond1 = game.bond_at_depth(1), bond2 = game.bond_at_depth(2);
+  const Wei bond1 = game.bond_at_depth(1), bond2 = game.bond_at_depth(2);
   // Party 4 counters first, with a false state at 4; party 5 counters that and stands, so
   // party 4's node is countered.
   auto liar_points = f.points(0, 16);
@@ -207,24 +206,27 @@ TEST_CASE("a countered node's bond goes to its earliest-posted standing child") 
   CHECK(game.node(0).bond_recipient == 2);
   // Net flows: each party's deposits back or lost, plus the bonds it won.
   const auto& balances = game.balances();
-  CHECK(balances.at(1) == -static_cast<std::int64_t>(game.bond_at_depth(0)));
-  CHECK(balances.at(2) == static_cast<std::int64_t>(game.bond_at_depth(0)));
+  CHECK(balances.at(1) == -SignedWei(game.bond_at_depth(0)));
+  CHECK(balances.at(2) == SignedWei(game.bond_at_depth(0)));
   CHECK(balances.at(3) == 0);
-  CHECK(balances.at(4) == -static_cast<std::int64_t>(bond1));
-  CHECK(balances.at(5) == static_cast<std::int64_t>(bond1));
+  CHECK(balances.at(4) == -SignedWei(bond1));
+  CHECK(balances.at(5) == SignedWei(bond1));
 }
 
 TEST_CASE("bonds in wei grow without overflowing, and a config whose bonds do not fit is refused") {
-  // 0.08 ETH grown by 25 % four times: the contract's bondAt(4), whose intermediate product
-  // overflows 64 bits.
-  CHECK(grown_bond(80'000'000'000'000'000, 25, 4) == std::uint64_t{195'312'500'000'000'000});
-  CHECK(grown_bond(1'000'003, 25, 2) == std::uint64_t{1'562'503});  // floor at each depth
-  CHECK_FALSE(grown_bond(80'000'000'000'000'000, 25, 40).has_value());
+  // 0.08 ETH grown by 25 % four times: the contract's bondAt(4).
+  CHECK(grown_bond(80'000'000'000'000'000, 25, 4) == Wei(195'312'500'000'000'000));
+  CHECK(grown_bond(1'000'003, 25, 2) == Wei(1'562'503));  // floor at each depth
+  // Past 64 bits: 0.08 ETH at depth 40 is 601.8 ETH (the contract's bondAt(40), floors and all).
+  CHECK(grown_bond(80'000'000'000'000'000, 25, 40) == Wei("601853107621011202453"));
+  // 1 ETH doubled 68 times fits 128 bits of wei; 70 times does not.
+  CHECK(grown_bond(1'000'000'000'000'000'000, 100, 68) == Wei(1'000'000'000'000'000'000) << 68);
+  CHECK_FALSE(grown_bond(1'000'000'000'000'000'000, 100, 70).has_value());
   GameConfig config;
   config.arity = 2;
   config.max_depth = 40;
-  config.base_bond = 80'000'000'000'000'000;
-  CHECK_THAT(config.validate().error().message, Catch::Contains("does not fit 64 bits"));
-  config.base_bond = 1'000'000'000'000'000;  // 0.001 ETH: 7.5 ETH at depth 41
+  config.base_bond = 80'000'000'000'000'000;  // OP's base bond: 752 ETH at depth 41
   CHECK(config.validate().ok());
+  config.bond_growth_percent = 300;  // quadrupled a level: 3.9e23 ETH at depth 41
+  CHECK_THAT(config.validate().error().message, Catch::Contains("does not fit 128 bits"));
 }

@@ -217,7 +217,7 @@ TEST_CASE("outer steps that are programs of their own (the shape of ML operators
     // Down to single steps of one outer step's program (whose node sits at the bottom decides
     // whether a step is needed or the liar simply cannot answer).
     if (!honest_proposes) CHECK(bisected_to_steps(*game, 1));
-    std::int64_t total = 0;
+    SignedWei total = 0;
     for (const auto& [party, balance] : game->balances())
       total += balance;
     CHECK(total == 0);

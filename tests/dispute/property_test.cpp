@@ -18,7 +18,7 @@ struct Outcome {
   SimulationResult result;
   bool honest_won = false;
   bool conserved = false;
-  std::int64_t honest_balance = 0;
+  SignedWei honest_balance = 0;
   std::size_t honest_rejections = 0;
 };
 
@@ -47,7 +47,7 @@ Outcome play(TraceProvider& truth, const StepVerifier& verifier, std::uint64_t l
   Outcome outcome;
   outcome.result = *result;
   outcome.honest_won = result->root_stands == honest_proposes;
-  std::int64_t total = 0;
+  SignedWei total = 0;
   for (const auto& [party, balance] : game->balances())
     total += balance;
   outcome.conserved = total == 0;

@@ -209,7 +209,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   json["root_stands"] = result->root_stands;
   Json bonds = Json::object();
   for (const auto& [party, balance] : game->balances())
-    bonds[names[party]] = balance;
+    bonds[names[party]] = balance.str();  // wei, in decimal: 128 bits fit no JSON number
   json["bond_flows"] = bonds;
   json["honest_steps_executed"] = honest_trace.steps_executed();
   json["honest_checkpoints"] = honest_trace.checkpoint_count();
@@ -248,7 +248,7 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
   out << "\nrounds " << result->rounds << ", winner: " << json["winner"].get<std::string>()
       << " (root claim " << (result->root_stands ? "stands" : "countered") << ")\nbonds:";
   for (const auto& [name, balance] : bonds.items())
-    out << "  " << name << " " << balance;
+    out << "  " << name << " " << balance.get<std::string>();
   out << "\nhonest agent executed " << honest_trace.steps_executed() << " steps ("
       << static_cast<double>(honest_trace.steps_executed()) / static_cast<double>(length)
       << "x the program)\n";

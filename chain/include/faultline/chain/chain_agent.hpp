@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -44,11 +45,13 @@ struct AgentEvent {
 struct AgentMetrics {
   std::atomic<std::uint64_t> counters{0}, steps{0}, resolutions{0}, preimage_loads{0};
   std::atomic<std::uint64_t> games_found{0}, games_live{0}, games_finished{0}, errors{0};
-  std::atomic<std::uint64_t> bonds_at_risk_wei{0};  ///< of its unresolved nodes
   /// The least clock it has left on a node it has not answered, over the games it plays.
   std::atomic<std::uint64_t> clock_remaining_seconds{0};
-  std::atomic<std::uint64_t> credit_claimed_wei{0};
   std::atomic<std::uint64_t> gas_used{0};
+  /// Amounts of wei (128 bits, so a mutex rather than atomics).
+  mutable std::mutex wei_mutex;
+  dispute::Wei bonds_at_risk_wei = 0;  ///< of its unresolved nodes
+  dispute::Wei credit_claimed_wei = 0;
   [[nodiscard]] std::string prometheus_text() const;
 };
 

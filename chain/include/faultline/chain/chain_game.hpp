@@ -44,7 +44,7 @@ class ChainGame final : public dispute::GameView {
   /// A rejected move's error names the contract error (rejection_of() reads it) and says what
   /// the contract reverted with.
   Result<dispute::NodeId> counter(dispute::PartyId who, dispute::NodeId target, unsigned piece,
-                                  std::vector<Hash> points, std::uint64_t bond,
+                                  std::vector<Hash> points, const dispute::Wei& bond,
                                   std::uint64_t now) override;
   Result<dispute::NodeId> step(dispute::PartyId who, dispute::NodeId target, unsigned piece,
                                const StepWitness& witness, std::uint64_t now) override;

@@ -26,16 +26,14 @@ class Game final : public GameView {
   [[nodiscard]] const GameConfig& config() const noexcept override { return config_; }
   [[nodiscard]] const std::vector<Node>& nodes() const noexcept override { return nodes_; }
   Result<NodeId> counter(PartyId who, NodeId target, unsigned piece, std::vector<Hash> points,
-                         std::uint64_t bond, std::uint64_t now) override;
+                         const Wei& bond, std::uint64_t now) override;
   Result<NodeId> step(PartyId who, NodeId target, unsigned piece, const StepWitness& witness,
                       std::uint64_t now) override;
   bool resolve(std::uint64_t now) override;
 
   /// Net bond flow per party: deposits are negative, payouts positive. Sums to zero once the
   /// game is resolved.
-  [[nodiscard]] const std::map<PartyId, std::int64_t>& balances() const noexcept {
-    return balances_;
-  }
+  [[nodiscard]] const std::map<PartyId, SignedWei>& balances() const noexcept { return balances_; }
 
  private:
   Game(const GameConfig& config, const StepVerifier& verifier, const PreimageOracle& oracle)
@@ -50,7 +48,7 @@ class Game final : public GameView {
   const StepVerifier* verifier_;
   const PreimageOracle* oracle_;
   std::vector<Node> nodes_;
-  std::map<PartyId, std::int64_t> balances_;
+  std::map<PartyId, SignedWei> balances_;
 };
 
 }  // namespace faultline::dispute

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
 #include "faultline/machine.hpp"
@@ -19,6 +21,12 @@ namespace faultline::dispute {
 using PartyId = std::uint32_t;
 using NodeId = std::uint32_t;
 inline constexpr NodeId kNoNode = ~NodeId{0};
+
+/// Amounts of ether, in wei. 128 bits: 64 would stop at 18.4 ETH, below what real bond
+/// schedules reach (OP's deepest bond is 60 ETH); 2^128 wei is more ether than exists.
+using Wei = boost::multiprecision::uint128_t;
+/// A flow of wei, deposits negative.
+using SignedWei = boost::multiprecision::int128_t;
 
 /// A layer below the first (split depth, opML's multi-phase games): the trace of one step of
 /// the layer above, e.g. the instructions of one chunk, or the VM run of one ML operator.
@@ -40,7 +48,7 @@ struct GameConfig {
   std::vector<Layer> inner_layers;
   std::uint64_t max_clock = 302'400;       ///< seconds each side may use on a path (3.5 days)
   std::uint64_t clock_extension = 10'800;  ///< a mover keeps at least this much (3 hours)
-  std::uint64_t base_bond = 1'000'000;     ///< bond of the root claim
+  Wei base_bond = 1'000'000;               ///< bond of the root claim
   unsigned bond_growth_percent = 25;       ///< each depth's bond is this much above the last
   Hash absolute_prestate{};                ///< the agreed state 0
 
@@ -51,7 +59,7 @@ struct GameConfig {
   [[nodiscard]] unsigned layer_arity(std::size_t layer) const noexcept;
   [[nodiscard]] std::uint64_t layer_length(std::size_t layer) const noexcept;
   /// invalid_argument unless every layer has 2 <= k <= 64 and k^d < 2^62, bindings below the
-  /// first, clock_extension < max_clock, and the deepest node's bond fits 64 bits.
+  /// first, clock_extension < max_clock, and the deepest node's bond fits 128 bits.
   [[nodiscard]] Result<void> validate() const;
 };
 
@@ -80,7 +88,7 @@ struct Node {
   std::vector<Hash> points;         ///< its states at the k-1 interior points
   Assertion right;                  ///< what it says of the state at hi
   bool is_step = false;
-  std::uint64_t bond = 0;
+  Wei bond = 0;
   std::uint64_t created_at = 0;
   std::uint64_t clock = 0;  ///< seconds its side had used on this path when posted
   std::vector<NodeId> children;
@@ -115,9 +123,9 @@ enum class Rejection : std::uint8_t {
 [[nodiscard]] std::optional<Rejection> rejection_of(const Error& error) noexcept;
 
 /// base · (100 + g)% applied `depth` times, rounding down each time (the bond at `depth`);
-/// nullopt if it does not fit 64 bits.
-[[nodiscard]] std::optional<std::uint64_t> grown_bond(std::uint64_t base, unsigned growth_percent,
-                                                      unsigned depth) noexcept;
+/// nullopt if it does not fit 128 bits.
+[[nodiscard]] std::optional<Wei> grown_bond(const Wei& base, unsigned growth_percent,
+                                            unsigned depth);
 
 /// A dispute game as its players see it. What the rules derive from the nodes (a node's
 /// assertions, the bond at a depth, a side's clock) is computed here, once, from config() and
@@ -133,8 +141,7 @@ class GameView {
   /// Counters `target` in its piece `piece` with the k-1 interior states `points`, paying
   /// bond_at_depth(depth of the new node). Errors name the broken rule.
   virtual Result<NodeId> counter(PartyId who, NodeId target, unsigned piece,
-                                 std::vector<Hash> points, std::uint64_t bond,
-                                 std::uint64_t now) = 0;
+                                 std::vector<Hash> points, const Wei& bond, std::uint64_t now) = 0;
   /// Counters a node's piece of one step (of the last layer) by executing that step: the
   /// witness's pre-state must be the agreed state at the piece's start, and the verified
   /// post-state must contradict the target. Steps carry no bond.
@@ -151,7 +158,7 @@ class GameView {
   /// The node's assertions at its k+1 points: left, interior points, right. (Root: 2 points.)
   [[nodiscard]] std::vector<Assertion> assertions(NodeId id) const;
   /// Bond of a node at `depth`.
-  [[nodiscard]] std::uint64_t bond_at_depth(unsigned depth) const;
+  [[nodiscard]] Wei bond_at_depth(unsigned depth) const;
   /// Seconds the side countering `target` would have used if it moved at `now` (before the
   /// extension); a counter is allowed while this is below max_clock.
   [[nodiscard]] std::uint64_t counter_clock(NodeId target, std::uint64_t now) const;
