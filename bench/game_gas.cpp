@@ -3,8 +3,13 @@
 // gas), resolutions and claiming credit, and the whole of a single-path dispute over a 2^20-
 // and a 2^40-step trace. The honest challenger plays against a proposer that lies from the
 // middle on, each move in a block of its own; "step: none" when the liar's last answer was a
-// step that failed, so the honest side never had to step. Bonds start at 0.001 ETH and grow
-// 25 % a level (the C++ model keeps bonds in 64 bits of wei). See docs/benchmarks.md.
+// step that failed, so the honest side never had to step. Bonds are priced as OP prices
+// its bonds: gas at an assumed 200 gwei, 400,000 gas (0.08 ETH) at the root, growing by the
+// least whole percent that makes the deepest counter's bond cover a whole 30 M-gas block (6
+// ETH: the costliest thing to answer at the bottom is a step whose preimage fills a block).
+// A second table gives the honest challenger's capital on that worst-case single path: the
+// bonds it locks, the liar's bonds it wins, and its own gas at 200 gwei. See
+// docs/benchmarks.md.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -45,7 +50,18 @@ struct Figures {
   std::uint64_t claim = 0;
   std::uint64_t total = 0, transactions = 0;
   U256 honest_bonds = 0;
+  U256 honest_won = 0;           // its credit less its own bonds
+  std::uint64_t honest_gas = 0;  // its moves, every resolution, its claim
+  U256 deepest_bond = 0;
+  unsigned growth = 0;
 };
+
+constexpr std::uint64_t kGwei = 1'000'000'000;
+constexpr std::uint64_t kAssumedGasPrice = 200 * kGwei;  // OP's assumed base fee
+
+double ether(const U256& wei) {
+  return static_cast<double>(wei / U256(kGwei)) / 1e9;
+}
 
 }  // namespace
 
@@ -66,10 +82,11 @@ int main() {
                                        AbiEncoder().address(deployment.oracle).finish()),
            "verifier");
 
+  std::vector<Figures> rows;
   std::printf(
       "| trace | k | d | create | counter at depth 1 | deepest counter | step | "
-      "resolve (max) | claim | transactions | total gas | honest bonds locked (ETH) |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "resolve (max) | claim | transactions | total gas |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const unsigned log_length : {20u, 40u}) {
     for (const unsigned arity : {2u, 4u, 8u}) {
       const std::uint64_t length = std::uint64_t{1} << log_length;
@@ -79,8 +96,12 @@ int main() {
       config.max_depth = depth_for(length, arity);
       config.max_clock = 302'400;
       config.clock_extension = 10'800;
-      config.base_bond = 1'000'000'000'000'000;  // 0.001 ETH: the model keeps bonds in 64 bits
-      config.bond_growth_percent = 25;
+      config.base_bond = 400'000 * kAssumedGasPrice;
+      const Wei block_of_gas = Wei(30'000'000) * kAssumedGasPrice;
+      config.bond_growth_percent = 1;
+      while (*grown_bond(config.base_bond, config.bond_growth_percent, config.max_depth) <
+             block_of_gas)
+        ++config.bond_growth_percent;
       config.absolute_prestate = *truth.claim_at(0);
       const std::uint64_t game_type =
           must(deployment.register_game_type(deployer, verifier, config), "register");
@@ -98,6 +119,9 @@ int main() {
                                       scenario.root_claim(), Hash{}, config.base_bond),
                "create");
       Figures figures;
+      figures.growth = config.bond_growth_percent;
+      figures.deepest_bond =
+          U256(*grown_bond(config.base_bond, config.bond_growth_percent, config.max_depth));
       figures.create = created.gas_used;
       const Address address = created.address;
       ChainGameOptions chain_options;
@@ -119,31 +143,51 @@ int main() {
           figures.resolve_total += sent.gas;
           ++figures.resolves;
         }
+        if (sent.kind == ChainGame::Sent::Kind::resolve || node.claimant == Scenario::kHonest) {
+          figures.honest_gas += sent.gas;
+        }
         figures.total += sent.gas;
         ++figures.transactions;
       }
       for (const Node& node : game.nodes()) {
-        if (node.claimant == Scenario::kHonest) figures.honest_bonds += node.bond;
+        if (node.claimant == Scenario::kHonest) figures.honest_bonds += U256(node.bond);
       }
+      const U256 credit = must(game.credit(Scenario::kHonest), "credit");
+      figures.honest_won = credit - figures.honest_bonds;
       AbiEncoder claim("claimCredit(address)");
       claim.address(accounts[Scenario::kHonest]->address());
       figures.claim =
           must(accounts[Scenario::kHonest]->send(address, claim.finish()), "claim").gas_used;
       figures.total += figures.create + figures.claim;
+      figures.honest_gas += figures.claim;
       figures.transactions += 2;
-      const double ether =
-          static_cast<double>(figures.honest_bonds / U256(1'000'000'000'000ull)) / 1e6;
       const std::string step = figures.step == 0 ? "none" : std::to_string(figures.step);
-      std::printf(
-          "| 2^%u | %u | %u | %llu | %llu | %llu | %s | %llu | %llu | %llu | %llu | %.3f |\n",
-          log_length, arity, config.max_depth, static_cast<unsigned long long>(figures.create),
-          static_cast<unsigned long long>(figures.counter_by_depth.begin()->second),
-          static_cast<unsigned long long>(figures.counter_by_depth.rbegin()->second), step.c_str(),
-          static_cast<unsigned long long>(figures.resolve_max),
-          static_cast<unsigned long long>(figures.claim),
-          static_cast<unsigned long long>(figures.transactions),
-          static_cast<unsigned long long>(figures.total), ether);
+      std::printf("| 2^%u | %u | %u | %llu | %llu | %llu | %s | %llu | %llu | %llu | %llu |\n",
+                  log_length, arity, config.max_depth,
+                  static_cast<unsigned long long>(figures.create),
+                  static_cast<unsigned long long>(figures.counter_by_depth.begin()->second),
+                  static_cast<unsigned long long>(figures.counter_by_depth.rbegin()->second),
+                  step.c_str(), static_cast<unsigned long long>(figures.resolve_max),
+                  static_cast<unsigned long long>(figures.claim),
+                  static_cast<unsigned long long>(figures.transactions),
+                  static_cast<unsigned long long>(figures.total));
       std::fflush(stdout);
+      rows.push_back(figures);
+    }
+  }
+  std::printf(
+      "\n| trace | k | d | growth | deepest bond (ETH) | honest bonds locked (ETH) | liar bonds "
+      "won (ETH) | honest gas | honest gas at 200 gwei (ETH) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  std::size_t row = 0;
+  for (const unsigned log_length : {20u, 40u}) {
+    for (const unsigned arity : {2u, 4u, 8u}) {
+      const Figures& figures = rows[row++];
+      std::printf("| 2^%u | %u | %u | %u %% | %.2f | %.3f | %.3f | %llu | %.3f |\n", log_length,
+                  arity, depth_for(std::uint64_t{1} << log_length, arity), figures.growth,
+                  ether(figures.deepest_bond), ether(figures.honest_bonds),
+                  ether(figures.honest_won), static_cast<unsigned long long>(figures.honest_gas),
+                  ether(U256(figures.honest_gas) * kAssumedGasPrice));
     }
   }
   return 0;
