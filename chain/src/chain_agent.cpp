@@ -163,17 +163,34 @@ Result<void> ChainAgent::load_game_type() {
   };
   auto layers = number("layerCount()");
   if (!layers) return layers.error();
-  if (*layers != 1) {
-    return Error{Errc::unsupported, "game type " + std::to_string(options_.game_type) + " has " +
-                                        layers->str() + " layers; the agent plays one-layer types"};
-  }
-  auto info = account_->view(*type, AbiEncoder("layerInfo(uint256)").uint(0).finish());
-  if (!info) return info.error();
-  auto arity = AbiDecoder(*info).uint64(0), depth = AbiDecoder(*info).uint64(1);
-  if (!arity || !depth) return Error{Errc::malformed_input, "layerInfo(0) does not decode"};
+  if (*layers < 1 || *layers > 4) return Error{Errc::malformed_input, "layerCount() out of range"};
   dispute::GameConfig config;
-  config.arity = static_cast<unsigned>(*arity);
-  config.max_depth = static_cast<unsigned>(*depth);
+  for (unsigned layer = 0; layer < *layers; ++layer) {
+    const std::string index = std::to_string(layer);
+    auto info = account_->view(*type, AbiEncoder("layerInfo(uint256)").uint(layer).finish());
+    if (!info) return info.error();
+    auto arity = AbiDecoder(*info).uint64(0), depth = AbiDecoder(*info).uint64(1);
+    if (!arity || !depth || *arity > 64 || *depth > 64) {
+      return Error{Errc::malformed_input, "layerInfo(" + index + ") does not decode"};
+    }
+    const auto k = static_cast<unsigned>(*arity), d = static_cast<unsigned>(*depth);
+    if (layer == 0) {
+      config.arity = k;
+      config.max_depth = d;
+      continue;
+    }
+    auto binding = account_->view(*type, AbiEncoder("layerBinding(uint256)").uint(layer).finish());
+    if (!binding) return binding.error();
+    auto address = AbiDecoder(*binding).address(0);
+    if (!address) return address.error();
+    if (!options_.identity_binding || *address != *options_.identity_binding) {
+      return Error{Errc::unsupported,
+                   "game type " + std::to_string(options_.game_type) + ": layer " + index +
+                       " is bound by " + to_hex(*address) +
+                       ", not by the identity binding the agent was given (--identity-binding)"};
+    }
+    config.inner_layers.push_back(dispute::chunk_layer(k, d));
+  }
   const std::pair<const char*, std::uint64_t*> fields[] = {
       {"maxClock()", &config.max_clock}, {"clockExtension()", &config.clock_extension}};
   for (const auto& [signature, field] : fields) {
@@ -207,10 +224,12 @@ Result<void> ChainAgent::load_game_type() {
                  "game type " + std::to_string(options_.game_type) +
                      " starts from another program: its absolute prestate is not this trace's"};
   }
-  auto claim = trace_->claim_at(config.trace_length());
+  dispute::ChunkedTraces layers_view(*trace_, config);
+  auto claim = layers_view.first_layer().claim_at(config.trace_length());
   if (!claim) return claim.error();
   claim_ = *claim;
   config_ = config;
+  layers_ = layers_view;
   return {};
 }
 
@@ -376,7 +395,9 @@ Result<bool> ChainAgent::play(const AgentStore::GameRecord& record, Live& live, 
   // settled, and the record goes.
   const std::size_t sent_before = game.sent().size();
   if (!live.player) {
-    live.player = std::make_unique<dispute::TraceAgent>(kSelf, *trace_, "honest");
+    live.player = std::make_unique<dispute::TraceAgent>(kSelf, layers_->first_layer(), "honest",
+                                                        dispute::TraceAgent::Timing::prompt,
+                                                        layers_->inner());
   }
   const std::size_t rejected = live.player->rejected_moves();
   live.player->act(game, now);

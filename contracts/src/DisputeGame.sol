@@ -442,6 +442,11 @@ contract DisputeGame {
         return (_arity(index), _depth(index), _start(index));
     }
 
+    /// @notice The binding of an inner layer (`index` >= 1) to the layer above; none for the first.
+    function layerBinding(uint256 index) external view returns (ILayerBinding) {
+        return index == 0 || index >= layerCount ? ILayerBinding(address(0)) : _binding(index);
+    }
+
     // ---- Internals ----
 
     /// @dev The checks every move makes of its target first, and its claims.

@@ -432,6 +432,9 @@ contract DisputeGameTest is Test {
         bindings[0] = new IdentityBinding();
         factory.registerGameType(params(_two(2, 2), _two(1, 2), bindings));
         propose(1, PROPOSER, s(8));
+        assertEq(address(game.layerBinding(0)), address(0), "the first layer has no binding");
+        assertEq(address(game.layerBinding(1)), address(bindings[0]), "the inner layer's binding");
+        assertEq(address(game.layerBinding(2)), address(0), "no third layer");
         uint256 n1 = counterAs(CHALLENGER, 0, 0, _states(lie(4))); // chunks [0,1], [1,2]
         // Chunk 0 is one outer step: the counter opens the inner layer over states 0…4.
         uint256 n2 = counterAs(PROPOSER, n1, 0, _states(s(2))); // [s0, s2, ≠ lie4]

@@ -2,6 +2,8 @@
 #include "faultline/dispute/scenario.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 namespace faultline::dispute {
 namespace {
@@ -9,32 +11,23 @@ namespace {
 constexpr std::array<std::string_view, kAdversaries.size()> kNames = {
     "lie-at", "lie-from", "random", "late", "spam", "coalition"};
 
-/// States stride · i of a whole trace: a chunked game's first layer.
-class StrideTrace final : public TraceProvider {
+/// States offset + i · span of a whole trace: one layer's trace in a chunked game.
+class LayerView final : public TraceProvider {
  public:
-  StrideTrace(TraceProvider& whole, std::uint64_t stride) : whole_(whole), stride_(stride) {}
-  Result<Hash> claim_at(std::uint64_t index) override { return whole_.claim_at(index * stride_); }
-  Result<StepWitness> witness_at(std::uint64_t) override {
-    return Error{Errc::unsupported, "the first layer of a chunked game is not stepped"};
+  LayerView(TraceProvider& whole, std::uint64_t offset, std::uint64_t span)
+      : whole_(whole), offset_(offset), span_(span) {}
+  Result<Hash> claim_at(std::uint64_t index) override {
+    return whole_.claim_at(offset_ + index * span_);
   }
-
- private:
-  TraceProvider& whole_;
-  std::uint64_t stride_;
-};
-
-/// States offset + i of a whole trace: the trace of one chunk.
-class OffsetTrace final : public TraceProvider {
- public:
-  OffsetTrace(TraceProvider& whole, std::uint64_t offset) : whole_(whole), offset_(offset) {}
-  Result<Hash> claim_at(std::uint64_t index) override { return whole_.claim_at(offset_ + index); }
   Result<StepWitness> witness_at(std::uint64_t index) override {
+    if (span_ != 1) return Error{Errc::unsupported, "only the last layer is stepped"};
     return whole_.witness_at(offset_ + index);
   }
 
  private:
   TraceProvider& whole_;
   std::uint64_t offset_;
+  std::uint64_t span_;
 };
 
 }  // namespace
@@ -48,15 +41,47 @@ Layer chunk_layer(unsigned arity, unsigned max_depth) {
   return layer;
 }
 
-TraceAgent::InnerTraces Scenario::inner_traces(TraceProvider& whole, std::uint64_t chunk) {
-  if (chunk == 0) return {};
-  return [&whole, chunk, chunks = chunks_](std::size_t layer,
-                                           std::span<const std::uint64_t> path) -> TraceProvider* {
-    if (layer != 1 || path.size() != 1) return nullptr;
-    auto& view = (*chunks)[{&whole, path[0]}];
-    if (!view) view = std::make_unique<OffsetTrace>(whole, path[0] * chunk);
-    return view.get();
-  };
+struct ChunkedTraces::Views {
+  Views(TraceProvider& whole_trace, std::vector<std::uint64_t> layer_spans, std::uint64_t steps)
+      : whole(&whole_trace),
+        spans(std::move(layer_spans)),
+        length(steps),
+        first(whole_trace, 0, spans[0]) {}
+  TraceProvider* whole;
+  std::vector<std::uint64_t> spans;  // whole steps per step of each layer
+  std::uint64_t length;
+  LayerView first;
+  std::map<std::pair<std::size_t, std::vector<std::uint64_t>>, std::unique_ptr<LayerView>> inner;
+};
+
+ChunkedTraces::ChunkedTraces(TraceProvider& whole, const GameConfig& config) {
+  std::vector<std::uint64_t> spans(config.layer_count(), 1);
+  for (std::size_t layer = config.layer_count() - 1; layer > 0; --layer)
+    spans[layer - 1] = spans[layer] * config.layer_length(layer);
+  const std::uint64_t length = config.trace_length() * spans[0];
+  views_ = std::make_shared<Views>(whole, std::move(spans), length);
+}
+
+TraceProvider& ChunkedTraces::first_layer() const {
+  return views_->first;
+}
+
+std::uint64_t ChunkedTraces::whole_length() const noexcept {
+  return views_->length;
+}
+
+TraceAgent::InnerTraces ChunkedTraces::inner() const {
+  if (views_->spans.size() == 1) return {};
+  return
+      [views = views_](std::size_t layer, std::span<const std::uint64_t> path) -> TraceProvider* {
+        if (layer == 0 || layer >= views->spans.size() || path.size() != layer) return nullptr;
+        std::uint64_t offset = 0;
+        for (std::size_t j = 0; j < layer; ++j)
+          offset += path[j] * views->spans[j];
+        auto& view = views->inner[{layer, {path.begin(), path.end()}}];
+        if (!view) view = std::make_unique<LayerView>(*views->whole, offset, views->spans[layer]);
+        return view.get();
+      };
 }
 
 std::string_view adversary_name(Adversary adversary) noexcept {
@@ -92,19 +117,17 @@ Result<Scenario> Scenario::make(const ScenarioOptions& options, const GameConfig
                  "the lie must be at a step in [1, " + std::to_string(length) + "]"};
   }
   Scenario scenario;
-  // A player's first-layer trace: its whole view, or every chunk-th state of it.
-  const auto first_layer = [&](TraceProvider& whole) -> TraceProvider& {
-    if (chunk == 0) return whole;
-    scenario.first_layer_views_.push_back(std::make_unique<StrideTrace>(whole, chunk));
-    return *scenario.first_layer_views_.back();
+  // A player's traces of each layer, from its view of the whole trace.
+  const auto layers = [&](TraceProvider& whole) -> const ChunkedTraces& {
+    return scenario.layer_views_.emplace_back(whole, config);
   };
   const auto liar = [&](PartyId id, LyingTrace::Pattern pattern, std::uint64_t index,
                         TraceAgent::Timing timing, const std::string& name) {
     scenario.views_.push_back(
         std::make_unique<LyingTrace>(adversary_truth, pattern, index, options.seed + id));
-    TraceProvider& whole = *scenario.views_.back();
-    scenario.adversaries_.push_back(std::make_unique<TraceAgent>(
-        id, first_layer(whole), name, timing, scenario.inner_traces(whole, chunk)));
+    const ChunkedTraces& view = layers(*scenario.views_.back());
+    scenario.adversaries_.push_back(
+        std::make_unique<TraceAgent>(id, view.first_layer(), name, timing, view.inner()));
   };
   constexpr auto kPrompt = TraceAgent::Timing::prompt;
   constexpr auto kLate = TraceAgent::Timing::late;
@@ -139,9 +162,9 @@ Result<Scenario> Scenario::make(const ScenarioOptions& options, const GameConfig
       break;
     }
   }
-  scenario.honest_ =
-      std::make_unique<TraceAgent>(kHonest, first_layer(truth), "honest",
-                                   TraceAgent::Timing::prompt, scenario.inner_traces(truth, chunk));
+  const ChunkedTraces& honest_view = layers(truth);
+  scenario.honest_ = std::make_unique<TraceAgent>(kHonest, honest_view.first_layer(), "honest",
+                                                  TraceAgent::Timing::prompt, honest_view.inner());
 
   // The proposer posts its view of the final state; a liar that would propose the truth (one
   // that lies only before the end) proposes a lie about the end instead.

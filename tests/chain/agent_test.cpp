@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -162,6 +163,22 @@ struct Setup {
     auto type = deployment.register_game_type(*deployer, *verifier, config);
     REQUIRE(type.ok());
     game_type = *type;
+  }
+
+  /// A second game type over the same program: chunks of `chunk` steps (a power of 2), then
+  /// the steps of the disputed chunk, bound by the deployment's identity binding.
+  std::pair<std::uint64_t, GameConfig> register_chunked(std::uint64_t chunk) {
+    GameConfig chunked = config;
+    const unsigned inner_depth = dispute::depth_for(chunk, 2);
+    chunked.max_depth = dispute::depth_for((config.trace_length() + chunk - 1) / chunk, 2);
+    chunked.inner_layers = {dispute::chunk_layer(2, inner_depth)};
+    auto verifier = Deployment::deploy_contract(
+        *deployer, *Artifacts::open(FAULTLINE_CONTRACTS_OUT), "RiscvStepVerifier.sol",
+        "RiscvStepVerifier", AbiEncoder().address(deployment.oracle).uint(64).finish());
+    REQUIRE(verifier.ok());
+    auto type = deployment.register_game_type(*deployer, *verifier, chunked);
+    REQUIRE(type.ok());
+    return {*type, chunked};
   }
 
   std::uint64_t now() {
@@ -458,6 +475,81 @@ TEST_CASE("the agent wins when the node drops its transactions or they are repla
     CHECK(answered.insert({node.parent, node.piece}).second);
   }
   WARN(dropped << " dropped, " << replaced << " replaced");
+}
+
+TEST_CASE("the agent plays a layered game type: chunks of steps, then the steps of one chunk",
+          "[slow]") {
+  Setup chain;
+  const auto [type, config] = chain.register_chunked(64);
+  const auto [store, log] = fresh_files("agent_layers");
+  std::vector<std::string> args = chain.agent_args(store);
+  const auto type_at = std::find(args.begin(), args.end(), "--game-type") + 1;
+  *type_at = std::to_string(type);
+
+  // Without the identity binding it trusts, the agent refuses the game type.
+  {
+    AgentProcess refused(args, log);
+    refused.start();
+    std::optional<int> exit_code;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!exit_code && std::chrono::steady_clock::now() < deadline) {
+      exit_code = refused.exited();
+      std::this_thread::sleep_for(20ms);
+    }
+    REQUIRE(exit_code.has_value());
+    CHECK(*exit_code != 0);
+    CHECK_THAT(tail_all(log), Catch::Contains("not by the identity binding the agent was given"));
+  }
+
+  const std::uint64_t whole = config.trace_length() * 64;
+  dispute::LyingTrace lies(*chain.truth, dispute::LyingTrace::Pattern::from, whole / 2 + 3);
+  const dispute::ChunkedTraces liar_view(lies, config);
+  auto root = liar_view.first_layer().claim_at(config.trace_length());
+  REQUIRE(root.ok());
+  auto created =
+      chain.deployment.create_game(*chain.liar, type, *root, chain.input_key, config.base_bond);
+  REQUIRE(created.ok());
+  ChainGameOptions options;
+  options.first_block = created->block_number;
+  auto opened = ChainGame::open(chain.rpc, created->address, config, options);
+  REQUIRE(opened.ok());
+  ChainGame game = std::move(*opened);
+  game.add_party(2, *chain.liar);
+  dispute::TraceAgent liar(2, liar_view.first_layer(), "liar", dispute::TraceAgent::Timing::prompt,
+                           liar_view.inner());
+
+  args.insert(args.end(), {"--identity-binding", to_hex(chain.deployment.identity_binding)});
+  AgentProcess agent(args, log);
+  agent.start();
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  bool clocks_run_out = false;
+  std::optional<int> exit_code;
+  auto last_change = std::chrono::steady_clock::now();
+  std::size_t last_nodes = 0;
+  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(game.sync().ok());
+    liar.act(game, chain.now());
+    const std::size_t nodes = game.nodes().size();
+    if (nodes != last_nodes) last_nodes = nodes, last_change = std::chrono::steady_clock::now();
+    if (!clocks_run_out && std::chrono::steady_clock::now() - last_change > 3s) {
+      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({config.max_clock + 1})).ok());
+      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
+      clocks_run_out = true;
+    }
+    exit_code = agent.exited();
+    std::this_thread::sleep_for(20ms);
+  }
+  INFO(tail(log));
+  REQUIRE(exit_code.has_value());
+  CHECK(*exit_code == 0);
+  REQUIRE(game.sync().ok());
+  CHECK(game.resolved());
+  CHECK_FALSE(game.root_stands());
+  // The dispute went through the chunk layer into the steps of one chunk.
+  bool inner = false;
+  for (const Node& node : game.nodes())
+    inner = inner || node.layer == 1;
+  CHECK(inner);
 }
 
 namespace {

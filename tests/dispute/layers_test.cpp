@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "../riscv/guest_programs.hpp"
+#include "faultline/dispute/scenario.hpp"
 #include "faultline/dispute/simulator.hpp"
 #include "faultline/program_executor.hpp"
 #include "synthetic.hpp"
@@ -245,4 +246,46 @@ TEST_CASE("layer rules: an outer single step opens the next layer, only the last
   CHECK(node.path == std::vector<std::uint64_t>{0});
   CHECK(node.lo == 0);
   CHECK(node.hi == 2);
+}
+
+TEST_CASE("ChunkedTraces: three layers of chunks over one whole trace, and the game over them") {
+  // 8 outer steps of 16 whole steps; a middle layer of 4 steps of 4; the last of single steps.
+  GameConfig config;
+  config.arity = 2;
+  config.max_depth = 3;
+  config.inner_layers = {chunk_layer(4, 1), chunk_layer(2, 2)};
+  test::SyntheticTrace whole(7, 128);
+  config.absolute_prestate = *whole.claim_at(0);
+  const ChunkedTraces layers(whole, config);
+  CHECK(layers.whole_length() == 128);
+  CHECK(*layers.first_layer().claim_at(3) == *whole.claim_at(48));
+  CHECK_FALSE(layers.first_layer().witness_at(3).ok());  // only the last layer is stepped
+  const auto inner = layers.inner();
+  const std::uint64_t outer_step[] = {3}, both_steps[] = {3, 2};
+  CHECK(*inner(1, outer_step)->claim_at(2) == *whole.claim_at(48 + 8));
+  CHECK(*inner(2, both_steps)->claim_at(1) == *whole.claim_at(48 + 8 + 1));
+  CHECK(inner(2, both_steps)->witness_at(1)->step == 57);
+  CHECK(inner(1, outer_step) == inner(1, outer_step));  // one view per path, kept
+  CHECK(inner(2, outer_step) == nullptr);               // a path of the wrong length
+
+  // A liar whose whole trace goes wrong at step 45 loses through all three layers.
+  test::SyntheticVerifier verifier;
+  InMemoryPreimageOracle oracle;
+  LyingTrace lies(whole, LyingTrace::Pattern::from, 45);
+  const ChunkedTraces liar_layers(lies, config);
+  TraceAgent honest(1, layers.first_layer(), "honest", TraceAgent::Timing::prompt, inner);
+  TraceAgent liar(2, liar_layers.first_layer(), "liar", TraceAgent::Timing::prompt,
+                  liar_layers.inner());
+  auto game = Game::create(config, verifier, oracle, 2,
+                           *liar_layers.first_layer().claim_at(config.trace_length()), 0);
+  REQUIRE(game.ok());
+  auto result = simulate(*game, {&honest, &liar}, 0, 3600);
+  REQUIRE(result.ok());
+  CHECK_FALSE(result->root_stands);
+  CHECK(honest.rejected_moves() == 0);
+  CHECK(step_in_layer(*game, 2));
+  // The step is at whole step 44 → 45: outer step 2, middle step 3, last-layer step 0.
+  for (const Node& node : game->nodes()) {
+    if (node.is_step) CHECK(node.path == std::vector<std::uint64_t>{2, 3});
+  }
 }

@@ -94,6 +94,9 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
       "rpc", po::value<std::string>()->required(), "the Ethereum node's JSON-RPC URL")(
       "factory", po::value<std::string>()->required(), "the DisputeGameFactory's address")(
       "game-type", po::value<Count>()->default_value(Count{0}, "0"), "the game type it plays")(
+      "identity-binding", po::value<std::string>(),
+      "the IdentityBinding's address: game types whose inner layers it binds (chunks of "
+      "steps) are played")(
       "role", po::value<std::string>()->default_value("challenger"),
       "proposer (proposes its claim, defends its games), challenger (counters wrong claims) "
       "or both")("key-file", po::value<std::string>(),
@@ -117,9 +120,9 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
     if (values.contains("help")) {
       out << "usage: faultline agent --backend NAME PROGRAM [--input FILE] --rpc URL --factory "
-             "ADDRESS\n         [--game-type N] [--role proposer|challenger|both] [--key-file "
-             "FILE] [--store FILE]\n         [--metrics-port PORT] [--log text|json] "
-             "[--exit-when-done]\n\n"
+             "ADDRESS\n         [--game-type N] [--identity-binding ADDRESS] [--role "
+             "proposer|challenger|both]\n         [--key-file FILE] [--store FILE] "
+             "[--metrics-port PORT] [--log text|json] [--exit-when-done]\n\n"
           << options << "\n";
       return kExitOk;
     }
@@ -148,6 +151,11 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   const auto factory = chain::address_from_hex(values["factory"].as<std::string>());
   if (!factory) return usage_error(err, "--factory is not an address");
   agent_options.factory = *factory;
+  if (values.contains("identity-binding")) {
+    const auto binding = chain::address_from_hex(values["identity-binding"].as<std::string>());
+    if (!binding) return usage_error(err, "--identity-binding is not an address");
+    agent_options.identity_binding = *binding;
+  }
   agent_options.game_type = values["game-type"].as<Count>().value;
   agent_options.confirmations = values["confirmations"].as<Count>().value;
   agent_options.first_block = values["from-block"].as<Count>().value;

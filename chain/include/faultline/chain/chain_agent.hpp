@@ -18,6 +18,7 @@
 #include "faultline/chain/agent_store.hpp"
 #include "faultline/chain/chain_game.hpp"
 #include "faultline/dispute/agents.hpp"
+#include "faultline/dispute/scenario.hpp"
 
 namespace faultline::chain {
 
@@ -67,6 +68,10 @@ struct ChainAgentOptions {
   std::uint64_t first_block = 0;
   /// Where its steps' preimages come from (see ChainGameOptions).
   const PreimageOracle* preimages = nullptr;
+  /// The identity binding (IdentityBinding.sol) it trusts: a game type whose inner layers are
+  /// all bound by it is chunks of the program's steps, which the agent plays; one with any
+  /// other binding is refused.
+  std::optional<Address> identity_binding;
   std::function<void(const AgentEvent&)> on_event;
 };
 
@@ -74,7 +79,8 @@ class ChainAgent {
  public:
   /// `account` must record every signed transaction in `store` before it is broadcast
   /// (AccountOptions::before_broadcast, see record_in()); `trace` is the honest trace of the
-  /// game type's program over the options' input. All must outlive the agent.
+  /// game type's program over the options' input, step by step (in a layered game type its
+  /// layers see it in chunks). All must outlive the agent.
   ChainAgent(RpcClient& rpc, Account& account, AgentStore& store, TraceProvider& trace,
              ChainAgentOptions options);
 
@@ -82,8 +88,9 @@ class ChainAgent {
   static std::function<Result<void>(const SignedTransaction&)> record_in(AgentStore& store);
 
   /// Settles the transactions in flight and reads the game type: invalid_argument or
-  /// unsupported if this agent cannot play it (another program, layers), io_error if the node
-  /// could not be asked. poll() does it first.
+  /// unsupported if this agent cannot play it (another program, a layer binding other than
+  /// the identity binding it was given), io_error if the node could not be asked. poll() does
+  /// it first.
   Result<void> prepare();
 
   /// One round: settles the transactions in flight, reads new games from the factory's logs,
@@ -120,7 +127,8 @@ class ChainAgent {
   TraceProvider* trace_;
   ChainAgentOptions options_;
   std::optional<dispute::GameConfig> config_;
-  Hash claim_{};  ///< the truth: its trace's state at the end
+  std::optional<dispute::ChunkedTraces> layers_;  ///< its trace as each layer sees it
+  Hash claim_{};                                  ///< the truth: its trace's state at the end
   std::map<Address, Live> live_;
   AgentMetrics metrics_;
   bool settled_once_ = false;

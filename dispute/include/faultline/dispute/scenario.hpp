@@ -51,6 +51,26 @@ struct ScenarioOptions {
 /// bound to the outer states themselves.
 [[nodiscard]] Layer chunk_layer(unsigned arity, unsigned max_depth);
 
+/// One whole trace as a player sees it in a game whose inner layers are all chunk layers
+/// (`chunk_layer`): the state i of layer l, for outer steps `path`, is the whole trace's state
+/// Σ path[j]·span(j) + i·span(l), where span(l) is how many whole steps one step of layer l
+/// covers (the lengths of the layers below it multiplied). Only the last layer is stepped.
+/// Copies share their views; `whole` must outlive them.
+class ChunkedTraces {
+ public:
+  ChunkedTraces(TraceProvider& whole, const GameConfig& config);
+  /// The first layer's trace (the whole trace itself in a one-layer game).
+  [[nodiscard]] TraceProvider& first_layer() const;
+  /// The traces of the inner layers, for a TraceAgent (none in a one-layer game).
+  [[nodiscard]] TraceAgent::InnerTraces inner() const;
+  /// Whole steps the root claim speaks about: the first layer's length times its span.
+  [[nodiscard]] std::uint64_t whole_length() const noexcept;
+
+ private:
+  struct Views;
+  std::shared_ptr<Views> views_;
+};
+
 class Scenario {
  public:
   static constexpr PartyId kHonest = 1;
@@ -74,13 +94,8 @@ class Scenario {
 
  private:
   Scenario() = default;
-  using Chunks = std::map<std::pair<TraceProvider*, std::uint64_t>, std::unique_ptr<TraceProvider>>;
-  /// The traces a player sees in a chunked game's second layer, made from its view of the
-  /// whole trace on first use.
-  TraceAgent::InnerTraces inner_traces(TraceProvider& whole, std::uint64_t chunk);
   std::vector<std::unique_ptr<LyingTrace>> views_;
-  std::vector<std::unique_ptr<TraceProvider>> first_layer_views_;
-  std::shared_ptr<Chunks> chunks_ = std::make_shared<Chunks>();
+  std::vector<ChunkedTraces> layer_views_;
   std::unique_ptr<TraceAgent> honest_;
   std::vector<std::unique_ptr<Agent>> adversaries_;
   PartyId proposer_ = kHonest;
