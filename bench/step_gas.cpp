@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
       for (std::uint64_t i = 0; i < steps && machine->status() == VmStatus::running; ++i) {
         auto witness = machine->step_with_witness();
         if (!witness) return 1;
-        if (witness->preimage && chain.provide(*oracle, *witness->preimage, meter)) {
+        for (const PreimageRead& read : witness->preimages) {
+          if (!chain.provide(*oracle, read, meter)) continue;
           loads.gas.push_back(chain.last_load_gas());
           loads.calldata.push_back(chain.last_load_calldata());
         }

@@ -40,6 +40,9 @@ function(faultline_library name)
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_link_libraries(${target} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   target_compile_features(${target} PUBLIC cxx_std_20)
+  # The determinism flags travel with the installed targets: code that includes our headers
+  # (inline arithmetic, templates) must compute what ours does in a consumer's build too.
+  target_compile_options(${target} PUBLIC -ffp-contract=off -fno-fast-math)
   faultline_target(${target})
   if(FAULTLINE_SANITIZE)
     # A sanitized static library needs the sanitizer runtime wherever it is linked.

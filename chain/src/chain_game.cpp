@@ -313,9 +313,9 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
   if (account == accounts_.end()) {
     return Error{Errc::invalid_argument, "party " + std::to_string(who) + " has no account"};
   }
-  if (witness.preimage && options_.preimages != nullptr) {
-    // Load the part of the preimage the step reads: the game's own local data, or keccak data.
-    const PreimageRead& read = *witness.preimage;
+  for (const PreimageRead& read : witness.preimages) {
+    if (options_.preimages == nullptr) break;
+    // Load each part of a preimage the step reads: the game's own local data, or keccak data.
     auto data = options_.preimages->get(read.key);
     if (data) {
       const std::uint64_t part = read.offset < 8 + data->size() ? read.offset / 32 * 32 : 0;

@@ -8,6 +8,10 @@
 #include <faultline/riscv/backend.hpp>
 #include <iostream>
 
+#ifdef __FAST_MATH__
+#error "faultline's determinism flags (-fno-fast-math) did not reach this build"
+#endif
+
 int main() {
   faultline::MerkleMemory memory(32);
   const std::uint8_t word[] = {0xde, 0xad, 0xbe, 0xef};

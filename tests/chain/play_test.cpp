@@ -41,7 +41,9 @@ std::uint64_t first_read(const Guest& guest, const std::string& input, PreimageK
   for (std::uint64_t step = 0; step < 100'000; ++step) {
     auto witness = executor.witness_at(step);
     REQUIRE(witness.ok());
-    if (witness->preimage && preimage_key_type(witness->preimage->key) == type) return step;
+    for (const PreimageRead& read : witness->preimages) {
+      if (preimage_key_type(read.key) == type) return step;
+    }
   }
   FAIL("no step reads a preimage of that type");
   return 0;

@@ -53,7 +53,7 @@ class SyntheticTrace final : public TraceProvider {
   }
   Result<StepWitness> witness_at(std::uint64_t index) override {
     return StepWitness{
-        index, synthetic_state(seed_, std::min(index, length_), length_), {}, std::nullopt};
+        index, synthetic_state(seed_, std::min(index, length_), length_), {}, {}};
   }
   std::uint64_t queries = 0;
 

@@ -41,7 +41,8 @@ std::uint64_t check_every_step(StepChain& chain, unsigned bits, Machine& machine
         guest.backend->step_verifier().step(witness->state, witness->proof, *guest.oracle);
     REQUIRE(off_chain.ok());
     REQUIRE(*off_chain == post);
-    if (witness->preimage) chain.provide(*guest.oracle, *witness->preimage);
+    for (const PreimageRead& read : witness->preimages)
+      chain.provide(*guest.oracle, read);
     const auto on_chain = chain.step(Family::mips, bits, witness->state, witness->proof);
     INFO("step " << witness->step << ", revert data " << to_hex(on_chain.data));
     REQUIRE_FALSE(on_chain.reverted);

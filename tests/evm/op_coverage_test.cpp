@@ -25,7 +25,8 @@ TEST_CASE("every RISC-V and MIPS op's step runs the same on the EVM", "[slow]") 
       const auto executed = test::cover_profile(
           profile, *backend, programs,
           [&](const StepWitness& w, Machine& machine, const PreimageOracle& oracle) {
-            if (w.preimage) chain.provide(oracle, *w.preimage);
+            for (const PreimageRead& read : w.preimages)
+              chain.provide(oracle, read);
             const auto on_chain = chain.step(family, bits, w.state, w.proof);
             INFO("step " << w.step << ", revert data " << to_hex(on_chain.data));
             REQUIRE_FALSE(on_chain.reverted);

@@ -12,7 +12,8 @@ using faultline::test::WitnessedStep;
 
 void check_on_chain(const WitnessedStep& step) {
   StepChain& chain = StepChain::shared();
-  if (step.preimage) chain.provide(step.oracle, *step.preimage);
+  for (const faultline::PreimageRead& read : step.preimages)
+    chain.provide(step.oracle, read);
   const auto outcome = chain.step(Family::riscv, step.xlen, step.pre, step.proofs);
   INFO("RV" << step.xlen << " pre-state " << faultline::to_hex(step.pre) << "\nproofs "
             << step.proofs.size() << " bytes; revert data " << faultline::to_hex(outcome.data));

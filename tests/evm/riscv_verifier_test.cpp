@@ -25,7 +25,8 @@ std::uint64_t check_every_step(StepChain& chain, unsigned xlen, Machine& machine
     auto off_chain = verifier.step(witness->state, witness->proof, oracle);
     REQUIRE(off_chain.ok());
     REQUIRE(*off_chain == post);
-    if (witness->preimage) chain.provide(oracle, *witness->preimage);
+    for (const PreimageRead& read : witness->preimages)
+      chain.provide(oracle, read);
     const auto on_chain = chain.step(test::Family::riscv, xlen, witness->state, witness->proof);
     INFO("step " << witness->step << ", revert data " << to_hex(on_chain.data));
     REQUIRE_FALSE(on_chain.reverted);

@@ -53,7 +53,7 @@ struct MipsWitnessedStep {
   unsigned bits;
   ByteView pre;
   ByteView proofs;
-  const std::optional<PreimageRead>& preimage;
+  const std::vector<PreimageRead>& preimages;
   const InMemoryPreimageOracle& oracle;
   std::optional<Hash> post;
 };
@@ -124,7 +124,7 @@ class MipsCpu {
     state.memory_root = memory_.root();
     const Bytes pre = mips::encode(state);
     Bytes proofs;
-    std::optional<PreimageRead> preimage;
+    std::vector<PreimageRead> preimage;
     mips::DecodeCache decoded;
     mips::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
@@ -145,9 +145,9 @@ class MipsCpu {
       mips_step_observer()({state.bits, pre, proofs, preimage, oracle, post});
     }
     if (outcome == mips::StepOutcome::blocked) return outcome;
-    INFO("replay error: " << (replay.error ? replay.error->message : "none"));
-    REQUIRE_FALSE(replay.error.has_value());
-    REQUIRE(replay.cursor == proofs.size());
+    INFO("replay error: " << (replay.error() ? replay.error()->message : "none"));
+    REQUIRE_FALSE(replay.error().has_value());
+    REQUIRE(replay.memory.unused_bytes() == 0);
     REQUIRE(mips::encode(*replayed) == mips::encode(state));
     fast_state.pages_in_use = fast_memory.nonzero_pages();
     fast_state.memory_root = fast_memory.root();

@@ -18,7 +18,7 @@ struct WitnessedStep {
   unsigned xlen;
   ByteView pre;
   ByteView proofs;
-  const std::optional<PreimageRead>& preimage;
+  const std::vector<PreimageRead>& preimages;
   const InMemoryPreimageOracle& oracle;
   std::optional<Hash> post;
 };
@@ -84,7 +84,7 @@ class Hart {
     state.memory_root = memory_.root();
     const Bytes pre = riscv::encode(state);
     Bytes proofs;
-    std::optional<PreimageRead> preimage;
+    std::vector<PreimageRead> preimage;
     riscv::DecodeCache decoded;
     riscv::RecordingContext recording(state, memory_, oracle, outputs, decoded, proofs, preimage);
     const auto outcome = run(recording);
@@ -106,9 +106,9 @@ class Hart {
       hart_step_observer()({state.xlen, pre, proofs, preimage, oracle, post});
     }
     if (outcome == riscv::StepOutcome::blocked) return outcome;  // the replay reports why
-    INFO("replay error: " << (replay.error ? replay.error->message : "none"));
-    REQUIRE_FALSE(replay.error.has_value());
-    REQUIRE(replay.cursor == proofs.size());
+    INFO("replay error: " << (replay.error() ? replay.error()->message : "none"));
+    REQUIRE_FALSE(replay.error().has_value());
+    REQUIRE(replay.memory.unused_bytes() == 0);
     REQUIRE(replay_outcome == outcome);
     REQUIRE(riscv::encode(*replayed) == riscv::encode(state));
 

@@ -344,10 +344,10 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   json["state"] = to_hex(witness->state);
   json["proof"] = to_hex(witness->proof);
   json["proof_bytes"] = witness->proof.size();
-  if (witness->preimage) {
-    json["preimage"] = {{"key", to_hex(witness->preimage->key)},
-                        {"offset", witness->preimage->offset}};
-  }
+  Json reads = Json::array();
+  for (const PreimageRead& read : witness->preimages)
+    reads.push_back({{"key", to_hex(read.key)}, {"offset", read.offset}});
+  json["preimages"] = reads;
   json["post_commitment"] = to_hex(*post);
   json["verified"] = true;
   if (values.contains("json")) {
@@ -359,7 +359,8 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
       << json["post_commitment"].get<std::string>() << "\nstate           "
       << json["state"].get<std::string>() << "\nproof (" << witness->proof.size() << " bytes) "
       << json["proof"].get<std::string>() << "\n";
-  if (witness->preimage) out << "preimage        " << json["preimage"].dump() << "\n";
+  for (const Json& read : json["preimages"])
+    out << "preimage        " << read.dump() << "\n";
   out << "verified        the step verifier reaches the post-state from the witness alone\n";
   return kExitOk;
 }

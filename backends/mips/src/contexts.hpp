@@ -138,67 +138,57 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
 
 /// MemoryContext that also writes the witness's proofs, in the order the step needs them.
 struct RecordingContext : MemoryContext {
-  Bytes& proofs;
-  std::optional<PreimageRead>& preimage_read;
-  LeafProofs proven;
+  LeafRecorder recorder;
 
   RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
-                   DecodeCache& cache, Bytes& p, std::optional<PreimageRead>& read)
-      : MemoryContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
+                   DecodeCache& cache, Bytes& proofs, std::vector<PreimageRead>& reads)
+      : MemoryContext(s, m, o, out, cache), recorder(m, proofs, reads) {}
 
   std::uint32_t fetch32(std::uint64_t address) {
-    (void)touch(address);
+    (void)recorder.touch(address);
     return MemoryContext::fetch32(address);
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
-    (void)touch(address);
+    (void)recorder.touch(address);
     return MemoryContext::load(address, size);
   }
 
   bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    const int slot = touch(address);  // a refused store needs its proof too: it shows the page zero
+    // A refused store needs its proof too: it shows the page zero.
+    const int slot = recorder.touch(address);
     if (!MemoryContext::store(address, size, value)) return false;
-    proven.after_write(slot);
+    recorder.wrote(slot);
     return true;
   }
 
   const ByteView* preimage(const Hash& key) {
-    preimage_read = PreimageRead{key, state.preimage_offset};
+    recorder.read_preimage({key, state.preimage_offset});
     return MemoryContext::preimage(key);
-  }
-
- private:
-  int touch(std::uint64_t address) {
-    const std::uint64_t leaf = address >> MerkleMemory::kLeafBits;
-    const int slot = proven.find(leaf);
-    if (slot >= 0) return slot;
-    const Bytes proof = memory.proof(address).encode();
-    proofs.insert(proofs.end(), proof.begin(), proof.end());
-    return proven.add(leaf);
   }
 };
 
-/// Memory reconstructed from proofs only. The first failure is kept in `error`; after it the
-/// context returns zeros so the step finishes harmlessly, and the caller reports the error.
+/// Memory reconstructed from proofs only (LeafReplayer); big-endian bytes of its leaves.
 struct ReplayContext {
   State& state;
-  ByteView proofs;
   const PreimageOracle& oracle;
-  std::optional<Error> error;
-  std::size_t cursor = 0;
-  std::size_t proofs_used = 0;
+  LeafReplayer memory;
   ByteView preimage_data;
 
-  ReplayContext(State& s, ByteView p, const PreimageOracle& o)
-      : state(s), proofs(p), oracle(o), height_(s.bits - MerkleMemory::kLeafBits) {}
+  ReplayContext(State& s, ByteView proofs, const PreimageOracle& o)
+      : state(s),
+        oracle(o),
+        memory(proofs, s.bits - MerkleMemory::kLeafBits, s.memory_root, s.memory_limit,
+               s.pages_in_use) {}
+
+  [[nodiscard]] const std::optional<Error>& error() const noexcept { return memory.error(); }
 
   std::uint32_t fetch32(std::uint64_t address) {
     return static_cast<std::uint32_t>(load(address, 4));
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
-    const Hash& leaf = leaf_for(address).value;
+    const Hash& leaf = memory.leaf(address);
     std::uint64_t value = 0;
     for (unsigned i = 0; i < size; ++i)
       value = value << 8 | leaf[address % 32 + i];
@@ -206,21 +196,10 @@ struct ReplayContext {
   }
 
   bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
-    ProvenLeaf& leaf = leaf_for(address);
-    Hash after = leaf.value;
+    Hash after = memory.leaf(address);
     for (unsigned i = 0; i < size; ++i)
       after[address % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
-    const std::uint64_t index = address >> MerkleMemory::kLeafBits;
-    const auto siblings = std::span(leaf.siblings).first(height_);
-    if (!count_page_change(index, leaf.value, after, siblings, state.memory_limit,
-                           state.pages_in_use)) {
-      return false;
-    }
-    leaf.value = after;
-    state.memory_root = merkle_root_from_proof(index, leaf.value, siblings);
-    proven_.after_write(static_cast<int>(&leaf - entries_.data()));
-    entries_[0] = leaf;
-    return true;
+    return memory.write(address, after);
   }
 
   void write_output(int, std::uint64_t, std::uint64_t) {}
@@ -228,49 +207,12 @@ struct ReplayContext {
   const ByteView* preimage(const Hash& key) {
     auto data = oracle.get(key);
     if (!data) {
-      if (!error) error = data.error();
+      memory.fail(data.error());
       return nullptr;
     }
     preimage_data = *data;
     return &preimage_data;
   }
-
- private:
-  struct ProvenLeaf {
-    Hash value{};
-    std::array<Hash, 59> siblings{};
-  };
-
-  ProvenLeaf& leaf_for(std::uint64_t address) {
-    const std::uint64_t leaf_index = address >> MerkleMemory::kLeafBits;
-    const int found = proven_.find(leaf_index);
-    if (found >= 0) return entries_[static_cast<std::size_t>(found)];
-    ProvenLeaf& entry = entries_[static_cast<std::size_t>(proven_.add(leaf_index))];
-    entry = ProvenLeaf{};
-    const std::size_t size = std::size_t{32} * (1 + height_);
-    ++proofs_used;
-    if (error) return entry;
-    const std::string which = "proof for memory access " + std::to_string(proofs_used) +
-                              " (leaf at " + hex_number(leaf_index << MerkleMemory::kLeafBits) +
-                              ")";
-    if (proofs.size() - cursor < size) {
-      error = Error{Errc::malformed_input, which + " is missing or truncated"};
-      return entry;
-    }
-    std::memcpy(entry.value.data(), proofs.data() + cursor, 32);
-    std::memcpy(entry.siblings.data(), proofs.data() + cursor + 32, std::size_t{32} * height_);
-    cursor += size;
-    if (merkle_root_from_proof(leaf_index, entry.value, std::span(entry.siblings).first(height_)) !=
-        state.memory_root) {
-      error = Error{Errc::invalid_proof, which + " does not match the memory root"};
-      entry = ProvenLeaf{};
-    }
-    return entry;
-  }
-
-  unsigned height_;
-  LeafProofs proven_;
-  std::array<ProvenLeaf, LeafProofs::kMaxLeaves> entries_{};
 };
 
 }  // namespace faultline::mips

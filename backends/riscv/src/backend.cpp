@@ -47,11 +47,14 @@ class RiscvMachine final : public Machine {
     witness.state = encode_state();
     const State before = state_;
     RecordingContext context(state_, memory_, *oracle_, outputs_, decoded_, witness.proof,
-                             witness.preimage);
+                             witness.preimages);
     if (step<Xlen>(context) == StepOutcome::blocked) {
       state_ = before;
       return blocked_error(*context.blocked_by);
     }
+    // A step touching more leaves than a witness holds is a bug of the semantics, not of the
+    // guest: no witness rather than a wrong one.
+    if (context.recorder.error()) return *context.recorder.error();
     return witness;
   }
 
@@ -153,12 +156,12 @@ class RiscvStepVerifier final : public StepVerifier {
     if (!state) return state.error();
     ReplayContext context(*state, proof, oracle);
     const StepOutcome outcome = xlen_ == 32 ? riscv::step<32>(context) : riscv::step<64>(context);
-    if (context.error) return *context.error;
+    if (context.error()) return *context.error();
     if (outcome == StepOutcome::blocked) {
       return Error{Errc::not_found, "the step reads a preimage the oracle lacks"};
     }
-    if (context.cursor != proof.size()) {
-      return Error{Errc::malformed_input, std::to_string(proof.size() - context.cursor) +
+    if (context.memory.unused_bytes() != 0) {
+      return Error{Errc::malformed_input, std::to_string(context.memory.unused_bytes()) +
                                               " proof bytes were left unused by the step"};
     }
     return faultline::state_commitment(encode(*state), state->status);

@@ -167,66 +167,56 @@ struct RunContext : MachineIo, RunPosition<Fetched> {
 
 /// MemoryContext that also writes the witness's proofs, in the order the step needs them.
 struct RecordingContext : MemoryContext {
-  Bytes& proofs;
-  std::optional<PreimageRead>& preimage_read;
-  LeafProofs proven;
+  LeafRecorder recorder;
 
   RecordingContext(State& s, MerkleMemory& m, const PreimageOracle& o, Outputs& out,
-                   DecodeCache& cache, Bytes& p, std::optional<PreimageRead>& read)
-      : MemoryContext(s, m, o, out, cache), proofs(p), preimage_read(read) {}
+                   DecodeCache& cache, Bytes& proofs, std::vector<PreimageRead>& reads)
+      : MemoryContext(s, m, o, out, cache), recorder(m, proofs, reads) {}
 
   std::uint16_t fetch16(std::uint64_t address) {
-    (void)touch(address);
+    (void)recorder.touch(address);
     return MemoryContext::fetch16(address);
   }
 
   std::uint64_t load(std::uint64_t address, unsigned size) {
     for_each_leaf_part(address, size,
-                       [&](std::uint64_t at, unsigned, unsigned) { (void)touch(at); });
+                       [&](std::uint64_t at, unsigned, unsigned) { (void)recorder.touch(at); });
     return MemoryContext::load(address, size);
   }
 
   bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
     return for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
-      const int slot = touch(at);  // a refused part needs its proof too: it shows the page zero
+      // A refused part needs its proof too: it shows the page zero.
+      const int slot = recorder.touch(at);
       if (!MemoryContext::store(at, count, value >> (8 * done))) return false;
-      proven.after_write(slot);
+      recorder.wrote(slot);
       return true;
     });
   }
 
   const ByteView* preimage(const Hash& key) {
-    preimage_read = PreimageRead{key, state.preimage_offset};
+    recorder.read_preimage({key, state.preimage_offset});
     return MemoryContext::preimage(key);
-  }
-
- private:
-  int touch(std::uint64_t address) {
-    const std::uint64_t leaf = address >> MerkleMemory::kLeafBits;
-    const int slot = proven.find(leaf);
-    if (slot >= 0) return slot;
-    const Bytes proof = memory.proof(address).encode();
-    proofs.insert(proofs.end(), proof.begin(), proof.end());
-    return proven.add(leaf);
   }
 };
 
-/// Memory reconstructed from proofs only. The first failure is kept in `error`; after it the
-/// context returns zeros so the step finishes harmlessly, and the caller reports the error.
+/// Memory reconstructed from proofs only (LeafReplayer); little-endian bytes of its leaves.
 struct ReplayContext {
   State& state;
-  ByteView proofs;
   const PreimageOracle& oracle;
-  std::optional<Error> error;
-  std::size_t cursor = 0;
-  std::size_t proofs_used = 0;
+  LeafReplayer memory;
   ByteView preimage_data;
 
-  ReplayContext(State& s, ByteView p, const PreimageOracle& o)
-      : state(s), proofs(p), oracle(o), height_(s.xlen - MerkleMemory::kLeafBits) {}
+  ReplayContext(State& s, ByteView proofs, const PreimageOracle& o)
+      : state(s),
+        oracle(o),
+        memory(proofs, s.xlen - MerkleMemory::kLeafBits, s.memory_root, s.memory_limit,
+               s.pages_in_use) {}
+
+  [[nodiscard]] const std::optional<Error>& error() const noexcept { return memory.error(); }
 
   std::uint16_t fetch16(std::uint64_t address) {
-    const Hash& leaf = leaf_for(address).value;
+    const Hash& leaf = memory.leaf(address);
     const std::size_t offset = address % 32;
     return static_cast<std::uint16_t>(leaf[offset] | leaf[offset + 1] << 8);
   }
@@ -234,7 +224,7 @@ struct ReplayContext {
   std::uint64_t load(std::uint64_t address, unsigned size) {
     std::uint64_t value = 0;
     for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
-      const Hash& leaf = leaf_for(at).value;
+      const Hash& leaf = memory.leaf(at);
       for (unsigned i = 0; i < count; ++i) {
         value |= std::uint64_t{leaf[at % 32 + i]} << (8 * (done + i));
       }
@@ -244,23 +234,11 @@ struct ReplayContext {
 
   bool store(std::uint64_t address, unsigned size, std::uint64_t value) {
     return for_each_leaf_part(address, size, [&](std::uint64_t at, unsigned done, unsigned count) {
-      ProvenLeaf& leaf = leaf_for(at);
-      Hash after = leaf.value;
+      Hash after = memory.leaf(at);
       for (unsigned i = 0; i < count; ++i) {
         after[at % 32 + i] = static_cast<std::uint8_t>(value >> (8 * (done + i)));
       }
-      const std::uint64_t index = at >> MerkleMemory::kLeafBits;
-      const auto siblings = std::span(leaf.siblings).first(height_);
-      if (!count_page_change(index, leaf.value, after, siblings, state.memory_limit,
-                             state.pages_in_use)) {
-        return false;
-      }
-      leaf.value = after;
-      state.memory_root = merkle_root_from_proof(index, leaf.value, siblings);
-      const int slot = static_cast<int>(&leaf - entries_.data());
-      proven_.after_write(slot);
-      entries_[0] = leaf;
-      return true;
+      return memory.write(at, after);
     });
   }
 
@@ -269,53 +247,12 @@ struct ReplayContext {
   const ByteView* preimage(const Hash& key) {
     auto data = oracle.get(key);
     if (!data) {
-      if (!error) error = data.error();
+      memory.fail(data.error());
       return nullptr;
     }
     preimage_data = *data;
     return &preimage_data;
   }
-
- private:
-  struct ProvenLeaf {
-    Hash value{};
-    std::array<Hash, 59> siblings{};
-  };
-
-  ProvenLeaf& leaf_for(std::uint64_t address) {
-    const std::uint64_t leaf_index = address >> MerkleMemory::kLeafBits;
-    const int found = proven_.find(leaf_index);
-    if (found >= 0) return entries_[static_cast<std::size_t>(found)];
-    const int slot = proven_.add(leaf_index);
-    ProvenLeaf& entry = entries_[static_cast<std::size_t>(slot)];
-    entry = ProvenLeaf{};
-    const std::size_t size = std::size_t{32} * (1 + height_);
-    ++proofs_used;
-    if (error) return entry;
-    if (proofs.size() - cursor < size) {
-      error = Error{Errc::malformed_input, "proof for memory access " +
-                                               std::to_string(proofs_used) + " (leaf at " +
-                                               hex_number(leaf_index << MerkleMemory::kLeafBits) +
-                                               ") is missing or truncated"};
-      return entry;
-    }
-    std::memcpy(entry.value.data(), proofs.data() + cursor, 32);
-    std::memcpy(entry.siblings.data(), proofs.data() + cursor + 32, std::size_t{32} * height_);
-    cursor += size;
-    if (merkle_root_from_proof(leaf_index, entry.value, std::span(entry.siblings).first(height_)) !=
-        state.memory_root) {
-      error = Error{Errc::invalid_proof, "proof for memory access " + std::to_string(proofs_used) +
-                                             " (leaf at " +
-                                             hex_number(leaf_index << MerkleMemory::kLeafBits) +
-                                             ") does not match the memory root"};
-      entry = ProvenLeaf{};
-    }
-    return entry;
-  }
-
-  unsigned height_;
-  LeafProofs proven_;
-  std::array<ProvenLeaf, LeafProofs::kMaxLeaves> entries_{};
 };
 
 }  // namespace faultline::riscv

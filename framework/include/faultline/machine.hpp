@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
@@ -38,17 +39,22 @@ Hash state_commitment(ByteView encoded_state, VmStatus status) noexcept;
 std::optional<VmStatus> commitment_status(const Hash& commitment) noexcept;
 
 /// The part of a preimage one step reads, so the onchain oracle can be loaded with it first.
+/// `offset` counts bytes of the preimage as the oracle serves it: an 8-byte big-endian length,
+/// then the data (OP's convention), so offset 8 is the data's first byte.
 struct PreimageRead {
   PreimageKey key{};
   std::uint64_t offset = 0;
+  friend bool operator==(const PreimageRead&, const PreimageRead&) = default;
 };
 
 /// Everything the single-step verifier needs for step i (state i to state i + 1).
 struct StepWitness {
-  std::uint64_t step = 0;                ///< i: the number of steps before this one
-  Bytes state;                           ///< encoded pre-state (Machine::encode_state)
-  Bytes proof;                           ///< memory proofs, in the order the step uses them
-  std::optional<PreimageRead> preimage;  ///< set when the step reads preimage data
+  std::uint64_t step = 0;  ///< i: the number of steps before this one
+  Bytes state;             ///< encoded pre-state (Machine::encode_state)
+  Bytes proof;             ///< proofs of the data the step reads, in the order the step uses them
+  /// The preimage parts the step reads, in the order it reads them (a VM instruction reads at
+  /// most one; an ML operator reads its input tensors).
+  std::vector<PreimageRead> preimages;
 };
 
 /// A program running on one VM. Implementations must be deterministic: the same program,
@@ -63,8 +69,11 @@ class Machine {
   [[nodiscard]] virtual VmStatus status() const noexcept = 0;
   /// Steps executed so far (stops counting at the halt).
   [[nodiscard]] virtual std::uint64_t step_count() const noexcept = 0;
-  /// Exit code once the program has exited (not for faults or while running).
-  [[nodiscard]] virtual std::optional<std::int64_t> exit_code() const noexcept = 0;
+  /// Exit code once the program has exited (not for faults or while running). Optional: a
+  /// machine with no such thing (an ML model's operators) keeps this default.
+  [[nodiscard]] virtual std::optional<std::int64_t> exit_code() const noexcept {
+    return std::nullopt;
+  }
 
   /// Runs up to `max_steps` steps at full speed, with no hashing; stops early at a halt.
   /// Returns the number of steps executed. An error means the machine cannot take its next
@@ -92,8 +101,8 @@ class Machine {
 
   /// What the guest wrote to file descriptor `fd` (1 stdout, 2 stderr); empty for others.
   /// Snapshots share these bytes rather than copy them (see OutputBuffer), so the view is
-  /// valid until this machine or a copy of it runs again.
-  [[nodiscard]] virtual ByteView output(int fd) const noexcept = 0;
+  /// valid until this machine or a copy of it runs again. Optional, like exit_code().
+  [[nodiscard]] virtual ByteView output(int /*fd*/) const noexcept { return {}; }
 };
 
 }  // namespace faultline

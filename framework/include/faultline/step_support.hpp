@@ -6,13 +6,17 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
+#include "faultline/machine.hpp"
 #include "faultline/merkle_memory.hpp"
 #include "faultline/preimage_oracle.hpp"
 
@@ -155,7 +159,7 @@ inline bool count_page_change(std::uint64_t leaf_index, const Hash& before, cons
 
 /// The proof rule of a step: a leaf needs a proof the first time the step touches it; writing
 /// a leaf forgets every other leaf, because its path to the root has changed under them.
-/// Witness recorders and replayers both follow it, so they agree on which proof is whose.
+/// LeafRecorder and LeafReplayer both follow it, so they agree on which proof is whose.
 class LeafProofs {
  public:
   static constexpr std::size_t kMaxLeaves = 4;  // more than one instruction ever touches
@@ -166,9 +170,10 @@ class LeafProofs {
     }
     return -1;
   }
-  /// Slot for a newly proven leaf.
-  int add(std::uint64_t leaf) {
-    if (count_ == kMaxLeaves) count_ = 0;  // unreachable for one instruction; stay in bounds
+  /// Slot for a newly proven leaf, or -1 if kMaxLeaves leaves are proven already (a step that
+  /// touches more than a witness holds: its caller reports an error, never wraps around).
+  [[nodiscard]] int add(std::uint64_t leaf) {
+    if (count_ == kMaxLeaves) return -1;
     leaves_[count_] = leaf;
     return static_cast<int>(count_++);
   }
@@ -181,6 +186,151 @@ class LeafProofs {
  private:
   std::array<std::uint64_t, kMaxLeaves> leaves_{};
   std::size_t count_ = 0;
+};
+
+/// The error of a step that touches more leaves than a witness holds.
+inline Error too_many_leaves() {
+  return Error{Errc::out_of_range, "the step touches more than " +
+                                       std::to_string(LeafProofs::kMaxLeaves) +
+                                       " memory leaves, more than a witness holds"};
+}
+
+/// The witness side of a step's memory accesses (step_with_witness()): the Merkle proof of
+/// each leaf the first time the step touches it, appended to `proofs`, and the preimage parts
+/// it reads. A backend's recording context calls touch() before each access of the real
+/// memory and wrote() after each store.
+class LeafRecorder {
+ public:
+  LeafRecorder(MerkleMemory& memory, Bytes& proofs, std::vector<PreimageRead>& reads)
+      : memory_(memory), proofs_(proofs), reads_(reads) {}
+
+  /// The slot of the leaf holding `address`, its proof recorded on first touch. Past
+  /// kMaxLeaves it records nothing, sets error() and returns slot 0.
+  int touch(std::uint64_t address) {
+    const std::uint64_t leaf = address >> MerkleMemory::kLeafBits;
+    const int found = proven_.find(leaf);
+    if (found >= 0) return found;
+    const int slot = proven_.add(leaf);
+    if (slot < 0) {
+      if (!error_) error_ = too_many_leaves();
+      return 0;
+    }
+    const Bytes proof = memory_.proof(address).encode();
+    proofs_.insert(proofs_.end(), proof.begin(), proof.end());
+    return slot;
+  }
+  /// After a store into the leaf of `slot`.
+  void wrote(int slot) { proven_.after_write(slot); }
+  /// A preimage part the step reads (once, however often it asks).
+  void read_preimage(const PreimageRead& read) {
+    if (reads_.empty() || !(reads_.back() == read)) reads_.push_back(read);
+  }
+  /// Why the witness is unusable, if it is.
+  [[nodiscard]] const std::optional<Error>& error() const noexcept { return error_; }
+
+ private:
+  MerkleMemory& memory_;
+  Bytes& proofs_;
+  std::vector<PreimageRead>& reads_;
+  LeafProofs proven_;
+  std::optional<Error> error_;
+};
+
+/// A step's memory rebuilt from its witness's proofs alone (the step verifier, and the model
+/// of an onchain step): each leaf's proof, read in the order LeafProofs gives, is checked
+/// against the memory root, and a store recomputes the root from the leaf's siblings under the
+/// memory-limit rule. The first failure is kept in error(); after it every leaf reads as zeros,
+/// so the step finishes harmlessly and its caller reports the error.
+class LeafReplayer {
+ public:
+  /// `height`: the tree's levels above a leaf (address bits - 5). `memory_root` and
+  /// `pages_in_use` are the state's, updated by stores.
+  LeafReplayer(ByteView proofs, unsigned height, Hash& memory_root, std::uint64_t memory_limit,
+               std::uint64_t& pages_in_use)
+      : proofs_(proofs),
+        height_(height),
+        memory_root_(memory_root),
+        memory_limit_(memory_limit),
+        pages_in_use_(pages_in_use) {}
+
+  /// The 32 bytes of the leaf holding `address`.
+  [[nodiscard]] const Hash& leaf(std::uint64_t address) { return entry(address).value; }
+
+  /// Writes `after` into the leaf holding `address`. False, with nothing changed, if the
+  /// memory-limit rule refuses it.
+  bool write(std::uint64_t address, const Hash& after) {
+    Entry& leaf = entry(address);
+    const std::uint64_t index = address >> MerkleMemory::kLeafBits;
+    const auto siblings = std::span(leaf.siblings).first(height_);
+    if (!count_page_change(index, leaf.value, after, siblings, memory_limit_, pages_in_use_)) {
+      return false;
+    }
+    leaf.value = after;
+    memory_root_ = merkle_root_from_proof(index, leaf.value, siblings);
+    const int slot = static_cast<int>(&leaf - entries_.data());
+    proven_.after_write(slot);
+    entries_[0] = leaf;
+    return true;
+  }
+
+  [[nodiscard]] const std::optional<Error>& error() const noexcept { return error_; }
+  /// Proof bytes the step has not used (a witness with more proofs than its step needs is
+  /// malformed).
+  [[nodiscard]] std::size_t unused_bytes() const noexcept { return proofs_.size() - cursor_; }
+  /// Keeps the first error (of the memory or of the caller, such as a missing preimage).
+  void fail(Error error) {
+    if (!error_) error_ = std::move(error);
+  }
+
+ private:
+  struct Entry {
+    Hash value{};
+    std::array<Hash, 59> siblings{};
+  };
+
+  Entry& entry(std::uint64_t address) {
+    const std::uint64_t index = address >> MerkleMemory::kLeafBits;
+    const int found = proven_.find(index);
+    if (found >= 0) return entries_[static_cast<std::size_t>(found)];
+    const int slot = proven_.add(index);
+    if (slot < 0) {
+      fail(too_many_leaves());
+      scratch_ = Entry{};
+      return scratch_;
+    }
+    Entry& entry = entries_[static_cast<std::size_t>(slot)];
+    entry = Entry{};
+    const std::size_t size = std::size_t{32} * (1 + height_);
+    ++proofs_used_;
+    if (error_) return entry;
+    const std::string which = "proof for memory access " + std::to_string(proofs_used_) +
+                              " (leaf at " + hex_number(index << MerkleMemory::kLeafBits) + ")";
+    if (proofs_.size() - cursor_ < size) {
+      fail(Error{Errc::malformed_input, which + " is missing or truncated"});
+      return entry;
+    }
+    std::memcpy(entry.value.data(), proofs_.data() + cursor_, 32);
+    std::memcpy(entry.siblings.data(), proofs_.data() + cursor_ + 32, std::size_t{32} * height_);
+    cursor_ += size;
+    if (merkle_root_from_proof(index, entry.value, std::span(entry.siblings).first(height_)) !=
+        memory_root_) {
+      fail(Error{Errc::invalid_proof, which + " does not match the memory root"});
+      entry = Entry{};
+    }
+    return entry;
+  }
+
+  ByteView proofs_;
+  unsigned height_;
+  Hash& memory_root_;
+  std::uint64_t memory_limit_;
+  std::uint64_t& pages_in_use_;
+  std::size_t cursor_ = 0;
+  std::size_t proofs_used_ = 0;
+  LeafProofs proven_;
+  std::array<Entry, LeafProofs::kMaxLeaves> entries_{};
+  Entry scratch_{};
+  std::optional<Error> error_;
 };
 
 }  // namespace faultline
