@@ -208,21 +208,29 @@ Result<SignedTransaction> Account::submit(const std::optional<Address>& to, cons
     Transaction transaction;
     transaction.chain_id = *chain_id_;
     transaction.nonce = *nonce_;
-    transaction.max_priority_fee_per_gas = *priority;
-    transaction.max_fee_per_gas = U256(*base_fee) * 2 + *priority;
     transaction.gas_limit = gas;
     transaction.to = to;
     transaction.value = value;
     transaction.data = data;
-    signed_transaction.raw = sign_transaction(transaction, *signer_);
-    signed_transaction.hash = keccak256(signed_transaction.raw);
-    if (options_.before_broadcast) {
-      if (auto recorded = options_.before_broadcast(signed_transaction); !recorded) {
-        return recorded.error();
+    // A transaction of ours may wait in the pool with this nonce (one sent before a reorg, stuck
+    // behind a gap): the node takes a replacement only at a higher fee, so the fee doubles, at
+    // most twice.
+    U256 fee = *priority;
+    for (int attempt = 0; attempt < 3; ++attempt, fee *= 2) {
+      transaction.max_priority_fee_per_gas = fee;
+      transaction.max_fee_per_gas = U256(*base_fee) * 2 + fee;
+      signed_transaction.raw = sign_transaction(transaction, *signer_);
+      signed_transaction.hash = keccak256(signed_transaction.raw);
+      if (options_.before_broadcast) {
+        if (auto recorded = options_.before_broadcast(signed_transaction); !recorded) {
+          return recorded.error();
+        }
       }
+      sent = rpc_->call("eth_sendRawTransaction",
+                        Json::array({faultline::to_hex(signed_transaction.raw)}));
+      if (sent || sent.error().message.find("underpriced") == std::string::npos) break;
+      if (fee == 0) fee = 1;
     }
-    sent = rpc_->call("eth_sendRawTransaction",
-                      Json::array({faultline::to_hex(signed_transaction.raw)}));
   } else {
     Json call = call_object(to, data, value);
     call["gas"] = quantity_hex(gas);
@@ -283,6 +291,20 @@ Result<Receipt> Account::wait_for_receipt(const SignedTransaction& sent) {
       return Error{Errc::not_found,
                    "transaction " + hash + " (nonce " + std::to_string(sent.nonce) +
                        ") was replaced or dropped and cannot be sent again: " + why};
+    }
+    // Known but not mined: it can be mined only once every lower nonce of the account is. If
+    // none fills the gap below it (a reorg or a drop took earlier transactions), it waits for
+    // ever: the caller decides again, with the node's count of nonces.
+    auto pending =
+        rpc_->call("eth_getTransactionCount", Json::array({to_hex(address_), "pending"}));
+    if (!pending) return pending.error();
+    auto filled = quantity(*pending);
+    if (!filled) return filled.error();
+    if (*filled < sent.nonce) {
+      return Error{Errc::not_found, "transaction " + hash + " (nonce " +
+                                        std::to_string(sent.nonce) + ") waits behind nonce " +
+                                        std::to_string(*filled) +
+                                        ", which no transaction of the account fills"};
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return Error{Errc::io_error,

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -378,7 +379,17 @@ TEST_CASE("the agent notices a reorg that removes its moves and makes them again
   REQUIRE(exit_code.has_value());
   CHECK(*exit_code == 0);
   CHECK(count(all, "reorg below block") >= 1);
-  CHECK(count(all, "\"event\":\"error\"") == 0);
+  // The only failed round allowed: a move sent after the reorg, before the agent saw it, with
+  // a nonce past the ones the reorg took: it waits behind a gap, and the next round sends
+  // again with the node's count.
+  std::istringstream lines(all);
+  std::size_t errors = 0, gaps = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"event\":\"error\"") == std::string::npos) continue;
+    ++errors;
+    if (line.find("which no transaction of the account fills") != std::string::npos) ++gaps;
+  }
+  CHECK(errors == gaps);
   REQUIRE(game->sync().ok());
   CHECK(game->resolved());
   CHECK_FALSE(game->root_stands());

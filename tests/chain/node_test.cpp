@@ -191,6 +191,28 @@ TEST_CASE("a dropped transaction is sent again, a replaced one is reported at on
     CHECK(nonce("latest") == 2);
   }
 
+  SECTION("queued behind a gap a reorg left: not_found at once, and later sends fill the gap") {
+    auto snapshot = node.rpc.call("evm_snapshot", Json::array());
+    REQUIRE(snapshot.ok());
+    REQUIRE(account.send(payee, {}, 1).ok());
+    REQUIRE(account.send(payee, {}, 2).ok());
+    // The reorg takes nonces 0 and 1; the account, unaware, sends with nonce 2.
+    REQUIRE(node.rpc.call("evm_revert", Json::array({*snapshot})).ok());
+    const auto start = std::chrono::steady_clock::now();
+    auto stuck = account.send(payee, {}, 3);
+    REQUIRE_FALSE(stuck.ok());
+    CHECK(stuck.error().code == Errc::not_found);
+    CHECK_THAT(stuck.error().message, Catch::Contains("waits behind nonce 0"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    // The account asks the node again; the transaction queued with nonce 2 is mined or
+    // replaced (at a doubled fee) on the way.
+    for (int i = 0; i < 3; ++i) {
+      auto sent = account.send(payee, {}, 4);
+      REQUIRE(sent.ok());
+    }
+    CHECK(nonce("latest") >= 3);
+  }
+
   SECTION("a transaction signed before a crash: sent again if forgotten, reported if overtaken") {
     REQUIRE(node.rpc.call("evm_setAutomine", Json::array({false})).ok());
     Transaction payment;

@@ -55,11 +55,7 @@ concept StepContext = requires(C& c, const C& cc, std::uint64_t address, unsigne
   { c.preimage(key) } -> std::same_as<const ByteView*>;
 };
 
-enum class StepOutcome : std::uint8_t {
-  executed,  ///< one step taken (possibly ending in exit or a fault)
-  halted,    ///< the machine had already halted: nothing changed
-  blocked,   ///< a preimage is missing: nothing changed
-};
+using faultline::StepOutcome;
 
 namespace detail {
 

@@ -77,6 +77,13 @@ struct Outputs {
   std::array<OutputBuffer, 2> by_fd;
 };
 
+/// What the semantics of one step report, in every context (vm_machine.hpp).
+enum class StepOutcome : std::uint8_t {
+  executed,  ///< one step taken (possibly ending in exit or a fault)
+  halted,    ///< the machine had already halted: nothing changed
+  blocked,   ///< a preimage is missing: nothing changed
+};
+
 /// What a fast run loop did: steps executed, and whether it stopped at a preimage the oracle
 /// lacks (the state is then just before that step).
 struct RunOutcome {
