@@ -4,6 +4,7 @@
 #include <faultline/dispute/game.hpp>
 #include <faultline/framework.hpp>
 #include <faultline/mips/backend.hpp>
+#include <faultline/onnx/model.hpp>
 #include <faultline/program_executor.hpp>
 #include <faultline/riscv/backend.hpp>
 #include <iostream>
@@ -21,7 +22,11 @@ int main() {
             << "memory root    = " << faultline::to_hex(memory.root()) << "\n"
             << "backends       = " << faultline::riscv::make_backend(64)->name() << ", "
             << faultline::mips::make_backend(32)->name() << "\n"
-            << "game length    = " << faultline::dispute::GameConfig{}.trace_length() << "\n";
+            << "game length    = " << faultline::dispute::GameConfig{}.trace_length() << "\n"
+            << "ONNX opsets    = " << faultline::onnx::kMinOpset << " to "
+            << faultline::onnx::kMaxOpset << " ("
+            << (faultline::onnx::Model::load(faultline::Bytes{0xff}).ok() ? "?" : "loader runs")
+            << ")\n";
   faultline::Hash key{};
   key[31] = 1;
   const auto address = faultline::chain::address_of_key(key);

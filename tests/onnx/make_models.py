@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Writes the ONNX models of the loader tests into the folder given (python3-onnx's helpers)."""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(20261203)
+W = rng.standard_normal((4, 3)).astype(np.float32)
+B = rng.standard_normal((3,)).astype(np.float32)
+
+
+def save(model, name, check=True):
+    if check:
+        onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(out, name))
+
+
+def mlp(nodes=None, initializers=None, opset=13, name="mlp", inputs=None):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])
+    if nodes is None:
+        nodes = [helper.make_node("Gemm", ["x", "W", "B"], ["h"], name="gemm"),
+                 helper.make_node("Relu", ["h"], ["y"], name="relu")]
+    if initializers is None:
+        initializers = [numpy_helper.from_array(W, "W"), numpy_helper.from_array(B, "B")]
+    graph = helper.make_graph(nodes, name, inputs or [x], [y], initializers)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+save(mlp(), "mlp.onnx")
+# The same graph with other node names and a doc string: the same commitment.
+renamed = mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"], name="first", doc_string="d"),
+                     helper.make_node("Relu", ["h"], ["y"], name="second")])
+renamed.doc_string = "another description"
+save(renamed, "mlp_renamed.onnx")
+# One attribute more (transB = 0 is Gemm's default, but it is a different graph).
+save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"], transB=0),
+                helper.make_node("Relu", ["h"], ["y"])]), "mlp_attribute.onnx")
+# Typed fields instead of raw_data: the same bytes, the same commitment.
+typed = mlp(initializers=[helper.make_tensor("W", TensorProto.FLOAT, [4, 3], W.flatten().tolist()),
+                          helper.make_tensor("B", TensorProto.FLOAT, [3], B.flatten().tolist())])
+save(typed, "mlp_typed.onnx")
+
+# W in an external file beside the model.
+external = mlp()
+w = external.graph.initializer[0]
+with open(os.path.join(out, "mlp_weights.bin"), "wb") as f:
+    f.write(b"\0" * 16 + W.tobytes())
+w.ClearField("raw_data")
+w.data_location = TensorProto.EXTERNAL
+for key, value in (("location", "mlp_weights.bin"), ("offset", "16"), ("length", str(W.nbytes))):
+    entry = w.external_data.add()
+    entry.key, entry.value = key, value
+onnx.save(external, os.path.join(out, "mlp_external.onnx"))
+
+
+def with_location(location, name, length=None):
+    model = onnx.ModelProto()
+    model.CopyFrom(external)
+    entries = model.graph.initializer[0].external_data
+    for entry in entries:
+        if entry.key == "location":
+            entry.value = location
+        if entry.key == "length" and length is not None:
+            entry.value = length
+    onnx.save(model, os.path.join(out, name))
+
+
+with_location("../mlp_weights.bin", "escape_parent.onnx")
+with_location("/etc/passwd", "escape_absolute.onnx")
+with_location("no_such_file.bin", "missing_external.onnx")
+with_location("mlp_weights.bin", "external_too_long.onnx", length="1000")
+os.makedirs(os.path.join(out, "sub"), exist_ok=True)
+link = os.path.join(out, "sub", "link.bin")
+if os.path.lexists(link):
+    os.remove(link)
+os.symlink("/etc/hostname", link)
+with_location("sub/link.bin", "escape_symlink.onnx")
+
+# Bad graphs.
+save(mlp(nodes=[helper.make_node("Relu", ["h"], ["y"]),
+                helper.make_node("Gemm", ["x", "W", "B"], ["h"])]), "unsorted.onnx", check=False)
+save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
+                helper.make_node("Frobnicate", ["h"], ["y"])]), "unknown_op.onnx", check=False)
+save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
+                helper.make_node("Relu", ["nowhere"], ["y"])]), "missing_input.onnx", check=False)
+save(mlp(opset=6), "opset6.onnx", check=False)
+save(mlp(opset=18), "opset18.onnx", check=False)
+save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
+                helper.make_node("Relu", ["h"], ["y"], domain="ai.onnx.ml")]),
+     "other_domain.onnx", check=False)
+# Shapes that cannot broadcast: [1, 4] + [3].
+save(mlp(nodes=[helper.make_node("Add", ["x", "B"], ["h"]), helper.make_node("Relu", ["h"], ["y"])]),
+     "shape_mismatch.onnx", check=False)
+# An initializer whose dimensions multiply past 2^62, and one with too few bytes.
+huge = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[1 << 40, 1 << 40])
+save(mlp(initializers=[huge, numpy_helper.from_array(B, "B")]), "huge_dims.onnx", check=False)
+short = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[4, 3], raw_data=b"\0" * 7)
+save(mlp(initializers=[short, numpy_helper.from_array(B, "B")]), "short_tensor.onnx", check=False)
+# A string initializer: a type faultline does not run.
+strings = TensorProto(name="S", data_type=TensorProto.STRING, dims=[1], string_data=[b"a"])
+save(mlp(initializers=[numpy_helper.from_array(W, "W"), numpy_helper.from_array(B, "B"), strings]),
+     "string_tensor.onnx", check=False)
+# An If with two subgraphs: attributes that are graphs.
+cond = helper.make_tensor_value_info("c", TensorProto.BOOL, [])
+then_out = helper.make_tensor_value_info("t", TensorProto.FLOAT, [1, 4])
+else_out = helper.make_tensor_value_info("e", TensorProto.FLOAT, [1, 4])
+then_graph = helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "then", [], [then_out])
+else_graph = helper.make_graph([helper.make_node("Neg", ["x"], ["e"])], "else", [], [else_out])
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+graph = helper.make_graph([helper.make_node("If", ["c"], ["y"], then_branch=then_graph,
+                                            else_branch=else_graph)], "if", [cond, x], [y])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "if.onnx")
