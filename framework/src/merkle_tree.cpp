@@ -65,7 +65,7 @@ Result<Hash> verify_leaf_proof(ByteView encoded_proof, unsigned height, std::uin
   Hash leaf;
   std::memcpy(leaf.data(), encoded_proof.data(), 32);
   std::vector<Hash> siblings(height);
-  std::memcpy(siblings.data(), encoded_proof.data() + 32, std::size_t{32} * height);
+  if (height > 0) std::memcpy(siblings.data(), encoded_proof.data() + 32, std::size_t{32} * height);
   if (merkle_root_from_proof(index, leaf, siblings) != root) {
     return Error{Errc::invalid_proof, "leaf proof does not lead to the expected root"};
   }

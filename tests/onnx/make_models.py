@@ -117,3 +117,11 @@ y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
 graph = helper.make_graph([helper.make_node("If", ["c"], ["y"], then_branch=then_graph,
                                             else_branch=else_graph)], "if", [cond, x], [y])
 save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "if.onnx")
+
+# An input for the MLP and numpy's output for it (float32 throughout).
+x_value = rng.standard_normal((1, 4)).astype(np.float32)
+y_value = np.maximum(x_value @ W + B, 0).astype(np.float32)
+with open(os.path.join(out, "mlp_input.pb"), "wb") as f:
+    f.write(numpy_helper.from_array(x_value, "x").SerializeToString())
+with open(os.path.join(out, "mlp_expected.pb"), "wb") as f:
+    f.write(numpy_helper.from_array(y_value, "y").SerializeToString())

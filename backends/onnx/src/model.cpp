@@ -394,6 +394,20 @@ class Canonical {
 
 }  // namespace
 
+Result<std::pair<std::string, Tensor>> parse_tensor(ByteView bytes) {
+  pb::TensorProto proto;
+  if (bytes.size() > static_cast<std::size_t>(INT_MAX) ||
+      !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return malformed("the bytes are not a serialized ONNX tensor");
+  }
+  if (proto.data_location() == pb::TensorProto_DataLocation_EXTERNAL) {
+    return unsupported("tensor \"" + proto.name() + "\" keeps its data in an external file");
+  }
+  auto tensor = decode_tensor(proto, "tensor \"" + proto.name() + "\"");
+  if (!tensor) return tensor.error();
+  return std::pair{proto.name(), std::move(*tensor)};
+}
+
 TensorCommitment Tensor::commitment() const {
   auto committed = commit_tensor(type, shape, data);
   return committed ? std::move(*committed) : TensorCommitment{};

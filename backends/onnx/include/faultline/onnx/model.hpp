@@ -36,6 +36,10 @@ struct Tensor {
   friend bool operator==(const Tensor&, const Tensor&) = default;
 };
 
+/// A tensor from a serialized TensorProto (a .pb file, as the ONNX node tests keep theirs),
+/// with its name: malformed_input if it does not parse, the loader's errors otherwise.
+[[nodiscard]] Result<std::pair<std::string, Tensor>> parse_tensor(ByteView bytes);
+
 struct Graph;
 
 /// An attribute's value, as ONNX types it (sparse tensors and type protos are refused).

@@ -1,0 +1,91 @@
+// Running a model's operators in order (interpreter.hpp).
+#include "faultline/onnx/interpreter.hpp"
+
+#include <deque>
+
+#include "faultline/onnx/operators.hpp"
+#include "tensor_access.hpp"
+
+namespace faultline::onnx {
+
+Result<std::map<std::string, Tensor>> run(const Model& model,
+                                          const std::map<std::string, Tensor>& inputs) {
+  const Graph& graph = model.graph();
+  std::map<std::string, const Tensor*> live;
+  std::deque<Tensor> computed;  // stable addresses
+  for (const auto& [name, tensor] : graph.initializers)
+    live[name] = &tensor;
+  for (const ValueInfo& input : graph.inputs) {
+    const auto given = inputs.find(input.name);
+    if (given == inputs.end()) {
+      return Error{Errc::invalid_argument, "the model's input \"" + input.name + "\" is not given"};
+    }
+    const Tensor& tensor = given->second;
+    if (input.type && *input.type != tensor.type) {
+      return Error{Errc::invalid_argument, "input \"" + input.name + "\" must be " +
+                                               std::string(element_type_name(*input.type)) +
+                                               ", not " +
+                                               std::string(element_type_name(tensor.type))};
+    }
+    bool fits = !input.has_shape || input.shape.size() == tensor.shape.size();
+    for (std::size_t i = 0; fits && input.has_shape && i < input.shape.size(); ++i)
+      fits = !input.shape[i] || *input.shape[i] == tensor.shape[i];
+    if (!fits) {
+      return Error{Errc::invalid_argument, "input \"" + input.name + "\" of shape " +
+                                               detail::shape_text(tensor.shape) +
+                                               " does not fit the model's"};
+    }
+    if (auto committed = commit_tensor(tensor.type, tensor.shape, tensor.data); !committed) {
+      return Error{committed.error().code,
+                   "input \"" + input.name + "\": " + committed.error().message};
+    }
+    live[input.name] = &tensor;
+  }
+  for (const auto& [name, tensor] : inputs) {
+    (void)tensor;
+    bool known = false;
+    for (const ValueInfo& input : graph.inputs)
+      known = known || input.name == name;
+    if (!known) return Error{Errc::invalid_argument, "the model has no input \"" + name + "\""};
+  }
+  for (const Node& node : graph.nodes) {
+    const OperatorInfo* info = find_operator(node.op_type);
+    if (info == nullptr) {
+      return Error{Errc::unsupported, "node \"" + node.name + "\": the operator " + node.op_type +
+                                          " is not implemented"};
+    }
+    std::vector<const Tensor*> arguments;
+    for (const std::string& name : node.inputs) {
+      if (name.empty()) {
+        arguments.push_back(nullptr);
+        continue;
+      }
+      const auto found = live.find(name);
+      if (found == live.end()) {
+        // The checker guarantees every input is produced before use.
+        return Error{Errc::malformed_input,
+                     "node \"" + node.name + "\": no value \"" + name + "\""};
+      }
+      arguments.push_back(found->second);
+    }
+    auto outputs = info->kernel(node, arguments, model.opset());
+    if (!outputs) return outputs.error();
+    for (std::size_t i = 0; i < node.outputs.size() && i < outputs->size(); ++i) {
+      if (node.outputs[i].empty()) continue;
+      computed.push_back(std::move((*outputs)[i]));
+      live[node.outputs[i]] = &computed.back();
+    }
+  }
+  std::map<std::string, Tensor> out;
+  for (const ValueInfo& output : graph.outputs) {
+    const auto found = live.find(output.name);
+    if (found == live.end()) {
+      return Error{Errc::malformed_input,
+                   "the graph's output \"" + output.name + "\" is never computed"};
+    }
+    out.emplace(output.name, *found->second);
+  }
+  return out;
+}
+
+}  // namespace faultline::onnx

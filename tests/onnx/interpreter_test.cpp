@@ -1,0 +1,81 @@
+// The interpreter (interpreter.hpp) on the MLP of make_models.py: numpy's output within float
+// rounding, the same bytes on every compiler (a pinned hash, checked by the g++ release and the
+// clang sanitizer builds alike), and clear errors for inputs that do not fit.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "../../backends/onnx/src/tensor_access.hpp"
+#include "faultline/file.hpp"
+#include "faultline/keccak.hpp"
+#include "faultline/onnx/interpreter.hpp"
+#include "faultline/onnx/operators.hpp"
+
+namespace {
+
+using namespace faultline;
+using namespace faultline::onnx;
+
+const std::string kModels = FAULTLINE_ONNX_MODELS;
+
+Tensor tensor_file(const std::string& name) {
+  auto bytes = read_file(kModels + "/" + name);
+  REQUIRE(bytes.ok());
+  auto tensor = parse_tensor(*bytes);
+  REQUIRE(tensor.ok());
+  return tensor->second;
+}
+
+}  // namespace
+
+TEST_CASE("the MLP runs to numpy's output, to the same bytes on every compiler") {
+  auto model = Model::load_file(kModels + "/mlp.onnx");
+  REQUIRE(model.ok());
+  auto outputs = run(*model, {{"x", tensor_file("mlp_input.pb")}});
+  REQUIRE(outputs.ok());
+  const Tensor& y = outputs->at("y");
+  const Tensor expected = tensor_file("mlp_expected.pb");
+  REQUIRE(y.shape == expected.shape);
+  const auto got = onnx::detail::values<float>(y), want = onnx::detail::values<float>(expected);
+  for (std::size_t i = 0; i < got.size(); ++i)
+    CHECK(std::fabs(got[i] - want[i]) <= 1e-6F * (1 + std::fabs(want[i])));
+  CHECK(to_hex(keccak256(y.data)) == FAULTLINE_ONNX_MLP_OUTPUT_HASH);
+}
+
+TEST_CASE("the canonical dot product adds in eight lanes, then pairwise") {
+  // 1 + 2^-24 is not a float: each lane order below gives a different rounding.
+  float a[16], b[16];
+  for (int i = 0; i < 16; ++i) {
+    a[i] = i == 0 ? 1.0F : std::ldexp(1.0F, -24);
+    b[i] = 1.0F;
+  }
+  // Lane 0: 1 + 2^-24 = 1 (rounded); lanes 1..7: 2 · 2^-24 each; then pairwise.
+  float lanes[8] = {1.0F, 0, 0, 0, 0, 0, 0, 0};
+  lanes[0] = lanes[0] + a[8];
+  for (int j = 1; j < 8; ++j)
+    lanes[j] = a[j] + a[j + 8];
+  const float expected = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+                         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  CHECK(canonical_dot(a, 1, b, 1, 16) == expected);
+  float sequential = 0;
+  for (int i = 0; i < 16; ++i)
+    sequential = sequential + a[i];
+  CHECK(canonical_dot(a, 1, b, 1, 16) != sequential);  // the order is not left to right
+}
+
+TEST_CASE("inputs that do not fit the model are clear errors") {
+  auto model = Model::load_file(kModels + "/mlp.onnx");
+  REQUIRE(model.ok());
+  const Tensor x = tensor_file("mlp_input.pb");
+  CHECK_THAT(run(*model, {}).error().message, Catch::Contains("\"x\" is not given"));
+  Tensor wrong_type = x;
+  wrong_type.type = ElementType::int32;
+  CHECK_THAT(run(*model, {{"x", wrong_type}}).error().message, Catch::Contains("must be float32"));
+  Tensor wrong_shape = x;
+  wrong_shape.shape = {4, 1};
+  CHECK_THAT(run(*model, {{"x", wrong_shape}}).error().message,
+             Catch::Contains("does not fit the model's"));
+  Tensor short_data = x;
+  short_data.data.pop_back();
+  CHECK(run(*model, {{"x", short_data}}).error().code == Errc::malformed_input);
+  CHECK_THAT(run(*model, {{"x", x}, {"z", x}}).error().message, Catch::Contains("no input \"z\""));
+}
