@@ -111,8 +111,39 @@ inline std::optional<std::vector<std::uint64_t>> broadcast_shape(
   return out;
 }
 
+/// Walks the elements of `to` in row-major order and says which element of `from` each reads
+/// when `from` is broadcast to `to`, without materialising the indices.
+class BroadcastWalk {
+ public:
+  BroadcastWalk(const std::vector<std::uint64_t>& from, const std::vector<std::uint64_t>& to)
+      : to_(to), strides_(to.size(), 0), at_(to.size(), 0) {
+    const std::size_t offset = to.size() - from.size();
+    std::uint64_t stride = 1;
+    for (std::size_t i = to.size(); i-- > offset;) {
+      const std::uint64_t dimension = from[i - offset];
+      strides_[i] = dimension == 1 ? 0 : stride;
+      stride *= dimension;
+    }
+  }
+  [[nodiscard]] std::uint64_t index() const noexcept { return index_; }
+  void next() noexcept {
+    for (std::size_t i = to_.size(); i-- > 0;) {
+      if (++at_[i] < to_[i]) {
+        index_ += strides_[i];
+        return;
+      }
+      index_ -= strides_[i] * (to_[i] - 1);
+      at_[i] = 0;
+    }
+  }
+
+ private:
+  std::vector<std::uint64_t> to_, strides_, at_;
+  std::uint64_t index_ = 0;
+};
+
 /// For each element of `to` (row-major), the index of the element of `from` it reads when
-/// `from` is broadcast to `to`.
+/// `from` is broadcast to `to` (for small shapes: it holds 8 bytes per element).
 inline std::vector<std::uint64_t> broadcast_indices(const std::vector<std::uint64_t>& from,
                                                     const std::vector<std::uint64_t>& to) {
   const std::size_t rank = to.size(), offset = rank - from.size();

@@ -21,6 +21,10 @@ using Kernel = Result<std::vector<Tensor>> (*)(const Node& node,
                                                std::span<const Tensor* const> inputs,
                                                std::int64_t opset);
 
+/// The largest tensor a kernel makes (1 GiB): a model that asks for more (an Expand or a
+/// broadcast to a vast shape) gets an error naming the node, not an exhausted host.
+inline constexpr std::uint64_t kMaxTensorBytes = std::uint64_t{1} << 30;
+
 struct OperatorInfo {
   std::string_view name;   ///< the ONNX op type
   std::int64_t since = 1;  ///< the first opset whose semantics the kernel implements

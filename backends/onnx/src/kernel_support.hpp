@@ -1,0 +1,140 @@
+// What the kernels share: errors that name the node, canonical NaNs, wrapping integer
+// arithmetic, dispatch on element types, input and attribute access.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "faultline/onnx/operators.hpp"
+#include "tensor_access.hpp"
+
+namespace faultline::onnx::detail {
+
+inline Error node_error(const Node& node, const std::string& what) {
+  return Error{Errc::invalid_argument,
+               "node " + (node.name.empty() ? std::string() : "\"" + node.name + "\" ") + "(" +
+                   node.op_type + "): " + what};
+}
+
+/// NaNs leave every kernel as one bit pattern, whichever NaN the host produced.
+template <class F>
+F canonical(F value) {
+  if constexpr (std::is_floating_point_v<F>) {
+    if (std::isnan(value)) return std::numeric_limits<F>::quiet_NaN();
+  }
+  return value;
+}
+
+template <class F>
+F canonical_dot_of(const F* a, std::size_t a_stride, const F* b, std::size_t b_stride,
+                   std::size_t count) {
+  std::array<F, 8> lanes{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const F product = a[i * a_stride] * b[i * b_stride];
+    lanes[i % 8] = lanes[i % 8] + product;
+  }
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+/// Integers wrap (two's complement), as unsigned arithmetic defines it.
+template <class T>
+T wrap_add(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+}
+template <class T>
+T wrap_sub(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+}
+template <class T>
+T wrap_mul(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  using Wide = std::conditional_t<(sizeof(U) < sizeof(unsigned)), unsigned, U>;
+  return static_cast<T>(
+      static_cast<U>(static_cast<Wide>(static_cast<U>(a)) * static_cast<Wide>(static_cast<U>(b))));
+}
+/// Integer division truncates; by zero it is 0, and the one overflowing quotient wraps.
+template <class T>
+T checked_div(T a, T b) {
+  if (b == 0) return 0;
+  if constexpr (std::is_signed_v<T>) {
+    if (a == std::numeric_limits<T>::min() && b == -1) return a;
+  }
+  return static_cast<T>(a / b);
+}
+
+inline Result<void> expect_inputs(const Node& node, std::span<const Tensor* const> inputs,
+                                  std::size_t least, std::size_t most) {
+  if (inputs.size() < least || inputs.size() > most) {
+    return node_error(node, "takes " + std::to_string(least) +
+                                (least == most ? "" : " to " + std::to_string(most)) +
+                                " inputs, not " + std::to_string(inputs.size()));
+  }
+  for (std::size_t i = 0; i < least; ++i) {
+    if (inputs[i] == nullptr) return node_error(node, "input " + std::to_string(i) + " is missing");
+  }
+  return {};
+}
+
+inline std::int64_t int_attribute(const Node& node, const std::string& name,
+                                  std::int64_t fallback) {
+  const auto found = node.attributes.find(name);
+  if (found == node.attributes.end()) return fallback;
+  const auto* value = std::get_if<std::int64_t>(&found->second);
+  return value ? *value : fallback;
+}
+
+inline float float_attribute(const Node& node, const std::string& name, float fallback) {
+  const auto found = node.attributes.find(name);
+  if (found == node.attributes.end()) return fallback;
+  const auto* value = std::get_if<float>(&found->second);
+  return value ? *value : fallback;
+}
+
+/// An error unless a tensor of `shape` and `type` fits kMaxTensorBytes.
+inline Result<void> check_output(const Node& node, const std::vector<std::uint64_t>& shape,
+                                 ElementType type) {
+  const auto count = element_count(shape);
+  const std::uint64_t size = element_size(type).value_or(8);
+  if (!count || *count > kMaxTensorBytes / size) {
+    return node_error(node, "an output of shape " + shape_text(shape) + " would exceed " +
+                                std::to_string(kMaxTensorBytes >> 20) + " MiB");
+  }
+  return {};
+}
+
+/// The integers of a tensor of int64 or int32 values (shapes, axes, indices).
+inline std::optional<std::vector<std::int64_t>> integers(const Tensor& tensor) {
+  if (tensor.type == ElementType::int64) return values<std::int64_t>(tensor);
+  if (tensor.type == ElementType::int32) {
+    const auto narrow = values<std::int32_t>(tensor);
+    return std::vector<std::int64_t>(narrow.begin(), narrow.end());
+  }
+  return std::nullopt;
+}
+
+/// An attribute's list of integers, if the node has it.
+inline std::optional<std::vector<std::int64_t>> ints_attribute(const Node& node,
+                                                               const std::string& name) {
+  const auto found = node.attributes.find(name);
+  if (found == node.attributes.end()) return std::nullopt;
+  const auto* value = std::get_if<std::vector<std::int64_t>>(&found->second);
+  if (value == nullptr) return std::nullopt;
+  return *value;
+}
+
+/// An axis in [-rank, rank) as an index in [0, rank), or nullopt.
+inline std::optional<std::size_t> normalize_axis(std::int64_t axis, std::size_t rank) {
+  const auto r = static_cast<std::int64_t>(rank);
+  if (axis < -r || axis >= r) return std::nullopt;
+  return static_cast<std::size_t>(axis < 0 ? axis + r : axis);
+}
+
+}  // namespace faultline::onnx::detail

@@ -1,0 +1,43 @@
+// The kernels, by family file; the registry (operators.cpp) lists them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "faultline/onnx/operators.hpp"
+
+namespace faultline::onnx::detail {
+
+#define FAULTLINE_ONNX_KERNEL(name)                                                         \
+  Result<std::vector<Tensor>> name(const Node& node, std::span<const Tensor* const> inputs, \
+                                   [[maybe_unused]] std::int64_t opset)
+
+// ops_math.cpp
+FAULTLINE_ONNX_KERNEL(abs_op);
+FAULTLINE_ONNX_KERNEL(add);
+FAULTLINE_ONNX_KERNEL(div);
+FAULTLINE_ONNX_KERNEL(gemm);
+FAULTLINE_ONNX_KERNEL(identity);
+FAULTLINE_ONNX_KERNEL(matmul);
+FAULTLINE_ONNX_KERNEL(mul);
+FAULTLINE_ONNX_KERNEL(neg);
+FAULTLINE_ONNX_KERNEL(relu);
+FAULTLINE_ONNX_KERNEL(sub);
+
+// ops_shape.cpp
+FAULTLINE_ONNX_KERNEL(concat);
+FAULTLINE_ONNX_KERNEL(constant);
+FAULTLINE_ONNX_KERNEL(expand);
+FAULTLINE_ONNX_KERNEL(flatten);
+FAULTLINE_ONNX_KERNEL(reshape);
+FAULTLINE_ONNX_KERNEL(shape);
+FAULTLINE_ONNX_KERNEL(size);
+FAULTLINE_ONNX_KERNEL(squeeze);
+FAULTLINE_ONNX_KERNEL(transpose);
+FAULTLINE_ONNX_KERNEL(unsqueeze);
+
+float canonical_dot_float(const float* a, std::size_t a_stride, const float* b,
+                          std::size_t b_stride, std::size_t count);
+
+}  // namespace faultline::onnx::detail
