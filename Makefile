@@ -10,7 +10,7 @@ SANITIZE   := build/asan
 CLI        := $(RELEASE)/tools/cli/faultline
 CXX_FILES   = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h')
 
-.PHONY: demo test setup build build-asan test-release test-asan bench mutate fuzz format format-check lint clean solidity
+.PHONY: demo test setup build build-asan test-release test-asan bench mutate fuzz format format-check lint clean solidity onnx-table
 
 GUEST64    := $(RELEASE)/backends/riscv/guest/riscv64
 
@@ -98,6 +98,11 @@ lint: build
 	@git ls-files --cached --others --exclude-standard 'framework/src/*.cpp' 'tools/*.cpp' 'backends/*.cpp' 'executors/*.cpp' 'dispute/*.cpp' \
 	  | xargs -r -P $(JOBS) -n 4 clang-tidy -p $(RELEASE) --quiet --extra-arg=-Wno-unknown-warning-option 2>&1 | grep -v "warnings generated" ; \
 	  exit $${PIPESTATUS[1]}
+
+# Rewrites docs/backends/onnx.md's operator table from the registry and a run of the official
+# node tests (the test fails while the committed table differs).
+onnx-table: build
+	cd $(RELEASE)/tests && FAULTLINE_WRITE_DOCS=1 ./onnx_tests "the official node tests of every registered operator pass"
 
 clean:
 	rm -rf build

@@ -79,3 +79,19 @@ TEST_CASE("inputs that do not fit the model are clear errors") {
   CHECK(run(*model, {{"x", short_data}}).error().code == Errc::malformed_input);
   CHECK_THAT(run(*model, {{"x", x}, {"z", x}}).error().message, Catch::Contains("no input \"z\""));
 }
+
+TEST_CASE("kernels whose official cases use opsets below 7: Not") {
+  const OperatorInfo* info = find_operator("Not");
+  REQUIRE(info != nullptr);
+  Node node;
+  node.op_type = "Not";
+  Tensor input = onnx::detail::make_tensor(ElementType::boolean, {2, 2},
+                                           std::vector<std::uint8_t>{0, 1, 1, 0});
+  const Tensor* arguments[] = {&input};
+  auto output = info->kernel(node, std::span<const Tensor* const>(arguments), 13);
+  REQUIRE(output.ok());
+  CHECK(output->at(0).data == Bytes{1, 0, 0, 1});
+  CHECK(output->at(0).shape == input.shape);
+  input.type = ElementType::int32;
+  CHECK_FALSE(info->kernel(node, std::span<const Tensor* const>(arguments), 13).ok());
+}

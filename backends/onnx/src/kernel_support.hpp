@@ -21,6 +21,14 @@ inline Error node_error(const Node& node, const std::string& what) {
                    node.op_type + "): " + what};
 }
 
+/// A valid input of an element type this kernel does not compute (float16 today, say).
+inline Error type_unsupported(const Node& node, ElementType type) {
+  return Error{Errc::unsupported,
+               "node " + (node.name.empty() ? std::string() : "\"" + node.name + "\" ") + "(" +
+                   node.op_type + "): " + std::string(element_type_name(type)) +
+                   " inputs are not computed yet"};
+}
+
 /// NaNs leave every kernel as one bit pattern, whichever NaN the host produced.
 template <class F>
 F canonical(F value) {
@@ -96,6 +104,46 @@ inline float float_attribute(const Node& node, const std::string& name, float fa
   if (found == node.attributes.end()) return fallback;
   const auto* value = std::get_if<float>(&found->second);
   return value ? *value : fallback;
+}
+
+/// Calls fn.template operator()<ElementType>() for the numeric element type of `type`; false if
+/// it is not one of them.
+template <class Fn>
+bool dispatch_numeric(ElementType type, Fn&& fn) {
+  switch (type) {
+    case ElementType::float32:
+      fn.template operator()<ElementType::float32>();
+      return true;
+    case ElementType::float64:
+      fn.template operator()<ElementType::float64>();
+      return true;
+    case ElementType::int8:
+      fn.template operator()<ElementType::int8>();
+      return true;
+    case ElementType::uint8:
+      fn.template operator()<ElementType::uint8>();
+      return true;
+    case ElementType::int16:
+      fn.template operator()<ElementType::int16>();
+      return true;
+    case ElementType::uint16:
+      fn.template operator()<ElementType::uint16>();
+      return true;
+    case ElementType::int32:
+      fn.template operator()<ElementType::int32>();
+      return true;
+    case ElementType::uint32:
+      fn.template operator()<ElementType::uint32>();
+      return true;
+    case ElementType::int64:
+      fn.template operator()<ElementType::int64>();
+      return true;
+    case ElementType::uint64:
+      fn.template operator()<ElementType::uint64>();
+      return true;
+    default:
+      return false;
+  }
 }
 
 /// An error unless a tensor of `shape` and `type` fits kMaxTensorBytes.

@@ -37,6 +37,26 @@ FAULTLINE_ONNX_KERNEL(squeeze);
 FAULTLINE_ONNX_KERNEL(transpose);
 FAULTLINE_ONNX_KERNEL(unsqueeze);
 
+// ops_elementwise.cpp
+FAULTLINE_ONNX_KERNEL(and_op);
+FAULTLINE_ONNX_KERNEL(ceil_op);
+FAULTLINE_ONNX_KERNEL(clip);
+FAULTLINE_ONNX_KERNEL(equal);
+FAULTLINE_ONNX_KERNEL(floor_op);
+FAULTLINE_ONNX_KERNEL(greater);
+FAULTLINE_ONNX_KERNEL(greater_or_equal);
+FAULTLINE_ONNX_KERNEL(leaky_relu);
+FAULTLINE_ONNX_KERNEL(less);
+FAULTLINE_ONNX_KERNEL(less_or_equal);
+FAULTLINE_ONNX_KERNEL(max_op);
+FAULTLINE_ONNX_KERNEL(min_op);
+FAULTLINE_ONNX_KERNEL(not_op);
+FAULTLINE_ONNX_KERNEL(or_op);
+FAULTLINE_ONNX_KERNEL(reciprocal);
+FAULTLINE_ONNX_KERNEL(sqrt_op);
+FAULTLINE_ONNX_KERNEL(where);
+FAULTLINE_ONNX_KERNEL(xor_op);
+
 float canonical_dot_float(const float* a, std::size_t a_stride, const float* b,
                           std::size_t b_stride, std::size_t count);
 

@@ -36,46 +36,6 @@ T apply(Arithmetic op, T a, T b) {
   return T{};
 }
 
-/// Calls fn.template operator()<ElementType>() for the numeric element type of `type`; false if
-/// it is not one of them.
-template <class Fn>
-bool dispatch_numeric(ElementType type, Fn&& fn) {
-  switch (type) {
-    case ElementType::float32:
-      fn.template operator()<ElementType::float32>();
-      return true;
-    case ElementType::float64:
-      fn.template operator()<ElementType::float64>();
-      return true;
-    case ElementType::int8:
-      fn.template operator()<ElementType::int8>();
-      return true;
-    case ElementType::uint8:
-      fn.template operator()<ElementType::uint8>();
-      return true;
-    case ElementType::int16:
-      fn.template operator()<ElementType::int16>();
-      return true;
-    case ElementType::uint16:
-      fn.template operator()<ElementType::uint16>();
-      return true;
-    case ElementType::int32:
-      fn.template operator()<ElementType::int32>();
-      return true;
-    case ElementType::uint32:
-      fn.template operator()<ElementType::uint32>();
-      return true;
-    case ElementType::int64:
-      fn.template operator()<ElementType::int64>();
-      return true;
-    case ElementType::uint64:
-      fn.template operator()<ElementType::uint64>();
-      return true;
-    default:
-      return false;
-  }
-}
-
 Result<std::vector<Tensor>> binary(const Node& node, std::span<const Tensor* const> inputs,
                                    Arithmetic op) {
   if (auto counted = expect_inputs(node, inputs, 2, 2); !counted) return counted.error();
@@ -102,8 +62,7 @@ Result<std::vector<Tensor>> binary(const Node& node, std::span<const Tensor* con
     out = make_tensor(E, *shape, z);
   });
   if (!known) {
-    return node_error(
-        node, std::string("does not take ") + std::string(element_type_name(a.type)) + " inputs");
+    return type_unsupported(node, a.type);
   }
   return std::vector<Tensor>{std::move(out)};
 }
@@ -166,8 +125,7 @@ Result<std::vector<Tensor>> unary(const Node& node, std::span<const Tensor* cons
     out = make_tensor(E, a.shape, x);
   });
   if (!known) {
-    return node_error(
-        node, std::string("does not take ") + std::string(element_type_name(a.type)) + " inputs");
+    return type_unsupported(node, a.type);
   }
   return std::vector<Tensor>{std::move(out)};
 }
@@ -233,8 +191,7 @@ Result<std::vector<Tensor>> matmul(const Node& node, std::span<const Tensor* con
   if (auto fits = check_output(node, shape, a.type); !fits) return fits.error();
   if (a.type == ElementType::int8 || a.type == ElementType::uint8 || a.type == ElementType::int16 ||
       a.type == ElementType::uint16) {
-    return node_error(
-        node, std::string("does not take ") + std::string(element_type_name(a.type)) + " inputs");
+    return type_unsupported(node, a.type);
   }
   Tensor out;
   const bool known = dispatch_numeric(a.type, [&]<ElementType E>() {
@@ -254,8 +211,7 @@ Result<std::vector<Tensor>> matmul(const Node& node, std::span<const Tensor* con
     out = make_tensor(E, shape, z);
   });
   if (!known) {
-    return node_error(
-        node, std::string("does not take ") + std::string(element_type_name(a.type)) + " inputs");
+    return type_unsupported(node, a.type);
   }
   return std::vector<Tensor>{std::move(out)};
 }
@@ -316,8 +272,7 @@ Result<std::vector<Tensor>> gemm(const Node& node, std::span<const Tensor* const
   } else if (a.type == ElementType::float64) {
     compute.template operator()<double>();
   } else {
-    return node_error(
-        node, std::string("does not take ") + std::string(element_type_name(a.type)) + " inputs");
+    return type_unsupported(node, a.type);
   }
   return std::vector<Tensor>{std::move(out)};
 }

@@ -86,8 +86,8 @@ FAULTLINE_ONNX_KERNEL(flatten) {
   const std::int64_t requested = int_attribute(node, "axis", 1);
   const auto rank = static_cast<std::int64_t>(data.shape.size());
   if (requested < -rank || requested > rank || (opset < 11 && requested < 0)) {
-    return node_error(node, "axis " + std::to_string(requested) + " for rank " +
-                                std::to_string(rank));
+    return node_error(node,
+                      "axis " + std::to_string(requested) + " for rank " + std::to_string(rank));
   }
   const auto axis = static_cast<std::size_t>(requested < 0 ? requested + rank : requested);
   return std::vector<Tensor>{
@@ -105,7 +105,8 @@ FAULTLINE_ONNX_KERNEL(transpose) {
   std::vector<bool> seen(rank, false);
   if (perm.size() != rank) return node_error(node, "perm does not have one entry per axis");
   for (const std::int64_t axis : perm) {
-    if (axis < 0 || static_cast<std::size_t>(axis) >= rank || seen[static_cast<std::size_t>(axis)]) {
+    if (axis < 0 || static_cast<std::size_t>(axis) >= rank ||
+        seen[static_cast<std::size_t>(axis)]) {
       return node_error(node, "perm is not a permutation of the axes");
     }
     seen[static_cast<std::size_t>(axis)] = true;
@@ -205,7 +206,8 @@ FAULTLINE_ONNX_KERNEL(concat) {
     shape[*axis] += input->shape[*axis];
   }
   const std::size_t size = *element_size(first.type);
-  const std::uint64_t outer = product(shape, 0, *axis), inner = product(shape, *axis + 1, shape.size());
+  const std::uint64_t outer = product(shape, 0, *axis),
+                      inner = product(shape, *axis + 1, shape.size());
   Tensor out;
   out.type = first.type;
   out.shape = shape;
