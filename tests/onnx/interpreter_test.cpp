@@ -80,7 +80,7 @@ TEST_CASE("inputs that do not fit the model are clear errors") {
   CHECK_THAT(run(*model, {{"x", x}, {"z", x}}).error().message, Catch::Contains("no input \"z\""));
 }
 
-TEST_CASE("kernels whose official cases use opsets below 7: Not") {
+TEST_CASE("kernels whose official cases use opsets below 7: Not, the global pools") {
   const OperatorInfo* info = find_operator("Not");
   REQUIRE(info != nullptr);
   Node node;
@@ -94,4 +94,21 @@ TEST_CASE("kernels whose official cases use opsets below 7: Not") {
   CHECK(output->at(0).shape == input.shape);
   input.type = ElementType::int32;
   CHECK_FALSE(info->kernel(node, std::span<const Tensor* const>(arguments), 13).ok());
+
+  // One image of two channels, 2 × 3 each: means and maxima per channel.
+  const Tensor image =
+      onnx::detail::make_tensor(ElementType::float32, {1, 2, 2, 3},
+                                std::vector<float>{1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, 8});
+  const Tensor* pooled[] = {&image};
+  for (const auto& [op, expected] :
+       {std::pair{"GlobalAveragePool", std::vector<float>{3.5F, -7.0F / 6.0F}},
+        std::pair{"GlobalMaxPool", std::vector<float>{6, 8}}}) {
+    INFO(op);
+    Node pool;
+    pool.op_type = op;
+    auto result = find_operator(op)->kernel(pool, std::span<const Tensor* const>(pooled), 13);
+    REQUIRE(result.ok());
+    CHECK(result->at(0).shape == std::vector<std::uint64_t>{1, 2, 1, 1});
+    CHECK(onnx::detail::values<float>(result->at(0)) == expected);
+  }
 }

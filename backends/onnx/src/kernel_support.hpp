@@ -29,6 +29,13 @@ inline Error type_unsupported(const Node& node, ElementType type) {
                    " inputs are not computed yet"};
 }
 
+/// A valid use of the operator that this kernel does not implement yet.
+inline Error feature_unsupported(const Node& node, const std::string& what) {
+  return Error{Errc::unsupported,
+               "node " + (node.name.empty() ? std::string() : "\"" + node.name + "\" ") + "(" +
+                   node.op_type + "): " + what + " is not supported yet"};
+}
+
 /// NaNs leave every kernel as one bit pattern, whichever NaN the host produced.
 template <class F>
 F canonical(F value) {

@@ -25,6 +25,14 @@ FAULTLINE_ONNX_KERNEL(neg);
 FAULTLINE_ONNX_KERNEL(relu);
 FAULTLINE_ONNX_KERNEL(sub);
 
+// ops_nn.cpp
+FAULTLINE_ONNX_KERNEL(average_pool);
+FAULTLINE_ONNX_KERNEL(batch_normalization);
+FAULTLINE_ONNX_KERNEL(conv);
+FAULTLINE_ONNX_KERNEL(global_average_pool);
+FAULTLINE_ONNX_KERNEL(global_max_pool);
+FAULTLINE_ONNX_KERNEL(max_pool);
+
 // ops_shape.cpp
 FAULTLINE_ONNX_KERNEL(concat);
 FAULTLINE_ONNX_KERNEL(constant);

@@ -1,0 +1,315 @@
+// Convolution, pooling and batch normalisation (float32), each sum in the canonical order.
+#include <algorithm>
+
+#include "kernel_support.hpp"
+#include "kernels.hpp"
+
+namespace faultline::onnx::detail {
+namespace {
+
+/// Spatial geometry shared by Conv and the pools: kernel, strides, dilations and pads per
+/// spatial axis, and the output's spatial size.
+struct Window {
+  std::vector<std::uint64_t> kernel, strides, dilations, output;
+  std::vector<std::int64_t> pads_begin, pads_end;
+};
+
+Result<Window> window(const Node& node, const std::vector<std::uint64_t>& input,
+                      std::vector<std::uint64_t> kernel, bool ceil_mode) {
+  const std::size_t spatial = input.size() - 2;
+  Window w;
+  w.kernel = std::move(kernel);
+  w.strides.assign(spatial, 1);
+  w.dilations.assign(spatial, 1);
+  w.pads_begin.assign(spatial, 0);
+  w.pads_end.assign(spatial, 0);
+  const auto positive = [&](const char* name, std::vector<std::uint64_t>& into) -> Result<void> {
+    if (auto given = ints_attribute(node, name)) {
+      if (given->size() != spatial)
+        return node_error(node, std::string(name) + " per spatial axis");
+      for (std::size_t i = 0; i < spatial; ++i) {
+        if ((*given)[i] < 1) return node_error(node, std::string(name) + " must be positive");
+        into[i] = static_cast<std::uint64_t>((*given)[i]);
+      }
+    }
+    return {};
+  };
+  if (auto ok = positive("strides", w.strides); !ok) return ok.error();
+  if (auto ok = positive("dilations", w.dilations); !ok) return ok.error();
+  std::string auto_pad = "NOTSET";
+  if (const auto found = node.attributes.find("auto_pad"); found != node.attributes.end()) {
+    if (const auto* text = std::get_if<std::string>(&found->second)) auto_pad = *text;
+  }
+  if (auto pads = ints_attribute(node, "pads")) {
+    if (pads->size() != 2 * spatial) return node_error(node, "pads needs two per spatial axis");
+    for (std::size_t i = 0; i < spatial; ++i) {
+      if ((*pads)[i] < 0 || (*pads)[i + spatial] < 0) return node_error(node, "negative pads");
+      w.pads_begin[i] = (*pads)[i];
+      w.pads_end[i] = (*pads)[i + spatial];
+    }
+  }
+  for (std::size_t i = 0; i < spatial; ++i) {
+    const std::uint64_t size = input[i + 2];
+    const std::uint64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      const std::uint64_t out = (size + w.strides[i] - 1) / w.strides[i];
+      const std::uint64_t needed = (out - 1) * w.strides[i] + extent;
+      const std::int64_t total =
+          needed > size ? static_cast<std::int64_t>(needed - size) : std::int64_t{0};
+      w.pads_begin[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      w.pads_end[i] = total - w.pads_begin[i];
+    } else if (auto_pad == "VALID") {
+      w.pads_begin[i] = w.pads_end[i] = 0;
+    } else if (auto_pad != "NOTSET") {
+      return node_error(node, "auto_pad " + auto_pad + " is not known");
+    }
+    const auto padded = static_cast<std::int64_t>(size) + w.pads_begin[i] + w.pads_end[i];
+    if (padded < static_cast<std::int64_t>(extent)) {
+      return node_error(node, "the window is larger than the padded input");
+    }
+    const std::uint64_t span = static_cast<std::uint64_t>(padded) - extent;
+    std::uint64_t out = span / w.strides[i] + 1;
+    if (ceil_mode && span % w.strides[i] != 0) {
+      // The last window must start inside the input or its begin padding.
+      if ((out * w.strides[i]) < size + static_cast<std::uint64_t>(w.pads_begin[i])) ++out;
+    }
+    w.output.push_back(out);
+  }
+  return w;
+}
+
+/// Calls fn(output spatial index vector, input offsets) for every output position.
+template <class Fn>
+void for_each_position(const std::vector<std::uint64_t>& shape, Fn&& fn) {
+  std::vector<std::uint64_t> at(shape.size(), 0);
+  const std::uint64_t count = count_of(shape);
+  for (std::uint64_t n = 0; n < count; ++n) {
+    fn(at);
+    for (std::size_t i = shape.size(); i-- > 0;) {
+      if (++at[i] < shape[i]) break;
+      at[i] = 0;
+    }
+  }
+}
+
+/// The row-major offset of a spatial position in an input of spatial `size`, or nullopt in the
+/// padding.
+std::optional<std::uint64_t> input_offset(const Window& w, const std::vector<std::uint64_t>& size,
+                                          const std::vector<std::uint64_t>& out_at,
+                                          const std::vector<std::uint64_t>& kernel_at) {
+  std::uint64_t offset = 0;
+  for (std::size_t i = 0; i < size.size(); ++i) {
+    const std::int64_t x =
+        static_cast<std::int64_t>(out_at[i] * w.strides[i] + kernel_at[i] * w.dilations[i]) -
+        w.pads_begin[i];
+    if (x < 0 || x >= static_cast<std::int64_t>(size[i])) return std::nullopt;
+    offset = offset * size[i] + static_cast<std::uint64_t>(x);
+  }
+  return offset;
+}
+
+Result<void> float_input(const Node& node, const Tensor& x, std::size_t least_rank) {
+  if (x.type != ElementType::float32) return type_unsupported(node, x.type);
+  if (x.shape.size() < least_rank) return node_error(node, "the input's rank is too small");
+  return {};
+}
+
+/// Canonical sums of float32 terms: lane i mod 8, then pairwise.
+class CanonicalSum {
+ public:
+  void add(float term) {
+    lanes_[count_ % 8] = lanes_[count_ % 8] + term;
+    ++count_;
+  }
+  [[nodiscard]] float total() const {
+    return ((lanes_[0] + lanes_[1]) + (lanes_[2] + lanes_[3])) +
+           ((lanes_[4] + lanes_[5]) + (lanes_[6] + lanes_[7]));
+  }
+
+ private:
+  std::array<float, 8> lanes_{};
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+FAULTLINE_ONNX_KERNEL(conv) {
+  if (auto counted = expect_inputs(node, inputs, 2, 3); !counted) return counted.error();
+  const Tensor& x = *inputs[0];
+  const Tensor& weights = *inputs[1];
+  const Tensor* bias = inputs.size() > 2 ? inputs[2] : nullptr;
+  if (auto ok = float_input(node, x, 3); !ok) return ok.error();
+  if (weights.type != x.type || weights.shape.size() != x.shape.size()) {
+    return node_error(node, "W must match X's type and rank");
+  }
+  const std::uint64_t batch = x.shape[0], channels = x.shape[1], filters = weights.shape[0];
+  const auto group = static_cast<std::uint64_t>(int_attribute(node, "group", 1));
+  if (group == 0 || channels % group != 0 || filters % group != 0 ||
+      weights.shape[1] != channels / group) {
+    return node_error(node, "group does not divide the channels and filters");
+  }
+  if (bias && (bias->type != x.type || bias->shape != std::vector<std::uint64_t>{filters})) {
+    return node_error(node, "B must hold one value per filter");
+  }
+  std::vector<std::uint64_t> kernel(weights.shape.begin() + 2, weights.shape.end());
+  if (auto given = ints_attribute(node, "kernel_shape")) {
+    if (given->size() != kernel.size() || !std::equal(given->begin(), given->end(), kernel.begin(),
+                                                      [](std::int64_t a, std::uint64_t b) {
+                                                        return a >= 0 &&
+                                                               static_cast<std::uint64_t>(a) == b;
+                                                      })) {
+      return node_error(node, "kernel_shape does not match W");
+    }
+  }
+  auto w = window(node, x.shape, kernel, false);
+  if (!w) return w.error();
+  std::vector<std::uint64_t> shape = {batch, filters};
+  shape.insert(shape.end(), w->output.begin(), w->output.end());
+  if (auto fits = check_output(node, shape, x.type); !fits) return fits.error();
+  const std::vector<float> in = values<float>(x), kw = values<float>(weights);
+  const std::vector<float> b = bias ? values<float>(*bias) : std::vector<float>{};
+  const std::vector<std::uint64_t> spatial(x.shape.begin() + 2, x.shape.end());
+  const std::uint64_t plane = count_of(spatial), out_plane = count_of(w->output);
+  const std::uint64_t kernel_size = count_of(kernel), per_group = channels / group;
+  std::vector<float> out(count_of(shape));
+  for (std::uint64_t n = 0; n < batch; ++n) {
+    for (std::uint64_t f = 0; f < filters; ++f) {
+      const std::uint64_t g = f / (filters / group);
+      std::uint64_t position = 0;
+      for_each_position(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+        // Σ over (channel of the group, kernel position) in row-major order: padding reads 0.
+        CanonicalSum sum;
+        for (std::uint64_t c = 0; c < per_group; ++c) {
+          const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
+          const float* plane_w = kw.data() + (f * per_group + c) * kernel_size;
+          std::uint64_t k = 0;
+          for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+            const auto offset = input_offset(*w, spatial, out_at, kernel_at);
+            sum.add((offset ? plane_in[*offset] : 0.0F) * plane_w[k++]);
+          });
+        }
+        float value = sum.total();
+        if (bias) value = value + b[f];
+        out[(n * filters + f) * out_plane + position++] = canonical(value);
+      });
+    }
+  }
+  return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+}
+
+namespace {
+
+Result<std::vector<Tensor>> pool(const Node& node, std::span<const Tensor* const> inputs, bool max,
+                                 bool global) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& x = *inputs[0];
+  if (auto ok = float_input(node, x, 3); !ok) return ok.error();
+  const std::vector<std::uint64_t> spatial(x.shape.begin() + 2, x.shape.end());
+  std::vector<std::uint64_t> kernel = spatial;
+  if (!global) {
+    const auto given = ints_attribute(node, "kernel_shape");
+    if (!given || given->size() != spatial.size()) return node_error(node, "needs kernel_shape");
+    for (std::size_t i = 0; i < spatial.size(); ++i) {
+      if ((*given)[i] < 1) return node_error(node, "kernel_shape must be positive");
+      kernel[i] = static_cast<std::uint64_t>((*given)[i]);
+    }
+  }
+  if (!global && ints_attribute(node, "storage_order") && int_attribute(node, "storage_order", 0)) {
+    return feature_unsupported(node, "storage_order 1");
+  }
+  auto w = global ? window(Node{}, x.shape, kernel, false)
+                  : window(node, x.shape, kernel, int_attribute(node, "ceil_mode", 0) != 0);
+  if (!w) return w.error();
+  const bool include_pad = int_attribute(node, "count_include_pad", 0) != 0;
+  std::vector<std::uint64_t> shape = {x.shape[0], x.shape[1]};
+  shape.insert(shape.end(), w->output.begin(), w->output.end());
+  if (auto fits = check_output(node, shape, x.type); !fits) return fits.error();
+  const std::vector<float> in = values<float>(x);
+  const std::uint64_t plane = count_of(spatial), out_plane = count_of(w->output);
+  std::vector<float> out(count_of(shape));
+  for (std::uint64_t nc = 0; nc < x.shape[0] * x.shape[1]; ++nc) {
+    const float* plane_in = in.data() + nc * plane;
+    std::uint64_t position = 0;
+    for_each_position(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+      CanonicalSum sum;
+      float best = -std::numeric_limits<float>::infinity();
+      bool nan = false;
+      std::uint64_t counted = 0;
+      for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+        const auto offset = input_offset(*w, spatial, out_at, kernel_at);
+        if (include_pad && !offset) {
+          // Padding inside the padded input counts (as 0); past it (ceil_mode) does not.
+          bool inside = true;
+          for (std::size_t i = 0; i < spatial.size(); ++i) {
+            const std::uint64_t p = out_at[i] * w->strides[i] + kernel_at[i] * w->dilations[i];
+            inside = inside &&
+                     p < spatial[i] + static_cast<std::uint64_t>(w->pads_begin[i] + w->pads_end[i]);
+          }
+          if (inside) {
+            sum.add(0.0F);
+            ++counted;
+          }
+        }
+        if (!offset) return;
+        const float v = plane_in[*offset];
+        nan = nan || std::isnan(v);
+        best = v > best ? v : best;
+        sum.add(v);
+        ++counted;
+      });
+      float value = 0;
+      if (max) {
+        value = nan ? std::numeric_limits<float>::quiet_NaN() : best;
+      } else {
+        value = counted == 0 ? 0.0F : sum.total() / static_cast<float>(counted);
+      }
+      out[nc * out_plane + position++] = canonical(value);
+    });
+  }
+  return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+}
+
+}  // namespace
+
+FAULTLINE_ONNX_KERNEL(max_pool) {
+  if (node.outputs.size() > 1 && !node.outputs[1].empty()) {
+    return feature_unsupported(node, "the Indices output");
+  }
+  return pool(node, inputs, true, false);
+}
+FAULTLINE_ONNX_KERNEL(average_pool) {
+  return pool(node, inputs, false, false);
+}
+FAULTLINE_ONNX_KERNEL(global_max_pool) {
+  return pool(node, inputs, true, true);
+}
+FAULTLINE_ONNX_KERNEL(global_average_pool) {
+  return pool(node, inputs, false, true);
+}
+
+FAULTLINE_ONNX_KERNEL(batch_normalization) {
+  if (auto counted = expect_inputs(node, inputs, 5, 5); !counted) return counted.error();
+  if (node.outputs.size() > 1) return feature_unsupported(node, "training mode");
+  const Tensor& x = *inputs[0];
+  if (auto ok = float_input(node, x, 2); !ok) return ok.error();
+  const std::uint64_t channels = x.shape[1];
+  std::vector<std::vector<float>> parameters;
+  for (std::size_t i = 1; i < 5; ++i) {
+    if (inputs[i]->type != x.type || count_of(inputs[i]->shape) != channels) {
+      return node_error(node, "scale, B, mean and var need one float per channel");
+    }
+    parameters.push_back(values<float>(*inputs[i]));
+  }
+  const float epsilon = float_attribute(node, "epsilon", 1e-5F);
+  std::vector<float> y = values<float>(x);
+  const std::uint64_t inner = count_of(x.shape) / (x.shape[0] * channels);
+  for (std::uint64_t i = 0; i < y.size(); ++i) {
+    const std::uint64_t c = (i / inner) % channels;
+    // ((x − mean) / √(var + ε)) · scale + B, each step rounded.
+    const float normalized = (y[i] - parameters[2][c]) / std::sqrt(parameters[3][c] + epsilon);
+    y[i] = canonical(normalized * parameters[0][c] + parameters[1][c]);
+  }
+  return std::vector<Tensor>{make_tensor(x.type, x.shape, y)};
+}
+
+}  // namespace faultline::onnx::detail
