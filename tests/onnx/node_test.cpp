@@ -70,7 +70,9 @@ TEST_CASE("the official node tests of every registered operator pass") {
   };
   std::map<std::string, Count> by_operator;
   std::vector<std::string> failures;
-  std::size_t loaded = 0, run_cases = 0, unsupported_cases = 0;
+  std::size_t loaded = 0, run_cases = 0, unsupported_cases = 0, inconsistent_cases = 0;
+  const std::set<std::string> kInconsistentCases = {"test_castlike_BFLOAT16_to_FLOAT_expanded",
+                                                    "test_castlike_FLOAT_to_BFLOAT16_expanded"};
   for (const fs::path& folder : cases) {
     auto model = Model::load_file(folder / "model.onnx");
     if (!model) continue;
@@ -93,11 +95,24 @@ TEST_CASE("the official node tests of every registered operator pass") {
         REQUIRE(bytes.ok());
         auto tensor = parse_tensor(*bytes);
         REQUIRE(tensor.ok());
-        inputs[model->graph().inputs[i].name] = std::move(tensor->second);
+        // numpy has no bfloat16: ONNX's cases keep bfloat16 data as uint16.
+        const ValueInfo& declared = model->graph().inputs[i];
+        if (declared.type == ElementType::bfloat16 && tensor->second.type == ElementType::uint16) {
+          tensor->second.type = ElementType::bfloat16;
+        }
+        inputs[declared.name] = std::move(tensor->second);
       }
       auto outputs = run(*model, inputs);
       if (!outputs && outputs.error().code == Errc::unsupported) {
         unsupported = true;
+        passed = false;
+        break;
+      }
+      // Two official cases give their "like" input a shape other than the model declares; the
+      // interpreter refuses such inputs, as it must.
+      if (!outputs && kInconsistentCases.contains(folder.filename().string()) &&
+          outputs.error().message.find("does not fit the model's") != std::string::npos) {
+        ++inconsistent_cases;
         passed = false;
         break;
       }
@@ -128,7 +143,8 @@ TEST_CASE("the official node tests of every registered operator pass") {
     }
   }
   // The docs' operator table, made from the registry and this run.
-  const std::size_t passed_cases = run_cases - failures.size() - unsupported_cases;
+  const std::size_t passed_cases =
+      run_cases - failures.size() - unsupported_cases - inconsistent_cases;
   std::string table =
       "| operator | since opset | what it computes | official node-test cases passed |\n"
       "|---|---|---|---|\n";
@@ -146,7 +162,8 @@ TEST_CASE("the official node tests of every registered operator pass") {
   table += "\n" + std::to_string(cases.size()) + " cases in all: " + std::to_string(loaded) +
            " load, " + std::to_string(run_cases) + " use only registered operators, " +
            std::to_string(passed_cases) + " pass, " + std::to_string(unsupported_cases) +
-           " are refused as unsupported.\n";
+           " are refused as unsupported, " + std::to_string(inconsistent_cases) +
+           " give inputs of shapes their model does not declare.\n";
   std::ofstream("onnx_node_tests.md") << table;
   // docs/backends/onnx.md holds the same table between its markers; FAULTLINE_WRITE_DOCS=1
   // (make onnx-table) writes it there.
@@ -168,6 +185,7 @@ TEST_CASE("the official node tests of every registered operator pass") {
   for (const std::string& failure : failures)
     UNSCOPED_INFO(failure);
   CHECK(failures.empty());
+  CHECK(inconsistent_cases == kInconsistentCases.size());
   // Every registered operator is tested by the official cases, but those whose cases all use
   // an opset below 7 (tests/onnx/interpreter_test.cpp tests them).
   const std::set<std::string> only_old_opsets = {"GlobalAveragePool", "GlobalMaxPool", "Not"};

@@ -75,6 +75,32 @@ T wrap_mul(T a, T b) {
   return static_cast<T>(
       static_cast<U>(static_cast<Wide>(static_cast<U>(a)) * static_cast<Wide>(static_cast<U>(b))));
 }
+/// +, − and · of floats as IEEE rounds them, of integers wrapping.
+template <class T>
+T add_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return a + b;
+  } else {
+    return wrap_add(a, b);
+  }
+}
+template <class T>
+T sub_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return a - b;
+  } else {
+    return wrap_sub(a, b);
+  }
+}
+template <class T>
+T mul_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return a * b;
+  } else {
+    return wrap_mul(a, b);
+  }
+}
+
 /// Integer division truncates; by zero it is 0, and the one overflowing quotient wraps.
 template <class T>
 T checked_div(T a, T b) {

@@ -288,4 +288,64 @@ FAULTLINE_ONNX_KERNEL(ceil_op) {
   return exact(node, inputs, Rounded::ceil);
 }
 
+namespace {
+
+/// One value converted as Cast defines it here: to bool, nonzero; floats to integers truncate
+/// toward zero and saturate, NaN giving 0; integers to integers wrap; everything else rounds to
+/// nearest (IEEE's conversion).
+template <class From, class To>
+To convert(From value, bool to_bool) {
+  if (to_bool) return static_cast<To>(value != From{0} ? 1 : 0);
+  if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>) {
+    if (std::isnan(value)) return To{0};
+    const From truncated = std::trunc(value);
+    if (truncated <= static_cast<From>(std::numeric_limits<To>::lowest())) {
+      return std::numeric_limits<To>::lowest();
+    }
+    // The largest integer below 2^bits, as From rounds it, may round up to 2^bits itself.
+    if (truncated >= static_cast<From>(std::numeric_limits<To>::max())) {
+      return std::numeric_limits<To>::max();
+    }
+    return static_cast<To>(truncated);
+  } else {
+    return canonical(static_cast<To>(value));
+  }
+}
+
+/// fn.template operator()<T>() for numeric and bool element types.
+template <class Fn>
+bool dispatch_castable(ElementType type, Fn&& fn) {
+  if (type == ElementType::boolean) {
+    fn.template operator()<std::uint8_t>();
+    return true;
+  }
+  return dispatch_numeric(
+      type, [&]<ElementType E>() { fn.template operator()<typename Element<E>::type>(); });
+}
+
+}  // namespace
+
+FAULTLINE_ONNX_KERNEL(cast) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  const std::int64_t to = int_attribute(node, "to", 0);
+  const auto target = static_cast<ElementType>(to);
+  if (to <= 0 || to > 255 || !element_size(target))
+    return feature_unsupported(node, "cast to type " + std::to_string(to));
+  Tensor out;
+  bool target_known = false;
+  const bool source_known = dispatch_castable(a.type, [&]<class From>() {
+    const std::vector<From> x = values<From>(a);
+    target_known = dispatch_castable(target, [&]<class To>() {
+      std::vector<To> z(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i)
+        z[i] = convert<From, To>(x[i], target == ElementType::boolean);
+      out = make_tensor(target, a.shape, z);
+    });
+  });
+  if (!source_known) return type_unsupported(node, a.type);
+  if (!target_known) return type_unsupported(node, target);
+  return std::vector<Tensor>{std::move(out)};
+}
+
 }  // namespace faultline::onnx::detail

@@ -292,3 +292,290 @@ FAULTLINE_ONNX_KERNEL(constant) {
 }
 
 }  // namespace faultline::onnx::detail
+
+namespace faultline::onnx::detail {
+
+FAULTLINE_ONNX_KERNEL(gather) {
+  if (auto counted = expect_inputs(node, inputs, 2, 2); !counted) return counted.error();
+  const Tensor& data = *inputs[0];
+  const auto indices = integers(*inputs[1]);
+  if (!indices) return node_error(node, "indices must be int32 or int64");
+  const auto axis = normalize_axis(int_attribute(node, "axis", 0), data.shape.size());
+  if (!axis) return node_error(node, "axis out of range");
+  const std::uint64_t dimension = data.shape[*axis];
+  std::vector<std::uint64_t> shape(data.shape.begin(), data.shape.begin() + *axis);
+  shape.insert(shape.end(), inputs[1]->shape.begin(), inputs[1]->shape.end());
+  shape.insert(shape.end(), data.shape.begin() + *axis + 1, data.shape.end());
+  if (auto fits = check_output(node, shape, data.type); !fits) return fits.error();
+  const std::size_t size = *element_size(data.type);
+  const std::uint64_t outer = product(data.shape, 0, *axis);
+  const std::uint64_t inner = product(data.shape, *axis + 1, data.shape.size()) * size;
+  Tensor out;
+  out.type = data.type;
+  out.shape = shape;
+  out.data.reserve(count_of(shape) * size);
+  for (std::uint64_t o = 0; o < outer; ++o) {
+    for (const std::int64_t requested : *indices) {
+      const std::int64_t index =
+          requested < 0 ? requested + static_cast<std::int64_t>(dimension) : requested;
+      if (index < 0 || static_cast<std::uint64_t>(index) >= dimension) {
+        return node_error(node, "index " + std::to_string(requested) + " is out of range [0, " +
+                                    std::to_string(dimension) + ")");
+      }
+      const auto begin =
+          data.data.begin() +
+          static_cast<std::ptrdiff_t>((o * dimension + static_cast<std::uint64_t>(index)) * inner);
+      out.data.insert(out.data.end(), begin, begin + static_cast<std::ptrdiff_t>(inner));
+    }
+  }
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(slice) {
+  const Tensor& data = *inputs[0];
+  const std::size_t rank = data.shape.size();
+  std::vector<std::int64_t> starts, ends, axes, steps;
+  if (opset < 10) {
+    if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+    starts = ints_attribute(node, "starts").value_or(std::vector<std::int64_t>{});
+    ends = ints_attribute(node, "ends").value_or(std::vector<std::int64_t>{});
+    axes = ints_attribute(node, "axes").value_or(std::vector<std::int64_t>{});
+  } else {
+    if (auto counted = expect_inputs(node, inputs, 3, 5); !counted) return counted.error();
+    const auto read = [&](std::size_t i, std::vector<std::int64_t>& into) -> Result<void> {
+      if (inputs.size() <= i || inputs[i] == nullptr) return {};
+      auto given = integers(*inputs[i]);
+      if (!given) return node_error(node, "starts, ends, axes and steps must be int64");
+      into = std::move(*given);
+      return {};
+    };
+    for (const auto& [i, into] :
+         {std::pair{std::size_t{1}, &starts}, std::pair{std::size_t{2}, &ends},
+          std::pair{std::size_t{3}, &axes}, std::pair{std::size_t{4}, &steps}}) {
+      if (auto ok = read(i, *into); !ok) return ok.error();
+    }
+  }
+  if (axes.empty()) {
+    for (std::size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(static_cast<std::int64_t>(i));
+  }
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  if (starts.size() != ends.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
+    return node_error(node, "starts, ends, axes and steps differ in length");
+  }
+  std::vector<std::int64_t> first(rank, 0), step(rank, 1);
+  std::vector<std::uint64_t> shape = data.shape;
+  std::vector<bool> seen(rank, false);
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    const auto axis = normalize_axis(axes[k], rank);
+    if (!axis || seen[*axis]) return node_error(node, "axes out of range or repeated");
+    seen[*axis] = true;
+    if (steps[k] == 0) return node_error(node, "a step of 0");
+    const auto dimension = static_cast<std::int64_t>(data.shape[*axis]);
+    std::int64_t start = starts[k], end = ends[k];
+    const std::int64_t s = steps[k];
+    if (start < 0) start += dimension;
+    if (end < 0) end += dimension;
+    if (s > 0) {
+      start = std::clamp(start, std::int64_t{0}, dimension);
+      end = std::clamp(end, std::int64_t{0}, dimension);
+    } else {
+      start = std::clamp(start, std::int64_t{0}, dimension - 1);
+      end = std::clamp(end, std::int64_t{-1}, dimension - 1);
+    }
+    const std::int64_t span = s > 0 ? end - start : start - end;
+    const std::int64_t magnitude = s > 0 ? s : -s;
+    const std::int64_t count = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
+    first[*axis] = start;
+    step[*axis] = s;
+    shape[*axis] = static_cast<std::uint64_t>(count);
+  }
+  const std::size_t size = *element_size(data.type);
+  std::vector<std::uint64_t> strides(rank, 1);
+  for (std::size_t i = rank; i-- > 1;)
+    strides[i - 1] = strides[i] * data.shape[i];
+  Tensor out;
+  out.type = data.type;
+  out.shape = shape;
+  const std::uint64_t count = count_of(shape);
+  out.data.resize(count * size);
+  std::vector<std::uint64_t> at(rank, 0);
+  for (std::uint64_t n = 0; n < count; ++n) {
+    std::uint64_t from = 0;
+    for (std::size_t i = 0; i < rank; ++i) {
+      from += static_cast<std::uint64_t>(first[i] + static_cast<std::int64_t>(at[i]) * step[i]) *
+              strides[i];
+    }
+    std::memcpy(out.data.data() + n * size, data.data.data() + from * size, size);
+    for (std::size_t i = rank; i-- > 0;) {
+      if (++at[i] < shape[i]) break;
+      at[i] = 0;
+    }
+  }
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(constant_of_shape) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const auto requested = integers(*inputs[0]);
+  if (!requested) return node_error(node, "the shape must be int64");
+  std::vector<std::uint64_t> shape;
+  for (const std::int64_t dimension : *requested) {
+    if (dimension < 0) return node_error(node, "a negative dimension");
+    shape.push_back(static_cast<std::uint64_t>(dimension));
+  }
+  Tensor value = make_tensor(ElementType::float32, {1}, std::vector<float>{0.0F});
+  if (const auto found = node.attributes.find("value"); found != node.attributes.end()) {
+    const auto* given = std::get_if<Tensor>(&found->second);
+    if (given == nullptr || count_of(given->shape) != 1) {
+      return node_error(node, "value must be a one-element tensor");
+    }
+    value = *given;
+  }
+  if (auto fits = check_output(node, shape, value.type); !fits) return fits.error();
+  Tensor out;
+  out.type = value.type;
+  out.shape = shape;
+  const std::uint64_t count = count_of(shape);
+  out.data.reserve(count * value.data.size());
+  for (std::uint64_t i = 0; i < count; ++i)
+    out.data.insert(out.data.end(), value.data.begin(), value.data.end());
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(dropout) {
+  if (auto counted = expect_inputs(node, inputs, 1, 3); !counted) return counted.error();
+  if (inputs.size() > 2 && inputs[2] != nullptr && !inputs[2]->data.empty() &&
+      inputs[2]->data[0] != 0) {
+    return feature_unsupported(node, "training mode");
+  }
+  std::vector<Tensor> out{*inputs[0]};
+  if (node.outputs.size() > 1) {
+    out.push_back(make_tensor(ElementType::boolean, inputs[0]->shape,
+                              std::vector<std::uint8_t>(count_of(inputs[0]->shape), 1)));
+  }
+  return out;
+}
+
+FAULTLINE_ONNX_KERNEL(tile) {
+  if (auto counted = expect_inputs(node, inputs, 2, 2); !counted) return counted.error();
+  const Tensor& data = *inputs[0];
+  const auto repeats = integers(*inputs[1]);
+  if (!repeats || repeats->size() != data.shape.size()) {
+    return node_error(node, "repeats must be int64, one per axis");
+  }
+  std::vector<std::uint64_t> shape = data.shape;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if ((*repeats)[i] < 0) return node_error(node, "a negative repeat");
+    shape[i] *= static_cast<std::uint64_t>((*repeats)[i]);
+  }
+  if (auto fits = check_output(node, shape, data.type); !fits) return fits.error();
+  const std::size_t size = *element_size(data.type), rank = shape.size();
+  std::vector<std::uint64_t> strides(rank, 1);
+  for (std::size_t i = rank; i-- > 1;)
+    strides[i - 1] = strides[i] * data.shape[i];
+  Tensor out;
+  out.type = data.type;
+  out.shape = shape;
+  const std::uint64_t count = count_of(shape);
+  out.data.resize(count * size);
+  std::vector<std::uint64_t> at(rank, 0);
+  for (std::uint64_t n = 0; n < count; ++n) {
+    std::uint64_t from = 0;
+    for (std::size_t i = 0; i < rank; ++i)
+      from += (at[i] % data.shape[i]) * strides[i];
+    std::memcpy(out.data.data() + n * size, data.data.data() + from * size, size);
+    for (std::size_t i = rank; i-- > 0;) {
+      if (++at[i] < shape[i]) break;
+      at[i] = 0;
+    }
+  }
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(split) {
+  if (auto counted = expect_inputs(node, inputs, 1, 2); !counted) return counted.error();
+  const Tensor& data = *inputs[0];
+  const auto axis = normalize_axis(int_attribute(node, "axis", 0), data.shape.size());
+  if (!axis) return node_error(node, "axis out of range");
+  std::vector<std::int64_t> sizes;
+  if (opset < 13) {
+    sizes = ints_attribute(node, "split").value_or(std::vector<std::int64_t>{});
+  } else if (inputs.size() > 1 && inputs[1] != nullptr) {
+    auto given = integers(*inputs[1]);
+    if (!given) return node_error(node, "split must be int64");
+    sizes = std::move(*given);
+  }
+  const std::uint64_t dimension = data.shape[*axis];
+  const std::size_t parts = node.outputs.size();
+  if (sizes.empty()) {
+    if (parts == 0 || dimension % parts != 0) return node_error(node, "cannot split evenly");
+    sizes.assign(parts, static_cast<std::int64_t>(dimension / parts));
+  }
+  std::uint64_t total = 0;
+  for (const std::int64_t part : sizes) {
+    if (part < 0) return node_error(node, "a negative split");
+    total += static_cast<std::uint64_t>(part);
+  }
+  if (total != dimension || sizes.size() != parts) {
+    return node_error(node, "the split does not cover the axis with one part per output");
+  }
+  const std::size_t size = *element_size(data.type);
+  const std::uint64_t outer = product(data.shape, 0, *axis);
+  const std::uint64_t inner = product(data.shape, *axis + 1, data.shape.size()) * size;
+  std::vector<Tensor> out;
+  std::uint64_t offset = 0;
+  for (const std::int64_t part : sizes) {
+    Tensor piece;
+    piece.type = data.type;
+    piece.shape = data.shape;
+    piece.shape[*axis] = static_cast<std::uint64_t>(part);
+    for (std::uint64_t o = 0; o < outer; ++o) {
+      const auto begin =
+          data.data.begin() + static_cast<std::ptrdiff_t>((o * dimension + offset) * inner);
+      piece.data.insert(
+          piece.data.end(), begin,
+          begin + static_cast<std::ptrdiff_t>(static_cast<std::uint64_t>(part) * inner));
+    }
+    offset += static_cast<std::uint64_t>(part);
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
+FAULTLINE_ONNX_KERNEL(range) {
+  if (auto counted = expect_inputs(node, inputs, 3, 3); !counted) return counted.error();
+  const Tensor& start = *inputs[0];
+  if (inputs[1]->type != start.type || inputs[2]->type != start.type ||
+      start.data.size() != *element_size(start.type)) {
+    return node_error(node, "start, limit and delta must be scalars of one type");
+  }
+  Tensor out;
+  std::optional<Error> failure;
+  const bool known = dispatch_numeric(start.type, [&]<ElementType E>() {
+    using T = typename Element<E>::type;
+    const T first = values<T>(start)[0], limit = values<T>(*inputs[1])[0],
+            delta = values<T>(*inputs[2])[0];
+    if (delta == T{0}) {
+      failure = node_error(node, "a delta of 0");
+      return;
+    }
+    double steps = std::ceil((static_cast<double>(limit) - static_cast<double>(first)) /
+                             static_cast<double>(delta));
+    if (!(steps > 0)) steps = 0;
+    if (steps > static_cast<double>(kMaxTensorBytes / sizeof(T))) {
+      failure = node_error(node, "the range is too long");
+      return;
+    }
+    std::vector<T> z(static_cast<std::size_t>(steps));
+    for (std::size_t i = 0; i < z.size(); ++i)
+      z[i] = canonical(add_of(first, mul_of(static_cast<T>(i), delta)));
+    out = make_tensor(E, {z.size()}, z);
+  });
+  if (!known) return type_unsupported(node, start.type);
+  if (failure) return *failure;
+  return std::vector<Tensor>{std::move(out)};
+}
+
+}  // namespace faultline::onnx::detail
