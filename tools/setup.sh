@@ -11,7 +11,7 @@ packages=(
   libboost-program-options-dev libboost-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
   catch2 libbenchmark-dev libssl-dev nettle-dev libcrypto++-dev libelf-dev libsecp256k1-dev libsqlite3-dev
-  libonnx-dev libonnx-testdata python3-onnx python3-numpy
+  libonnx-dev libonnx-testdata python3-onnx python3-numpy libmpfr-dev
   qemu-user gcc-riscv64-unknown-elf
 )
 # Node.js may come from elsewhere (the machine image, nvm); Debian's is the fallback.

@@ -80,7 +80,7 @@ TEST_CASE("inputs that do not fit the model are clear errors") {
   CHECK_THAT(run(*model, {{"x", x}, {"z", x}}).error().message, Catch::Contains("no input \"z\""));
 }
 
-TEST_CASE("kernels whose official cases use opsets below 7: Not, the global pools") {
+TEST_CASE("kernels called directly: Not, the global pools") {
   const OperatorInfo* info = find_operator("Not");
   REQUIRE(info != nullptr);
   Node node;

@@ -89,7 +89,7 @@ save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
                 helper.make_node("Frobnicate", ["h"], ["y"])]), "unknown_op.onnx", check=False)
 save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
                 helper.make_node("Relu", ["nowhere"], ["y"])]), "missing_input.onnx", check=False)
-save(mlp(opset=6), "opset6.onnx", check=False)
+save(mlp(opset=0), "opset0.onnx", check=False)
 save(mlp(opset=18), "opset18.onnx", check=False)
 save(mlp(nodes=[helper.make_node("Gemm", ["x", "W", "B"], ["h"]),
                 helper.make_node("Relu", ["h"], ["y"], domain="ai.onnx.ml")]),

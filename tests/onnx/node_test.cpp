@@ -186,13 +186,10 @@ TEST_CASE("the official node tests of every registered operator pass") {
     UNSCOPED_INFO(failure);
   CHECK(failures.empty());
   CHECK(inconsistent_cases == kInconsistentCases.size());
-  // Every registered operator is tested by the official cases, but those whose cases all use
-  // an opset below 7 (tests/onnx/interpreter_test.cpp tests them).
-  const std::set<std::string> only_old_opsets = {"GlobalAveragePool", "GlobalMaxPool", "Not"};
+  // Every registered operator passes official cases.
   for (const OperatorInfo& info : operators()) {
     INFO(info.name);
-    CHECK((by_operator[std::string(info.name)].passed > 0 ||
-           only_old_opsets.contains(std::string(info.name))));
+    CHECK(by_operator[std::string(info.name)].passed > 0);
   }
   WARN(cases.size() << " node-test cases, " << loaded << " load, " << run_cases
                     << " run (registered operators only), " << passed_cases << " pass, "

@@ -54,6 +54,12 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
       return Error{Errc::unsupported, "node \"" + node.name + "\": the operator " + node.op_type +
                                           " is not implemented"};
     }
+    if (model.opset() < info->since) {
+      return Error{Errc::unsupported, "node \"" + node.name + "\": " + node.op_type +
+                                          " is implemented from opset " +
+                                          std::to_string(info->since) + ", the model uses opset " +
+                                          std::to_string(model.opset())};
+    }
     std::vector<const Tensor*> arguments;
     for (const std::string& name : node.inputs) {
       if (name.empty()) {

@@ -1,5 +1,5 @@
 // An ONNX model as faultline runs it: parsed with the official schema (libonnx's protobuf
-// types), checked by ONNX's checker and strict shape inference, default-domain opsets 7 to 17,
+// types), checked by ONNX's checker and strict shape inference, default-domain opsets 1 to 17,
 // initializers (inline, or in external data files inside the model's folder) decoded to
 // little-endian bytes, nodes in the model's order (the checker requires it topological: the
 // step order), and a canonical commitment to the graph that does not depend on how protobuf
@@ -21,8 +21,9 @@
 
 namespace faultline::onnx {
 
-/// The opsets of the default domain ("" or "ai.onnx") a model may import.
-inline constexpr std::int64_t kMinOpset = 7;
+/// The opsets of the default domain ("" or "ai.onnx") a model may import. The interpreter runs
+/// an operator only at an opset where its kernel's semantics hold (OperatorInfo::since).
+inline constexpr std::int64_t kMinOpset = 1;
 inline constexpr std::int64_t kMaxOpset = 17;
 
 /// A constant tensor: its elements in row-major order, each little-endian.
@@ -78,7 +79,7 @@ class Model {
   /// Parses and checks a model. External data files are read from `directory` and must lie
   /// inside it; a model with external data and no directory is refused. malformed_input for
   /// what does not parse or fails the checker or shape inference (the message names the node,
-  /// tensor or input), unsupported for an opset outside [7, 17] or a value type faultline does
+  /// tensor or input), unsupported for an opset outside [1, 17] or a value type faultline does
   /// not handle, out_of_range for shapes over 2^62 elements, not_found for a missing file.
   static Result<Model> load(ByteView bytes, const std::filesystem::path& directory = {});
   /// load() of a file, its external data beside it.
