@@ -13,6 +13,15 @@ namespace faultline::onnx::detail {
   Result<std::vector<Tensor>> name(const Node& node, std::span<const Tensor* const> inputs, \
                                    [[maybe_unused]] std::int64_t opset)
 
+// ops_index.cpp
+FAULTLINE_ONNX_KERNEL(cum_sum);
+FAULTLINE_ONNX_KERNEL(gather_elements);
+FAULTLINE_ONNX_KERNEL(hardmax);
+FAULTLINE_ONNX_KERNEL(pad);
+FAULTLINE_ONNX_KERNEL(scatter_elements);
+FAULTLINE_ONNX_KERNEL(top_k);
+FAULTLINE_ONNX_KERNEL(trilu);
+
 // ops_math.cpp
 FAULTLINE_ONNX_KERNEL(abs_op);
 FAULTLINE_ONNX_KERNEL(add);
@@ -51,6 +60,7 @@ FAULTLINE_ONNX_KERNEL(erf_op);
 FAULTLINE_ONNX_KERNEL(exp_op);
 FAULTLINE_ONNX_KERNEL(hard_sigmoid);
 FAULTLINE_ONNX_KERNEL(hard_swish);
+FAULTLINE_ONNX_KERNEL(instance_normalization);
 FAULTLINE_ONNX_KERNEL(layer_normalization);
 FAULTLINE_ONNX_KERNEL(log_op);
 FAULTLINE_ONNX_KERNEL(log_softmax);
@@ -85,6 +95,15 @@ FAULTLINE_ONNX_KERNEL(unsqueeze);
 // ops_elementwise.cpp
 FAULTLINE_ONNX_KERNEL(and_op);
 FAULTLINE_ONNX_KERNEL(cast);
+FAULTLINE_ONNX_KERNEL(cast_like);
+FAULTLINE_ONNX_KERNEL(is_inf);
+FAULTLINE_ONNX_KERNEL(is_nan);
+FAULTLINE_ONNX_KERNEL(mean);
+FAULTLINE_ONNX_KERNEL(mod);
+FAULTLINE_ONNX_KERNEL(round_op);
+FAULTLINE_ONNX_KERNEL(sign);
+FAULTLINE_ONNX_KERNEL(sum);
+FAULTLINE_ONNX_KERNEL(thresholded_relu);
 FAULTLINE_ONNX_KERNEL(ceil_op);
 FAULTLINE_ONNX_KERNEL(clip);
 FAULTLINE_ONNX_KERNEL(equal);

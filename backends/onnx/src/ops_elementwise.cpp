@@ -325,6 +325,13 @@ bool dispatch_castable(ElementType type, Fn&& fn) {
 
 }  // namespace
 
+FAULTLINE_ONNX_KERNEL(cast_like) {
+  if (auto counted = expect_inputs(node, inputs, 2, 2); !counted) return counted.error();
+  Node as_cast = node;
+  as_cast.attributes = {{"to", static_cast<std::int64_t>(inputs[1]->type)}};
+  return cast(as_cast, inputs.first(1), opset);
+}
+
 FAULTLINE_ONNX_KERNEL(cast) {
   if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
   const Tensor& a = *inputs[0];
@@ -346,6 +353,202 @@ FAULTLINE_ONNX_KERNEL(cast) {
   if (!source_known) return type_unsupported(node, a.type);
   if (!target_known) return type_unsupported(node, target);
   return std::vector<Tensor>{std::move(out)};
+}
+
+namespace {
+
+/// Sum or Mean of one or more inputs, broadcasting, added in input order.
+Result<std::vector<Tensor>> sum_of_inputs(const Node& node, std::span<const Tensor* const> inputs,
+                                          bool mean) {
+  if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
+    return node_error(node, "needs at least one input");
+  }
+  std::vector<std::uint64_t> shape = inputs[0]->shape;
+  for (const Tensor* input : inputs) {
+    if (input->type != inputs[0]->type) return node_error(node, "inputs of two element types");
+    const auto joined = broadcast_shape(shape, input->shape);
+    if (!joined) return node_error(node, "the shapes do not broadcast");
+    shape = *joined;
+  }
+  if (auto fits = check_output(node, shape, inputs[0]->type); !fits) return fits.error();
+  Tensor out;
+  const bool known = dispatch_numeric(inputs[0]->type, [&]<ElementType E>() {
+    using T = typename Element<E>::type;
+    std::vector<T> z(count_of(shape), T{0});
+    for (const Tensor* input : inputs) {
+      const std::vector<T> x = values<T>(*input);
+      BroadcastWalk at(input->shape, shape);
+      for (std::size_t i = 0; i < z.size(); ++i, at.next())
+        z[i] = add_of(z[i], x[at.index()]);
+    }
+    for (T& v : z) {
+      if (mean) {
+        if constexpr (std::is_floating_point_v<T>) {
+          v = v / static_cast<T>(inputs.size());
+        } else {
+          v = checked_div(v, static_cast<T>(inputs.size()));
+        }
+      }
+      v = canonical(v);
+    }
+    out = make_tensor(E, shape, z);
+  });
+  if (!known) return type_unsupported(node, inputs[0]->type);
+  return std::vector<Tensor>{std::move(out)};
+}
+
+/// Round half to even, with +, − and comparisons only.
+template <class F>
+F round_half_even(F x) {
+  if (!(x == x) || x - x != F{0}) return x;  // NaN and infinities
+  const F magnitude = x < 0 ? -x : x;
+  if (magnitude >= F{1} / std::numeric_limits<F>::epsilon()) return x;  // already an integer
+  const F whole = std::floor(magnitude), fraction = magnitude - whole;
+  F rounded = whole;
+  if (fraction > F{0.5} || (fraction == F{0.5} && std::fmod(whole, F{2}) != F{0}))
+    rounded = whole + F{1};
+  return x < 0 ? -rounded : rounded;
+}
+
+}  // namespace
+
+FAULTLINE_ONNX_KERNEL(sum) {
+  return sum_of_inputs(node, inputs, false);
+}
+FAULTLINE_ONNX_KERNEL(mean) {
+  return sum_of_inputs(node, inputs, true);
+}
+
+FAULTLINE_ONNX_KERNEL(mod) {
+  if (auto counted = expect_inputs(node, inputs, 2, 2); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  const Tensor& b = *inputs[1];
+  if (a.type != b.type) return node_error(node, "inputs of two element types");
+  const bool c_style = int_attribute(node, "fmod", 0) != 0;
+  const auto shape = broadcast_shape(a.shape, b.shape);
+  if (!shape) return node_error(node, "the shapes do not broadcast");
+  if (auto fits = check_output(node, *shape, a.type); !fits) return fits.error();
+  Tensor out;
+  std::optional<Error> failure;
+  const bool known = dispatch_numeric(a.type, [&]<ElementType E>() {
+    using T = typename Element<E>::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (!c_style) {
+        failure = node_error(node, "floats need fmod = 1");
+        return;
+      }
+    }
+    const std::vector<T> x = values<T>(a), y = values<T>(b);
+    std::vector<T> z(count_of(*shape));
+    BroadcastWalk at_a(a.shape, *shape), at_b(b.shape, *shape);
+    for (std::size_t i = 0; i < z.size(); ++i, at_a.next(), at_b.next()) {
+      const T p = x[at_a.index()], q = y[at_b.index()];
+      if constexpr (std::is_floating_point_v<T>) {
+        z[i] = canonical(std::fmod(p, q));  // exact: fmod's result is representable
+      } else {
+        T r = q == 0 ? T{0} : sub_of(p, mul_of(checked_div(p, q), q));
+        // Python's %: the sign of the divisor (fmod = 0); C's: the sign of the dividend.
+        if (!c_style && r != 0 && ((r < 0) != (q < 0))) r = add_of(r, q);
+        z[i] = r;
+      }
+    }
+    out = make_tensor(E, *shape, z);
+  });
+  if (!known) return type_unsupported(node, a.type);
+  if (failure) return *failure;
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(round_op) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  if (a.type == ElementType::float32) {
+    std::vector<float> x = values<float>(a);
+    for (float& v : x)
+      v = canonical(round_half_even(v));
+    return std::vector<Tensor>{make_tensor(a.type, a.shape, x)};
+  }
+  if (a.type == ElementType::float64) {
+    std::vector<double> x = values<double>(a);
+    for (double& v : x)
+      v = canonical(round_half_even(v));
+    return std::vector<Tensor>{make_tensor(a.type, a.shape, x)};
+  }
+  return type_unsupported(node, a.type);
+}
+
+FAULTLINE_ONNX_KERNEL(is_inf) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  const bool negative = int_attribute(node, "detect_negative", 1) != 0;
+  const bool positive = int_attribute(node, "detect_positive", 1) != 0;
+  std::vector<std::uint8_t> z(count_of(a.shape));
+  const auto fill = [&]<class T>() {
+    const std::vector<T> x = values<T>(a);
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      const bool infinite = x[i] - x[i] != T{0} && x[i] == x[i];
+      z[i] = infinite && ((x[i] > 0 && positive) || (x[i] < 0 && negative)) ? 1 : 0;
+    }
+  };
+  if (a.type == ElementType::float32) {
+    fill.template operator()<float>();
+  } else if (a.type == ElementType::float64) {
+    fill.template operator()<double>();
+  } else {
+    return type_unsupported(node, a.type);
+  }
+  return std::vector<Tensor>{make_tensor(ElementType::boolean, a.shape, z)};
+}
+
+FAULTLINE_ONNX_KERNEL(is_nan) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  std::vector<std::uint8_t> z(count_of(a.shape));
+  if (a.type == ElementType::float32) {
+    const auto x = values<float>(a);
+    for (std::size_t i = 0; i < z.size(); ++i)
+      z[i] = x[i] != x[i] ? 1 : 0;
+  } else if (a.type == ElementType::float64) {
+    const auto x = values<double>(a);
+    for (std::size_t i = 0; i < z.size(); ++i)
+      z[i] = x[i] != x[i] ? 1 : 0;
+  } else {
+    return type_unsupported(node, a.type);
+  }
+  return std::vector<Tensor>{make_tensor(ElementType::boolean, a.shape, z)};
+}
+
+FAULTLINE_ONNX_KERNEL(sign) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  Tensor out;
+  const bool known = dispatch_numeric(a.type, [&]<ElementType E>() {
+    using T = typename Element<E>::type;
+    std::vector<T> x = values<T>(a);
+    for (T& v : x) {
+      if constexpr (std::is_floating_point_v<T>) {
+        v = v != v ? canonical(v) : v > 0 ? T{1} : v < 0 ? T{-1} : T{0};
+      } else if constexpr (std::is_signed_v<T>) {
+        v = v > 0 ? T{1} : v < 0 ? T{-1} : T{0};
+      } else {
+        v = v > 0 ? T{1} : T{0};
+      }
+    }
+    out = make_tensor(E, a.shape, x);
+  });
+  if (!known) return type_unsupported(node, a.type);
+  return std::vector<Tensor>{std::move(out)};
+}
+
+FAULTLINE_ONNX_KERNEL(thresholded_relu) {
+  if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
+  const Tensor& a = *inputs[0];
+  if (a.type != ElementType::float32) return type_unsupported(node, a.type);
+  const float alpha = float_attribute(node, "alpha", 1.0F);
+  std::vector<float> x = values<float>(a);
+  for (float& v : x)
+    v = canonical(v > alpha ? v : (v != v ? v : 0.0F));
+  return std::vector<Tensor>{make_tensor(a.type, a.shape, x)};
 }
 
 }  // namespace faultline::onnx::detail

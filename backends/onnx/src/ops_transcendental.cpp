@@ -230,9 +230,47 @@ FAULTLINE_ONNX_KERNEL(layer_normalization) {
   // Mean and InvStdDev keep X's shape with the normalized axes of size 1.
   std::vector<std::uint64_t> reduced(x.shape.begin(), x.shape.begin() + *axis);
   reduced.resize(x.shape.size(), 1);
-  return std::vector<Tensor>{make_tensor(x.type, x.shape, z),
-                             make_tensor(x.type, reduced, means),
+  return std::vector<Tensor>{make_tensor(x.type, x.shape, z), make_tensor(x.type, reduced, means),
                              make_tensor(x.type, reduced, inverse_deviations)};
+}
+
+FAULTLINE_ONNX_KERNEL(instance_normalization) {
+  if (auto counted = expect_inputs(node, inputs, 3, 3); !counted) return counted.error();
+  const Tensor& x = *inputs[0];
+  if (x.type != ElementType::float32) return type_unsupported(node, x.type);
+  if (x.shape.size() < 3) return node_error(node, "needs N, C and spatial axes");
+  const std::uint64_t batch = x.shape[0], channels = x.shape[1];
+  if (inputs[1]->type != x.type || inputs[2]->type != x.type ||
+      count_of(inputs[1]->shape) != channels || count_of(inputs[2]->shape) != channels) {
+    return node_error(node, "scale and B need one float per channel");
+  }
+  const float epsilon = float_attribute(node, "epsilon", 1e-5F);
+  const std::vector<float> v = values<float>(x), scale = values<float>(*inputs[1]),
+                           bias = values<float>(*inputs[2]);
+  const std::uint64_t length = count_of(x.shape) / (batch * channels);
+  std::vector<float> z(v.size());
+  for (std::uint64_t g = 0; g < batch * channels; ++g) {
+    const float* row = v.data() + g * length;
+    const std::uint64_t c = g % channels;
+    std::array<float, 8> lanes{};
+    for (std::uint64_t k = 0; k < length; ++k)
+      lanes[k % 8] = lanes[k % 8] + row[k];
+    const float mean = (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+                        ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))) /
+                       static_cast<float>(length);
+    lanes.fill(0.0F);
+    for (std::uint64_t k = 0; k < length; ++k) {
+      const float d = row[k] - mean;
+      lanes[k % 8] = lanes[k % 8] + d * d;
+    }
+    const float variance = (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+                            ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))) /
+                           static_cast<float>(length);
+    const float deviation = std::sqrt(variance + epsilon);
+    for (std::uint64_t k = 0; k < length; ++k)
+      z[g * length + k] = canonical((row[k] - mean) / deviation * scale[c] + bias[c]);
+  }
+  return std::vector<Tensor>{make_tensor(x.type, x.shape, z)};
 }
 
 }  // namespace faultline::onnx::detail
