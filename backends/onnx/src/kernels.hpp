@@ -22,6 +22,10 @@ FAULTLINE_ONNX_KERNEL(scatter_elements);
 FAULTLINE_ONNX_KERNEL(top_k);
 FAULTLINE_ONNX_KERNEL(trilu);
 
+// ops_loss.cpp
+FAULTLINE_ONNX_KERNEL(negative_log_likelihood_loss);
+FAULTLINE_ONNX_KERNEL(softmax_cross_entropy_loss);
+
 // ops_math.cpp
 FAULTLINE_ONNX_KERNEL(abs_op);
 FAULTLINE_ONNX_KERNEL(add);

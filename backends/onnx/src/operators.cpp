@@ -70,6 +70,9 @@ constexpr OperatorInfo kOperators[] = {
      "remainder: the divisor's sign (fmod 0, integers) or the dividend's (fmod 1); by 0, 0"},
     {"Mul", 7, mul, "a · b, with multidirectional broadcasting"},
     {"Neg", 6, neg, "-x, elementwise (integers wrap)"},
+    {"NegativeLogLikelihoodLoss", 13, negative_log_likelihood_loss,
+     "−input[n, target, d…] · weight, reduced by none, sum or mean (over the weights taken); "
+     "ignore_index"},
     {"Not", 1, not_op, "logical not of bools"},
     {"Or", 7, or_op, "logical or of bools, broadcasting"},
     {"PRelu", 7, prelu, "x < 0 ? slope · x : x, the slope broadcast"},
@@ -98,6 +101,8 @@ constexpr OperatorInfo kOperators[] = {
     {"Slice", 1, slice, "a strided window (attributes before opset 10, inputs from 10)"},
     {"Softmax", 1, softmax,
      "e^(x − max) / Σ e^(x − max) (a 2-D coercion before opset 13), canonical sum"},
+    {"SoftmaxCrossEntropyLoss", 13, softmax_cross_entropy_loss,
+     "NegativeLogLikelihoodLoss of LogSoftmax over the classes; the log-probabilities too"},
     {"Softplus", 1, softplus, "ln(1 + e^x), faultline's own (elementary.hpp)"},
     {"Softsign", 1, softsign, "x / (1 + |x|)"},
     {"Split", 2, split, "parts along an axis (sizes as an attribute, or an input from 13)"},
