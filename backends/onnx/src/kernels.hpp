@@ -46,11 +46,21 @@ FAULTLINE_ONNX_KERNEL(global_average_pool);
 FAULTLINE_ONNX_KERNEL(global_max_pool);
 FAULTLINE_ONNX_KERNEL(max_pool);
 
+// ops_quantized.cpp
+FAULTLINE_ONNX_KERNEL(bit_shift);
+FAULTLINE_ONNX_KERNEL(dequantize_linear);
+FAULTLINE_ONNX_KERNEL(dynamic_quantize_linear);
+FAULTLINE_ONNX_KERNEL(matmul_integer);
+FAULTLINE_ONNX_KERNEL(qlinear_matmul);
+FAULTLINE_ONNX_KERNEL(quantize_linear);
+
 // ops_reduce.cpp
 FAULTLINE_ONNX_KERNEL(arg_max);
 FAULTLINE_ONNX_KERNEL(arg_min);
 FAULTLINE_ONNX_KERNEL(reduce_l1);
 FAULTLINE_ONNX_KERNEL(reduce_l2);
+FAULTLINE_ONNX_KERNEL(reduce_log_sum);
+FAULTLINE_ONNX_KERNEL(reduce_log_sum_exp);
 FAULTLINE_ONNX_KERNEL(reduce_max);
 FAULTLINE_ONNX_KERNEL(reduce_mean);
 FAULTLINE_ONNX_KERNEL(reduce_min);

@@ -3,13 +3,14 @@
 // row-major order, into eight lanes, then pairwise: the canonical order.
 #include <algorithm>
 
+#include "faultline/onnx/elementary.hpp"
 #include "kernel_support.hpp"
 #include "kernels.hpp"
 
 namespace faultline::onnx::detail {
 namespace {
 
-enum class Reduction { sum, mean, max, min, prod, sum_square, l1, l2 };
+enum class Reduction { sum, mean, max, min, prod, sum_square, l1, l2, log_sum, log_sum_exp };
 
 /// Which axes a reduction reduces: from the attribute (or, for ReduceSum from opset 13, the
 /// input), all of them when none are given (unless noop_with_empty_axes).
@@ -108,6 +109,10 @@ Result<std::vector<Tensor>> reduce(const Node& node, std::span<const Tensor* con
       if ((*axes)[i] && x.shape[i] == 0) return node_error(node, "max or min of no elements");
     }
   }
+  if ((how == Reduction::log_sum || how == Reduction::log_sum_exp) &&
+      x.type != ElementType::float32 && x.type != ElementType::float64) {
+    return type_unsupported(node, x.type);
+  }
   Tensor out;
   const bool known = dispatch_numeric(x.type, [&]<ElementType E>() {
     using T = typename Element<E>::type;
@@ -127,6 +132,23 @@ Result<std::vector<Tensor>> reduce(const Node& node, std::span<const Tensor* con
         z.push_back(canonical(best));
         return;
       }
+      if constexpr (std::is_floating_point_v<T>) {
+        if (how == Reduction::log_sum_exp) {
+          // m + ln Σ e^(x − m), m the largest term: no overflow, the sum in the canonical order.
+          T largest = -std::numeric_limits<T>::infinity();
+          for (const std::uint64_t t : terms)
+            largest = v[t] > largest ? v[t] : largest;
+          std::array<T, 8> lanes{};
+          for (std::size_t i = 0; i < terms.size(); ++i) {
+            const T shifted = v[terms[i]] - largest;
+            lanes[i % 8] = lanes[i % 8] + elementary::exp(shifted);
+          }
+          const T total = lanes_total(lanes, false);
+          z.push_back(
+              canonical(largest - largest != T{0} ? largest : largest + elementary::log(total)));
+          return;
+        }
+      }
       const bool product = how == Reduction::prod;
       std::array<T, 8> lanes;
       lanes.fill(product ? T{1} : T{0});
@@ -140,6 +162,7 @@ Result<std::vector<Tensor>> reduce(const Node& node, std::span<const Tensor* con
       if constexpr (std::is_floating_point_v<T>) {
         if (how == Reduction::mean) total = total / static_cast<T>(terms.size());
         if (how == Reduction::l2) total = std::sqrt(total);
+        if (how == Reduction::log_sum) total = elementary::log(total);
       } else {
         if (how == Reduction::mean)
           total = terms.empty() ? T{0} : checked_div(total, static_cast<T>(terms.size()));
@@ -213,6 +236,12 @@ FAULTLINE_ONNX_KERNEL(reduce_l1) {
 }
 FAULTLINE_ONNX_KERNEL(reduce_l2) {
   return reduce(node, inputs, opset, Reduction::l2);
+}
+FAULTLINE_ONNX_KERNEL(reduce_log_sum) {
+  return reduce(node, inputs, opset, Reduction::log_sum);
+}
+FAULTLINE_ONNX_KERNEL(reduce_log_sum_exp) {
+  return reduce(node, inputs, opset, Reduction::log_sum_exp);
 }
 FAULTLINE_ONNX_KERNEL(arg_max) {
   return arg_extremum(node, inputs, true);

@@ -91,6 +91,24 @@ inline double log1p(double y) {
 
 }  // namespace detail
 
+/// e^x in double (for float64 tensors): the double-precision kernel above, whose error is a few
+/// units in the last place of a double (not correctly rounded, but the same bits everywhere).
+inline double exp(double x) {
+  if (x != x) return std::numeric_limits<double>::quiet_NaN();
+  if (x > 709.0) return std::numeric_limits<double>::infinity();
+  if (x < -745.0) return 0.0;
+  return detail::exp(x);
+}
+
+/// ln x in double (for float64 tensors), as exp(double).
+inline double log(double x) {
+  if (x != x || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0.0) return -std::numeric_limits<double>::infinity();
+  if (x == std::numeric_limits<double>::infinity()) return x;
+  if (x < 2.2250738585072014e-308) return detail::log(x * 18014398509481984.0) - 54 * detail::kLn2;
+  return detail::log(x);
+}
+
 /// e^x, rounded once to float.
 inline float exp(float x) {
   if (x != x) return std::numeric_limits<float>::quiet_NaN();
