@@ -22,6 +22,15 @@ FAULTLINE_ONNX_KERNEL(scatter_elements);
 FAULTLINE_ONNX_KERNEL(top_k);
 FAULTLINE_ONNX_KERNEL(trilu);
 
+// ops_layout.cpp
+FAULTLINE_ONNX_KERNEL(compress);
+FAULTLINE_ONNX_KERNEL(depth_to_space);
+FAULTLINE_ONNX_KERNEL(eye_like);
+FAULTLINE_ONNX_KERNEL(gather_nd);
+FAULTLINE_ONNX_KERNEL(one_hot);
+FAULTLINE_ONNX_KERNEL(scatter_nd);
+FAULTLINE_ONNX_KERNEL(space_to_depth);
+
 // ops_loss.cpp
 FAULTLINE_ONNX_KERNEL(negative_log_likelihood_loss);
 FAULTLINE_ONNX_KERNEL(softmax_cross_entropy_loss);
@@ -42,6 +51,7 @@ FAULTLINE_ONNX_KERNEL(sub);
 FAULTLINE_ONNX_KERNEL(average_pool);
 FAULTLINE_ONNX_KERNEL(batch_normalization);
 FAULTLINE_ONNX_KERNEL(conv);
+FAULTLINE_ONNX_KERNEL(conv_transpose);
 FAULTLINE_ONNX_KERNEL(global_average_pool);
 FAULTLINE_ONNX_KERNEL(global_max_pool);
 FAULTLINE_ONNX_KERNEL(max_pool);

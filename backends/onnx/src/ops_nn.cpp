@@ -287,6 +287,121 @@ FAULTLINE_ONNX_KERNEL(global_average_pool) {
   return pool(node, inputs, false, true);
 }
 
+FAULTLINE_ONNX_KERNEL(conv_transpose) {
+  if (auto counted = expect_inputs(node, inputs, 2, 3); !counted) return counted.error();
+  const Tensor& x = *inputs[0];
+  const Tensor& weights = *inputs[1];
+  const Tensor* bias = inputs.size() > 2 ? inputs[2] : nullptr;
+  if (auto ok = float_input(node, x, 3); !ok) return ok.error();
+  const std::size_t spatial = x.shape.size() - 2;
+  if (weights.type != x.type || weights.shape.size() != x.shape.size()) {
+    return node_error(node, "W must match X's type and rank");
+  }
+  const auto group = static_cast<std::uint64_t>(int_attribute(node, "group", 1));
+  const std::uint64_t batch = x.shape[0], channels = x.shape[1];
+  if (group == 0 || channels % group != 0 || weights.shape[0] != channels) {
+    return node_error(node, "W's first axis must be the input channels, divisible by group");
+  }
+  const std::uint64_t per_group_out = weights.shape[1], filters = per_group_out * group;
+  if (bias && count_of(bias->shape) != filters)
+    return node_error(node, "B needs one value per output channel");
+  const std::vector<std::uint64_t> kernel(weights.shape.begin() + 2, weights.shape.end());
+  std::vector<std::uint64_t> strides(spatial, 1), dilations(spatial, 1);
+  std::vector<std::int64_t> output_padding(spatial, 0), begin(spatial, 0), end(spatial, 0);
+  const auto read = [&](const char* name, auto& into, std::size_t count) -> Result<void> {
+    if (auto given = ints_attribute(node, name)) {
+      if (given->size() != count)
+        return node_error(node, std::string(name) + " has the wrong length");
+      for (std::size_t i = 0; i < count; ++i) {
+        if ((*given)[i] < 0) return node_error(node, std::string(name) + " must not be negative");
+        into[i] = static_cast<std::remove_reference_t<decltype(into[i])>>((*given)[i]);
+      }
+    }
+    return {};
+  };
+  if (auto ok = read("strides", strides, spatial); !ok) return ok.error();
+  if (auto ok = read("dilations", dilations, spatial); !ok) return ok.error();
+  if (auto ok = read("output_padding", output_padding, spatial); !ok) return ok.error();
+  std::vector<std::int64_t> pads(2 * spatial, 0);
+  if (auto ok = read("pads", pads, 2 * spatial); !ok) return ok.error();
+  for (std::size_t i = 0; i < spatial; ++i) {
+    if (strides[i] == 0 || dilations[i] == 0)
+      return node_error(node, "strides and dilations must be positive");
+    begin[i] = pads[i];
+    end[i] = pads[i + spatial];
+  }
+  std::string auto_pad = "NOTSET";
+  if (const auto found = node.attributes.find("auto_pad"); found != node.attributes.end()) {
+    if (const auto* text = std::get_if<std::string>(&found->second)) auto_pad = *text;
+  }
+  const auto output_shape = ints_attribute(node, "output_shape");
+  std::vector<std::uint64_t> out_spatial(spatial);
+  for (std::size_t i = 0; i < spatial; ++i) {
+    const auto extent = static_cast<std::int64_t>((kernel[i] - 1) * dilations[i] + 1);
+    const auto full =
+        static_cast<std::int64_t>(strides[i] * (x.shape[i + 2] - 1)) + output_padding[i] + extent;
+    if (output_shape || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      const std::int64_t wanted = output_shape
+                                      ? (*output_shape)[output_shape->size() - spatial + i]
+                                      : static_cast<std::int64_t>(x.shape[i + 2] * strides[i]);
+      // A negative total makes the output larger than the convolution reaches: zeros (+ B).
+      const std::int64_t total = full - wanted;
+      const std::int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);  // ⌊total / 2⌋
+      const bool upper = auto_pad == "SAME_UPPER";  // the spec's else-branch otherwise
+      begin[i] = upper ? half : total - half;
+      end[i] = total - begin[i];
+    }
+    const std::int64_t size = full - begin[i] - end[i];
+    if (size < 0) return node_error(node, "pads exceed the output");
+    out_spatial[i] = static_cast<std::uint64_t>(size);
+  }
+  std::vector<std::uint64_t> shape = {batch, filters};
+  shape.insert(shape.end(), out_spatial.begin(), out_spatial.end());
+  if (auto fits = check_output(node, shape, x.type); !fits) return fits.error();
+  const std::vector<float> in = values<float>(x), kw = values<float>(weights);
+  const std::vector<float> b = bias ? values<float>(*bias) : std::vector<float>{};
+  const std::vector<std::uint64_t> in_spatial(x.shape.begin() + 2, x.shape.end());
+  const std::uint64_t plane = count_of(in_spatial), out_plane = count_of(out_spatial),
+                      kernel_size = count_of(kernel), per_group = channels / group;
+  std::vector<float> out(count_of(shape));
+  for (std::uint64_t n = 0; n < batch; ++n) {
+    for (std::uint64_t f = 0; f < filters; ++f) {
+      const std::uint64_t g = f / per_group_out, m = f % per_group_out;
+      std::uint64_t position = 0;
+      for_each_position(out_spatial, [&](const std::vector<std::uint64_t>& out_at) {
+        // Σ over (input channel of the group, kernel position) in row-major order of the terms
+        // that land on this output: o + pad − k·d = i·stride.
+        CanonicalSum sum;
+        for (std::uint64_t c = 0; c < per_group; ++c) {
+          const std::uint64_t channel = g * per_group + c;
+          const float* plane_in = in.data() + (n * channels + channel) * plane;
+          const float* plane_w = kw.data() + (channel * per_group_out + m) * kernel_size;
+          std::uint64_t k = 0;
+          for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+            std::uint64_t offset = 0;
+            bool lands = true;
+            for (std::size_t i = 0; i < spatial && lands; ++i) {
+              const std::int64_t p = static_cast<std::int64_t>(out_at[i]) + begin[i] -
+                                     static_cast<std::int64_t>(kernel_at[i] * dilations[i]);
+              lands = p >= 0 && p % static_cast<std::int64_t>(strides[i]) == 0 &&
+                      p / static_cast<std::int64_t>(strides[i]) <
+                          static_cast<std::int64_t>(in_spatial[i]);
+              if (lands)
+                offset = offset * in_spatial[i] + static_cast<std::uint64_t>(p) / strides[i];
+            }
+            if (lands) sum.add(plane_in[offset] * plane_w[k]);
+            ++k;
+          });
+        }
+        float value = sum.total();
+        if (bias) value = value + b[f];
+        out[(n * filters + f) * out_plane + position++] = canonical(value);
+      });
+    }
+  }
+  return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+}
+
 FAULTLINE_ONNX_KERNEL(batch_normalization) {
   if (auto counted = expect_inputs(node, inputs, 5, 5); !counted) return counted.error();
   if (node.outputs.size() > 1) return feature_unsupported(node, "training mode");
