@@ -2,8 +2,10 @@
 #include "faultline/onnx/interpreter.hpp"
 
 #include <deque>
+#include <new>
 
 #include "faultline/onnx/operators.hpp"
+#include "kernel_support.hpp"
 #include "tensor_access.hpp"
 
 namespace faultline::onnx {
@@ -13,8 +15,14 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
   const Graph& graph = model.graph();
   std::map<std::string, const Tensor*> live;
   std::deque<Tensor> computed;  // stable addresses
-  for (const auto& [name, tensor] : graph.initializers)
+  for (const auto& [name, tensor] : graph.initializers) {
+    if (!detail::fits_volume(tensor.shape, tensor.type)) {
+      return Error{Errc::out_of_range, "initializer \"" + name + "\" of shape " +
+                                           detail::shape_text(tensor.shape) + " exceeds " +
+                                           std::to_string(kMaxTensorBytes >> 20) + " MiB"};
+    }
     live[name] = &tensor;
+  }
   for (const ValueInfo& input : graph.inputs) {
     const auto given = inputs.find(input.name);
     if (given == inputs.end()) {
@@ -34,6 +42,11 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
       return Error{Errc::invalid_argument, "input \"" + input.name + "\" of shape " +
                                                detail::shape_text(tensor.shape) +
                                                " does not fit the model's"};
+    }
+    if (!detail::fits_volume(tensor.shape, tensor.type)) {
+      return Error{Errc::out_of_range, "input \"" + input.name + "\" of shape " +
+                                           detail::shape_text(tensor.shape) + " exceeds " +
+                                           std::to_string(kMaxTensorBytes >> 20) + " MiB"};
     }
     if (auto committed = commit_tensor(tensor.type, tensor.shape, tensor.data); !committed) {
       return Error{committed.error().code,
@@ -74,8 +87,25 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
       }
       arguments.push_back(found->second);
     }
-    auto outputs = info->kernel(node, arguments, model.opset());
+    Result<std::vector<Tensor>> outputs = Error{Errc::io_error, ""};
+    try {
+      outputs = info->kernel(node, arguments, model.opset());
+    } catch (const std::bad_alloc&) {
+      return Error{Errc::out_of_range, "node \"" + node.name + "\" (" + node.op_type +
+                                           "): the host has no memory for its outputs"};
+    }
     if (!outputs) return outputs.error();
+    // Every output a later kernel reads is whole: its bytes are its shape's, within the cap.
+    for (const Tensor& output : *outputs) {
+      const auto count = element_count(output.shape);
+      if (!count || !element_size(output.type) ||
+          output.data.size() != *count * *element_size(output.type) ||
+          !detail::fits_volume(output.shape, output.type)) {
+        return Error{Errc::malformed_input, "node \"" + node.name + "\" (" + node.op_type +
+                                                "): an output's bytes do not fit its shape " +
+                                                detail::shape_text(output.shape)};
+      }
+    }
     for (std::size_t i = 0; i < node.outputs.size() && i < outputs->size(); ++i) {
       if (node.outputs[i].empty()) continue;
       computed.push_back(std::move((*outputs)[i]));

@@ -111,19 +111,6 @@ T checked_div(T a, T b) {
   return static_cast<T>(a / b);
 }
 
-inline Result<void> expect_inputs(const Node& node, std::span<const Tensor* const> inputs,
-                                  std::size_t least, std::size_t most) {
-  if (inputs.size() < least || inputs.size() > most) {
-    return node_error(node, "takes " + std::to_string(least) +
-                                (least == most ? "" : " to " + std::to_string(most)) +
-                                " inputs, not " + std::to_string(inputs.size()));
-  }
-  for (std::size_t i = 0; i < least; ++i) {
-    if (inputs[i] == nullptr) return node_error(node, "input " + std::to_string(i) + " is missing");
-  }
-  return {};
-}
-
 inline std::int64_t int_attribute(const Node& node, const std::string& name,
                                   std::int64_t fallback) {
   const auto found = node.attributes.find(name);
@@ -179,16 +166,65 @@ bool dispatch_numeric(ElementType type, Fn&& fn) {
   }
 }
 
-/// An error unless a tensor of `shape` and `type` fits kMaxTensorBytes.
+/// The largest pad, stride, dilation or size an attribute may give (2^30): far past any real
+/// model, and small enough that sums and products of a few stay inside int64.
+inline constexpr std::int64_t kMaxExtent = static_cast<std::int64_t>(kMaxTensorBytes);
+
+/// Whether a tensor of `shape` and `type` fits kMaxTensorBytes, counting a dimension of 0 as 1:
+/// the kernels' loops run over partial products of the dimensions, so a tensor of no elements
+/// but a vast shape ([0, 2^40]) must not pass either.
+inline bool fits_volume(const std::vector<std::uint64_t>& shape, ElementType type) {
+  const std::uint64_t size = element_size(type).value_or(8);
+  std::uint64_t volume = 1;
+  for (const std::uint64_t dimension : shape) {
+    const std::uint64_t d = dimension == 0 ? 1 : dimension;
+    if (volume > kMaxTensorBytes / size / d) return false;
+    volume *= d;
+  }
+  return true;
+}
+
+/// An error unless a tensor of `shape` and `type` fits kMaxTensorBytes (fits_volume).
 inline Result<void> check_output(const Node& node, const std::vector<std::uint64_t>& shape,
                                  ElementType type) {
-  const auto count = element_count(shape);
-  const std::uint64_t size = element_size(type).value_or(8);
-  if (!count || *count > kMaxTensorBytes / size) {
-    return node_error(node, "an output of shape " + shape_text(shape) + " would exceed " +
+  if (!fits_volume(shape, type)) {
+    return node_error(node, "a tensor of shape " + shape_text(shape) + " would exceed " +
                                 std::to_string(kMaxTensorBytes >> 20) + " MiB");
   }
   return {};
+}
+
+/// Every given input is whole (its bytes are its shape's) and within the size cap, so no
+/// kernel loop runs over a vast shape of no elements; the registry's kernels may be called
+/// directly, not only through the interpreter.
+inline Result<void> valid_inputs(const Node& node, std::span<const Tensor* const> inputs) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor* input = inputs[i];
+    if (input == nullptr) continue;
+    const auto count = element_count(input->shape);
+    const auto size = element_size(input->type);
+    if (!count || !size || input->data.size() != *count * *size ||
+        !fits_volume(input->shape, input->type)) {
+      return node_error(node, "input " + std::to_string(i) + " of shape " +
+                                  shape_text(input->shape) +
+                                  " is not whole or exceeds the size cap");
+    }
+  }
+  return {};
+}
+
+/// Between `least` and `most` inputs, the first `least` given, all valid_inputs.
+inline Result<void> expect_inputs(const Node& node, std::span<const Tensor* const> inputs,
+                                  std::size_t least, std::size_t most) {
+  if (inputs.size() < least || inputs.size() > most) {
+    return node_error(node, "takes " + std::to_string(least) +
+                                (least == most ? "" : " to " + std::to_string(most)) +
+                                " inputs, not " + std::to_string(inputs.size()));
+  }
+  for (std::size_t i = 0; i < least; ++i) {
+    if (inputs[i] == nullptr) return node_error(node, "input " + std::to_string(i) + " is missing");
+  }
+  return valid_inputs(node, inputs);
 }
 
 /// The integers of a tensor of int64 or int32 values (shapes, axes, indices).

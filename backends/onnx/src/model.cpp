@@ -49,7 +49,7 @@ Result<ElementType> element_type(std::int32_t number, const std::string& where) 
 /// The bytes of a tensor kept in an external file: `location` relative to `directory` and
 /// inside it, `offset` and `length` within the file.
 Result<Bytes> read_external(const pb::TensorProto& tensor, const fs::path& directory,
-                            const std::string& where) {
+                            std::uint64_t expected, const std::string& where) {
   if (directory.empty()) {
     return Error{Errc::invalid_argument,
                  where + " keeps its data in an external file: load the model from its file"};
@@ -92,20 +92,35 @@ Result<Bytes> read_external(const pb::TensorProto& tensor, const fs::path& direc
     return Error{Errc::invalid_argument,
                  where + ": external data path \"" + location + "\" leaves the model's folder"};
   }
+  if (!fs::exists(file, file_error)) {
+    return Error{Errc::not_found,
+                 where + ": external data file " + file.string() + " does not exist"};
+  }
+  if (!fs::is_regular_file(file, file_error) || file_error) {
+    return Error{Errc::invalid_argument,
+                 where + ": external data \"" + location + "\" is not a regular file"};
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return Error{Errc::not_found,
                  where + ": external data file " + file.string() + " cannot be opened"};
   }
   in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
+  const std::streamoff end = in.tellg();
+  if (end < 0) return Error{Errc::io_error, where + ": cannot size " + file.string()};
+  const auto size = static_cast<std::uint64_t>(end);
   const std::uint64_t from = offset.value_or(0);
   if (from > size || (length && *length > size - from)) {
     return malformed(where + ": external data [" + std::to_string(from) + ", +" +
                      std::to_string(length.value_or(0)) + ") lies past the end of " +
                      file.string() + " (" + std::to_string(size) + " bytes)");
   }
-  Bytes bytes(static_cast<std::size_t>(length.value_or(size - from)));
+  // The tensor's own size decides before anything is allocated.
+  if (length.value_or(size - from) != expected) {
+    return malformed(where + ": external data of " + std::to_string(length.value_or(size - from)) +
+                     " bytes, but the tensor's shape needs " + std::to_string(expected));
+  }
+  Bytes bytes(static_cast<std::size_t>(expected));
   in.seekg(static_cast<std::streamoff>(from));
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (!in) return Error{Errc::io_error, where + ": reading " + file.string() + " failed"};
@@ -164,13 +179,53 @@ Result<Tensor> decode_tensor(const pb::TensorProto& proto, const std::string& wh
         tensor.data = pack(proto.int64_data(), 8);
         break;
       case ElementType::uint32:
+        for (const std::uint64_t value : proto.uint64_data()) {
+          if (value > 0xffffffffULL) return malformed(where + " holds a uint32 value past 2^32");
+        }
+        tensor.data = pack(proto.uint64_data(), size);
+        break;
       case ElementType::uint64:
         tensor.data = pack(proto.uint64_data(), size);
         break;
-      default:  // int32 and everything narrower, float16 and bfloat16 as their bits
+      default: {  // int32 and everything narrower, float16 and bfloat16 as their bits
+        // Each value must be one of the type's own, not silently cut to its low bytes.
+        std::int64_t low = std::numeric_limits<std::int32_t>::min(),
+                     high = std::numeric_limits<std::int32_t>::max();
+        switch (tensor.type) {
+          case ElementType::int8:
+            low = -128, high = 127;
+            break;
+          case ElementType::uint8:
+            low = 0, high = 255;
+            break;
+          case ElementType::int16:
+            low = -32768, high = 32767;
+            break;
+          case ElementType::uint16:
+          case ElementType::float16:
+          case ElementType::bfloat16:
+            low = 0, high = 65535;
+            break;
+          case ElementType::boolean:
+            low = 0, high = 1;
+            break;
+          default:
+            break;
+        }
+        for (const std::int32_t value : proto.int32_data()) {
+          if (value < low || value > high) {
+            return malformed(where + " holds " + std::to_string(value) + ", not a " +
+                             std::string(element_type_name(tensor.type)) + " value");
+          }
+        }
         tensor.data = pack(proto.int32_data(), size);
         break;
+      }
     }
+  }
+  if (tensor.type == ElementType::boolean &&
+      std::ranges::any_of(tensor.data, [](std::uint8_t b) { return b > 1; })) {
+    return malformed(where + " holds a bool byte other than 0 or 1");
   }
   if (tensor.data.size() != *count * size) {
     return malformed(where + " holds " + std::to_string(tensor.data.size()) + " bytes, but " +
@@ -440,7 +495,21 @@ Result<Model> Model::load(ByteView bytes, const fs::path& directory) {
     tensors.push_back(&initializer);
   for (pb::TensorProto* tensor : tensors) {
     if (tensor->data_location() != pb::TensorProto_DataLocation_EXTERNAL) continue;
-    auto data = read_external(*tensor, directory, "initializer \"" + tensor->name() + "\"");
+    const std::string where = "initializer \"" + tensor->name() + "\"";
+    // The bytes its type and shape need, checked before any file is read.
+    auto type = element_type(tensor->data_type(), where);
+    if (!type) return type.error();
+    std::vector<std::uint64_t> shape;
+    for (const std::int64_t dimension : tensor->dims()) {
+      if (dimension < 0) return malformed(where + " has a negative dimension");
+      shape.push_back(static_cast<std::uint64_t>(dimension));
+    }
+    auto count = element_count(shape);
+    const std::uint64_t size = *element_size(*type);
+    if (!count || *count > (std::uint64_t{1} << 62) / size) {
+      return Error{Errc::out_of_range, where + " has more than 2^62 bytes"};
+    }
+    auto data = read_external(*tensor, directory, *count * size, where);
     if (!data) return data.error();
     tensor->set_raw_data(std::string(data->begin(), data->end()));
     tensor->clear_external_data();

@@ -85,6 +85,7 @@ Result<std::vector<Tensor>> extremum(const Node& node, std::span<const Tensor* c
   if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
     return node_error(node, "needs at least one input");
   }
+  if (auto valid = valid_inputs(node, inputs); !valid) return valid.error();
   std::vector<std::uint64_t> shape = inputs[0]->shape;
   for (const Tensor* input : inputs) {
     if (input->type != inputs[0]->type) return node_error(node, "inputs of two element types");
@@ -231,6 +232,7 @@ FAULTLINE_ONNX_KERNEL(clip) {
   if (auto counted = expect_inputs(node, inputs, 1, 3); !counted) return counted.error();
   const Tensor& a = *inputs[0];
   Tensor out;
+  std::optional<Error> failure;
   const bool known = dispatch_numeric(a.type, [&]<ElementType E>() {
     using T = typename Element<E>::type;
     T low = std::numeric_limits<T>::lowest(), high = std::numeric_limits<T>::max();
@@ -240,11 +242,13 @@ FAULTLINE_ONNX_KERNEL(clip) {
         high = static_cast<T>(float_attribute(node, "max", std::numeric_limits<float>::max()));
       }
     } else {
-      if (inputs.size() > 1 && inputs[1] && inputs[1]->data.size() == sizeof(T)) {
-        low = values<T>(*inputs[1])[0];
-      }
-      if (inputs.size() > 2 && inputs[2] && inputs[2]->data.size() == sizeof(T)) {
-        high = values<T>(*inputs[2])[0];
+      for (const std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+        if (inputs.size() <= i || inputs[i] == nullptr) continue;
+        if (inputs[i]->type != a.type || inputs[i]->data.size() != sizeof(T)) {
+          failure = node_error(node, "min and max must be scalars of the input's type");
+          return;
+        }
+        (i == 1 ? low : high) = values<T>(*inputs[i])[0];
       }
     }
     std::vector<T> x = values<T>(a);
@@ -261,6 +265,7 @@ FAULTLINE_ONNX_KERNEL(clip) {
     out = make_tensor(E, a.shape, x);
   });
   if (!known) return type_unsupported(node, inputs[0]->type);
+  if (failure) return *failure;
   return std::vector<Tensor>{std::move(out)};
 }
 
@@ -339,6 +344,7 @@ FAULTLINE_ONNX_KERNEL(cast) {
   const auto target = static_cast<ElementType>(to);
   if (to <= 0 || to > 255 || !element_size(target))
     return feature_unsupported(node, "cast to type " + std::to_string(to));
+  if (auto fits = check_output(node, a.shape, target); !fits) return fits.error();
   Tensor out;
   bool target_known = false;
   const bool source_known = dispatch_castable(a.type, [&]<class From>() {
@@ -363,6 +369,7 @@ Result<std::vector<Tensor>> sum_of_inputs(const Node& node, std::span<const Tens
   if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
     return node_error(node, "needs at least one input");
   }
+  if (auto valid = valid_inputs(node, inputs); !valid) return valid.error();
   std::vector<std::uint64_t> shape = inputs[0]->shape;
   for (const Tensor* input : inputs) {
     if (input->type != inputs[0]->type) return node_error(node, "inputs of two element types");
@@ -400,7 +407,7 @@ Result<std::vector<Tensor>> sum_of_inputs(const Node& node, std::span<const Tens
 /// Round half to even, with +, − and comparisons only.
 template <class F>
 F round_half_even(F x) {
-  if (!(x == x) || x - x != F{0}) return x;  // NaN and infinities
+  if (!std::isfinite(x)) return x;
   const F magnitude = x < 0 ? -x : x;
   if (magnitude >= F{1} / std::numeric_limits<F>::epsilon()) return x;  // already an integer
   const F whole = std::floor(magnitude), fraction = magnitude - whole;
@@ -486,7 +493,7 @@ FAULTLINE_ONNX_KERNEL(is_inf) {
   const auto fill = [&]<class T>() {
     const std::vector<T> x = values<T>(a);
     for (std::size_t i = 0; i < z.size(); ++i) {
-      const bool infinite = x[i] - x[i] != T{0} && x[i] == x[i];
+      const bool infinite = std::isinf(x[i]);
       z[i] = infinite && ((x[i] > 0 && positive) || (x[i] < 0 && negative)) ? 1 : 0;
     }
   };
@@ -507,11 +514,11 @@ FAULTLINE_ONNX_KERNEL(is_nan) {
   if (a.type == ElementType::float32) {
     const auto x = values<float>(a);
     for (std::size_t i = 0; i < z.size(); ++i)
-      z[i] = x[i] != x[i] ? 1 : 0;
+      z[i] = std::isnan(x[i]) ? 1 : 0;
   } else if (a.type == ElementType::float64) {
     const auto x = values<double>(a);
     for (std::size_t i = 0; i < z.size(); ++i)
-      z[i] = x[i] != x[i] ? 1 : 0;
+      z[i] = std::isnan(x[i]) ? 1 : 0;
   } else {
     return type_unsupported(node, a.type);
   }
@@ -527,7 +534,7 @@ FAULTLINE_ONNX_KERNEL(sign) {
     std::vector<T> x = values<T>(a);
     for (T& v : x) {
       if constexpr (std::is_floating_point_v<T>) {
-        v = v != v ? canonical(v) : v > 0 ? T{1} : v < 0 ? T{-1} : T{0};
+        v = std::isnan(v) ? canonical(v) : v > 0 ? T{1} : v < 0 ? T{-1} : T{0};
       } else if constexpr (std::is_signed_v<T>) {
         v = v > 0 ? T{1} : v < 0 ? T{-1} : T{0};
       } else {
@@ -547,7 +554,7 @@ FAULTLINE_ONNX_KERNEL(thresholded_relu) {
   const float alpha = float_attribute(node, "alpha", 1.0F);
   std::vector<float> x = values<float>(a);
   for (float& v : x)
-    v = canonical(v > alpha ? v : (v != v ? v : 0.0F));
+    v = canonical(v > alpha ? v : (std::isnan(v) ? v : 0.0F));
   return std::vector<Tensor>{make_tensor(a.type, a.shape, x)};
 }
 

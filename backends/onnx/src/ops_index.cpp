@@ -95,7 +95,12 @@ FAULTLINE_ONNX_KERNEL(scatter_elements) {
   const auto strides = strides_of(data.shape);
   Tensor out = data;
   std::optional<Error> failure;
-  const bool known = dispatch_numeric(data.type, [&]<ElementType E>() {
+  // Bools scatter as bytes (with reduction none).
+  const ElementType as = data.type == ElementType::boolean ? ElementType::uint8 : data.type;
+  if (data.type == ElementType::boolean && reduction != "none") {
+    return feature_unsupported(node, "a reduction over bools");
+  }
+  const bool known = dispatch_numeric(as, [&]<ElementType E>() {
     using T = typename Element<E>::type;
     std::vector<T> z = values<T>(data);
     const std::vector<T> u = values<T>(updates);
@@ -117,9 +122,9 @@ FAULTLINE_ONNX_KERNEL(scatter_elements) {
               : reduction == "mul" ? canonical(mul_of(z[to], u[n]))
                                    : u[n];
     });
-    out = make_tensor(E, data.shape, z);
+    out = make_tensor(data.type, data.shape, z);
   });
-  if (!known && data.type != ElementType::boolean) return type_unsupported(node, data.type);
+  if (!known) return type_unsupported(node, data.type);
   if (failure) return *failure;
   return std::vector<Tensor>{std::move(out)};
 }
@@ -284,6 +289,7 @@ FAULTLINE_ONNX_KERNEL(hardmax) {
 }
 
 FAULTLINE_ONNX_KERNEL(pad) {
+  if (inputs.empty() || inputs[0] == nullptr) return node_error(node, "needs its data");
   const Tensor& data = *inputs[0];
   const std::size_t rank = data.shape.size();
   std::vector<std::int64_t> pads;
@@ -300,9 +306,14 @@ FAULTLINE_ONNX_KERNEL(pad) {
     if (auto counted = expect_inputs(node, inputs, 1, 1); !counted) return counted.error();
     pads =
         ints_attribute(node, opset < 2 ? "paddings" : "pads").value_or(std::vector<std::int64_t>{});
+    const float value = float_attribute(node, "value", 0.0F);
     if (data.type == ElementType::float32) {
-      const float value = float_attribute(node, "value", 0.0F);
       std::memcpy(fill.data(), &value, 4);
+    } else if (data.type == ElementType::float64) {
+      const auto wide = static_cast<double>(value);
+      std::memcpy(fill.data(), &wide, 8);
+    } else if (value != 0.0F) {
+      return feature_unsupported(node, "a nonzero value for a non-float tensor before opset 11");
     }
   } else {
     if (auto counted = expect_inputs(node, inputs, 2, 3); !counted) return counted.error();
@@ -317,6 +328,11 @@ FAULTLINE_ONNX_KERNEL(pad) {
     }
   }
   if (pads.size() != 2 * rank) return node_error(node, "pads needs two per axis");
+  for (const std::int64_t p : pads) {
+    if (p < -kMaxExtent || p > kMaxExtent) {
+      return node_error(node, "pads must lie in [−2^30, 2^30]");
+    }
+  }
   std::vector<std::uint64_t> shape(rank);
   for (std::size_t i = 0; i < rank; ++i) {
     const std::int64_t extent = static_cast<std::int64_t>(data.shape[i]) + pads[i] + pads[i + rank];

@@ -81,7 +81,7 @@ Result<std::vector<Tensor>> rearrange(const Node& node, std::span<const Tensor* 
   const Tensor& x = *inputs[0];
   if (x.shape.size() != 4) return node_error(node, "needs NCHW input");
   const auto block = static_cast<std::uint64_t>(int_attribute(node, "blocksize", 0));
-  if (block == 0) return node_error(node, "needs a positive blocksize");
+  if (block == 0 || block > 65536) return node_error(node, "blocksize must lie in [1, 2^16]");
   const bool crd = to_space && text_attribute(node, "mode", "DCR") == "CRD";
   const std::uint64_t n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
   if (to_space && c % (block * block) != 0)
@@ -166,10 +166,14 @@ FAULTLINE_ONNX_KERNEL(one_hot) {
   for (std::uint64_t o = 0; o < outer; ++o) {
     for (std::uint64_t d = 0; d < depth; ++d) {
       for (std::uint64_t i = 0; i < inner; ++i) {
-        double index = indices[o * inner + i];
-        if (index < 0) index += static_cast<double>(depth);
-        const bool hot = index >= 0 && static_cast<std::uint64_t>(index) == d &&
-                         index == static_cast<double>(static_cast<std::uint64_t>(index));
+        // Indices truncate toward zero; negative ones count from the end.
+        const double given = indices[o * inner + i];
+        bool hot = false;
+        if (given > -4e18 && given < 4e18) {
+          auto index = static_cast<std::int64_t>(given);
+          if (index < 0) index += static_cast<std::int64_t>(depth);
+          hot = index >= 0 && static_cast<std::uint64_t>(index) == d;
+        }
         copy_element(values_tensor, hot ? 1 : 0, out, (o * depth + d) * inner + i);
       }
     }
@@ -185,7 +189,9 @@ FAULTLINE_ONNX_KERNEL(eye_like) {
                         ? static_cast<ElementType>(int_attribute(node, "dtype", 1))
                         : x.type;
   if (!element_size(type)) return type_unsupported(node, type);
-  const std::int64_t k = int_attribute(node, "k", 0);
+  const std::int64_t k =
+      std::clamp(int_attribute(node, "k", 0), -(std::int64_t{1} << 40), std::int64_t{1} << 40);
+  if (auto fits = check_output(node, x.shape, type); !fits) return fits.error();
   Tensor out;
   out.type = type;
   out.shape = x.shape;
@@ -216,7 +222,9 @@ FAULTLINE_ONNX_KERNEL(gather_nd) {
     return node_error(node, "indices or batch_dims out of range");
   }
   const std::size_t depth = index_shape.back();
-  if (batch + depth > data.shape.size()) return node_error(node, "indices index too many axes");
+  if (depth == 0 || batch + depth > data.shape.size()) {
+    return node_error(node, "the indices' last axis must lie in [1, rank − batch_dims]");
+  }
   for (std::size_t i = 0; i < batch; ++i) {
     if (index_shape[i] != data.shape[i]) return node_error(node, "batch dimensions differ");
   }
@@ -268,7 +276,9 @@ FAULTLINE_ONNX_KERNEL(scatter_nd) {
   const std::vector<std::uint64_t>& index_shape = inputs[1]->shape;
   if (index_shape.empty()) return node_error(node, "indices need a last axis");
   const std::size_t depth = index_shape.back();
-  if (depth > data.shape.size()) return node_error(node, "indices index too many axes");
+  if (depth == 0 || depth > data.shape.size()) {
+    return node_error(node, "the indices' last axis must lie in [1, rank]");
+  }
   std::vector<std::uint64_t> strides(data.shape.size(), 1);
   for (std::size_t i = data.shape.size(); i-- > 1;)
     strides[i - 1] = strides[i] * data.shape[i];

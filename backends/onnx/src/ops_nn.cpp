@@ -28,7 +28,9 @@ Result<Window> window(const Node& node, const std::vector<std::uint64_t>& input,
       if (given->size() != spatial)
         return node_error(node, std::string(name) + " per spatial axis");
       for (std::size_t i = 0; i < spatial; ++i) {
-        if ((*given)[i] < 1) return node_error(node, std::string(name) + " must be positive");
+        if ((*given)[i] < 1 || (*given)[i] > kMaxExtent) {
+          return node_error(node, std::string(name) + " must lie in [1, 2^30]");
+        }
         into[i] = static_cast<std::uint64_t>((*given)[i]);
       }
     }
@@ -43,7 +45,10 @@ Result<Window> window(const Node& node, const std::vector<std::uint64_t>& input,
   if (auto pads = ints_attribute(node, "pads")) {
     if (pads->size() != 2 * spatial) return node_error(node, "pads needs two per spatial axis");
     for (std::size_t i = 0; i < spatial; ++i) {
-      if ((*pads)[i] < 0 || (*pads)[i + spatial] < 0) return node_error(node, "negative pads");
+      if ((*pads)[i] < 0 || (*pads)[i + spatial] < 0 || (*pads)[i] > kMaxExtent ||
+          (*pads)[i + spatial] > kMaxExtent) {
+        return node_error(node, "pads must lie in [0, 2^30]");
+      }
       w.pads_begin[i] = (*pads)[i];
       w.pads_end[i] = (*pads)[i + spatial];
     }
@@ -313,7 +318,9 @@ FAULTLINE_ONNX_KERNEL(conv_transpose) {
       if (given->size() != count)
         return node_error(node, std::string(name) + " has the wrong length");
       for (std::size_t i = 0; i < count; ++i) {
-        if ((*given)[i] < 0) return node_error(node, std::string(name) + " must not be negative");
+        if ((*given)[i] < 0 || (*given)[i] > kMaxExtent) {
+          return node_error(node, std::string(name) + " must lie in [0, 2^30]");
+        }
         into[i] = static_cast<std::remove_reference_t<decltype(into[i])>>((*given)[i]);
       }
     }
@@ -335,6 +342,15 @@ FAULTLINE_ONNX_KERNEL(conv_transpose) {
     if (const auto* text = std::get_if<std::string>(&found->second)) auto_pad = *text;
   }
   const auto output_shape = ints_attribute(node, "output_shape");
+  if (output_shape &&
+      (output_shape->size() < spatial || std::ranges::any_of(*output_shape, [](std::int64_t d) {
+         return d < 0 || d > kMaxExtent;
+       }))) {
+    return node_error(node, "output_shape needs one size in [0, 2^30] per spatial axis");
+  }
+  for (const std::uint64_t d : weights.shape) {
+    if (d > kMaxTensorBytes) return node_error(node, "W's shape is out of range");
+  }
   std::vector<std::uint64_t> out_spatial(spatial);
   for (std::size_t i = 0; i < spatial; ++i) {
     const auto extent = static_cast<std::int64_t>((kernel[i] - 1) * dilations[i] + 1);
@@ -408,6 +424,7 @@ FAULTLINE_ONNX_KERNEL(batch_normalization) {
   const Tensor& x = *inputs[0];
   if (auto ok = float_input(node, x, 2); !ok) return ok.error();
   const std::uint64_t channels = x.shape[1];
+  if (count_of(x.shape) == 0) return std::vector<Tensor>{x};
   std::vector<std::vector<float>> parameters;
   for (std::size_t i = 1; i < 5; ++i) {
     if (inputs[i]->type != x.type || count_of(inputs[i]->shape) != channels) {

@@ -8,8 +8,12 @@
 namespace faultline::onnx::detail {
 namespace {
 
-/// Round half to even of a float, as an integer (|x| < 2^31 after the caller's clamp).
+/// Round half to even of a float, as an integer: NaN gives 0, magnitudes past 2^31 saturate
+/// (so no float-to-integer conversion is ever out of range).
 std::int64_t round_even(float x) {
+  if (std::isnan(x)) return 0;
+  if (x >= 2147483648.0F) return std::int64_t{1} << 31;
+  if (x <= -2147483648.0F) return -(std::int64_t{1} << 31);
   const double magnitude = x < 0 ? -static_cast<double>(x) : static_cast<double>(x);
   auto whole = static_cast<std::int64_t>(magnitude);
   const double fraction = magnitude - static_cast<double>(whole);
@@ -79,7 +83,7 @@ FAULTLINE_ONNX_KERNEL(quantize_linear) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     // saturate(round(x / scale) + zero point), the division rounded once.
     const float q = v[i] / (*scale)[i];
-    std::int64_t r = q != q ? 0 : q > 4e9F ? high : q < -4e9F ? low : round_even(q);
+    std::int64_t r = round_even(q);
     r = std::clamp<std::int64_t>(r + (*offset)[i], low, high);
     z[i] = static_cast<std::uint8_t>(r);
   }
@@ -102,9 +106,12 @@ FAULTLINE_ONNX_KERNEL(dequantize_linear) {
       inputs.size() > 2 && inputs[2] ? inputs[2]->shape : std::vector<std::uint64_t>{};
   auto offset = per_element(node, zero->second, zero_shape, x.shape, axis);
   if (!offset) return offset.error();
+  if (auto fits = check_output(node, x.shape, ElementType::float32); !fits) return fits.error();
   std::vector<float> z(values_in->second.size());
   for (std::size_t i = 0; i < z.size(); ++i)
-    z[i] = canonical(static_cast<float>(values_in->second[i] - (*offset)[i]) * (*scale)[i]);
+    z[i] = canonical(static_cast<float>(static_cast<std::int64_t>(values_in->second[i]) -
+                                        static_cast<std::int64_t>((*offset)[i])) *
+                     (*scale)[i]);
   return std::vector<Tensor>{make_tensor(ElementType::float32, x.shape, z)};
 }
 
@@ -210,10 +217,7 @@ FAULTLINE_ONNX_KERNEL(qlinear_matmul) {
   std::vector<std::uint8_t> z(sums.size());
   for (std::size_t i = 0; i < z.size(); ++i) {
     const float scaled = static_cast<float>(sums[i]) * multiplier;
-    const std::int64_t r = scaled != scaled ? 0
-                           : scaled > 4e9F  ? high
-                           : scaled < -4e9F ? low
-                                            : round_even(scaled);
+    const std::int64_t r = round_even(scaled);
     z[i] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(r + scalar_zero(&y_zero), low, high));
   }
   return std::vector<Tensor>{make_tensor(y_zero.type, product->shape, z)};

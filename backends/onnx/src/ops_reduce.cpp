@@ -145,12 +145,12 @@ Result<std::vector<Tensor>> reduce(const Node& node, std::span<const Tensor* con
           }
           const T total = lanes_total(lanes, false);
           z.push_back(
-              canonical(largest - largest != T{0} ? largest : largest + elementary::log(total)));
+              canonical(!std::isfinite(largest) ? largest : largest + elementary::log(total)));
           return;
         }
       }
       const bool product = how == Reduction::prod;
-      std::array<T, 8> lanes;
+      std::array<T, 8> lanes{};
       lanes.fill(product ? T{1} : T{0});
       for (std::size_t i = 0; i < terms.size(); ++i) {
         T term = v[terms[i]];

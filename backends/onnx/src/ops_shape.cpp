@@ -187,6 +187,7 @@ FAULTLINE_ONNX_KERNEL(concat) {
   if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
     return node_error(node, "needs at least one input, none left out");
   }
+  if (auto valid = valid_inputs(node, inputs); !valid) return valid.error();
   const Tensor& first = *inputs[0];
   const auto axis = normalize_axis(int_attribute(node, "axis", 0), first.shape.size());
   if (!axis || (opset < 11 && int_attribute(node, "axis", 0) < 0)) {
@@ -204,6 +205,7 @@ FAULTLINE_ONNX_KERNEL(concat) {
       }
     }
     shape[*axis] += input->shape[*axis];
+    if (auto fits = check_output(node, shape, first.type); !fits) return fits.error();
   }
   const std::size_t size = *element_size(first.type);
   const std::uint64_t outer = product(shape, 0, *axis),
@@ -332,6 +334,7 @@ FAULTLINE_ONNX_KERNEL(gather) {
 }
 
 FAULTLINE_ONNX_KERNEL(slice) {
+  if (inputs.empty() || inputs[0] == nullptr) return node_error(node, "needs its data");
   const Tensor& data = *inputs[0];
   const std::size_t rank = data.shape.size();
   std::vector<std::int64_t> starts, ends, axes, steps;
@@ -374,19 +377,26 @@ FAULTLINE_ONNX_KERNEL(slice) {
     if (steps[k] == 0) return node_error(node, "a step of 0");
     const auto dimension = static_cast<std::int64_t>(data.shape[*axis]);
     std::int64_t start = starts[k], end = ends[k];
-    const std::int64_t s = steps[k];
+    // Steps past ±2^62 act as ±2^62 (one element at most either way): no overflow below.
+    const std::int64_t s = std::clamp(steps[k], -(std::int64_t{1} << 62), std::int64_t{1} << 62);
+    // Starts and ends far outside the axis clamp the same as any outside it.
+    start = std::clamp(start, -(std::int64_t{1} << 62), std::int64_t{1} << 62);
+    end = std::clamp(end, -(std::int64_t{1} << 62), std::int64_t{1} << 62);
     if (start < 0) start += dimension;
     if (end < 0) end += dimension;
-    if (s > 0) {
-      start = std::clamp(start, std::int64_t{0}, dimension);
-      end = std::clamp(end, std::int64_t{0}, dimension);
-    } else {
-      start = std::clamp(start, std::int64_t{0}, dimension - 1);
-      end = std::clamp(end, std::int64_t{-1}, dimension - 1);
+    std::int64_t count = 0;
+    if (dimension > 0) {
+      if (s > 0) {
+        start = std::clamp(start, std::int64_t{0}, dimension);
+        end = std::clamp(end, std::int64_t{0}, dimension);
+      } else {
+        start = std::clamp(start, std::int64_t{0}, dimension - 1);
+        end = std::clamp(end, std::int64_t{-1}, dimension - 1);
+      }
+      const std::int64_t span = s > 0 ? end - start : start - end;
+      const std::int64_t magnitude = s > 0 ? s : -s;
+      count = span <= 0 ? 0 : 1 + (span - 1) / magnitude;
     }
-    const std::int64_t span = s > 0 ? end - start : start - end;
-    const std::int64_t magnitude = s > 0 ? s : -s;
-    const std::int64_t count = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
     first[*axis] = start;
     step[*axis] = s;
     shape[*axis] = static_cast<std::uint64_t>(count);
@@ -467,8 +477,10 @@ FAULTLINE_ONNX_KERNEL(tile) {
   }
   std::vector<std::uint64_t> shape = data.shape;
   for (std::size_t i = 0; i < shape.size(); ++i) {
-    if ((*repeats)[i] < 0) return node_error(node, "a negative repeat");
-    shape[i] *= static_cast<std::uint64_t>((*repeats)[i]);
+    if ((*repeats)[i] < 0 || static_cast<std::uint64_t>((*repeats)[i]) > kMaxTensorBytes) {
+      return node_error(node, "repeats must lie in [0, 2^30]");
+    }
+    shape[i] *= static_cast<std::uint64_t>((*repeats)[i]);  // both at most 2^30: no overflow
   }
   if (auto fits = check_output(node, shape, data.type); !fits) return fits.error();
   const std::size_t size = *element_size(data.type), rank = shape.size();
@@ -515,7 +527,9 @@ FAULTLINE_ONNX_KERNEL(split) {
   }
   std::uint64_t total = 0;
   for (const std::int64_t part : sizes) {
-    if (part < 0) return node_error(node, "a negative split");
+    if (part < 0 || static_cast<std::uint64_t>(part) > dimension - total) {
+      return node_error(node, "the split's parts are negative or exceed the axis");
+    }
     total += static_cast<std::uint64_t>(part);
   }
   if (total != dimension || sizes.size() != parts) {
@@ -547,8 +561,9 @@ FAULTLINE_ONNX_KERNEL(split) {
 FAULTLINE_ONNX_KERNEL(range) {
   if (auto counted = expect_inputs(node, inputs, 3, 3); !counted) return counted.error();
   const Tensor& start = *inputs[0];
-  if (inputs[1]->type != start.type || inputs[2]->type != start.type ||
-      start.data.size() != *element_size(start.type)) {
+  const std::size_t one = element_size(start.type).value_or(0);
+  if (inputs[1]->type != start.type || inputs[2]->type != start.type || one == 0 ||
+      start.data.size() != one || inputs[1]->data.size() != one || inputs[2]->data.size() != one) {
     return node_error(node, "start, limit and delta must be scalars of one type");
   }
   Tensor out;
@@ -561,10 +576,30 @@ FAULTLINE_ONNX_KERNEL(range) {
       failure = node_error(node, "a delta of 0");
       return;
     }
-    double steps = std::ceil((static_cast<double>(limit) - static_cast<double>(first)) /
-                             static_cast<double>(delta));
-    if (!(steps > 0)) steps = 0;
-    if (steps > static_cast<double>(kMaxTensorBytes / sizeof(T))) {
+    // ⌈(limit − start) / delta⌉ elements, at least 0: integers in exact unsigned arithmetic.
+    std::uint64_t steps = 0;
+    const std::uint64_t most = kMaxTensorBytes / sizeof(T);
+    if constexpr (std::is_floating_point_v<T>) {
+      const double count = std::ceil((static_cast<double>(limit) - static_cast<double>(first)) /
+                                     static_cast<double>(delta));
+      if (count > static_cast<double>(most)) {
+        steps = most + 1;
+      } else if (count > 0) {
+        steps = static_cast<std::uint64_t>(count);
+      }
+    } else {
+      const bool up = delta > T{0};
+      if (up ? limit > first : limit < first) {
+        const auto span = static_cast<std::uint64_t>(
+            up ? static_cast<std::uint64_t>(limit) - static_cast<std::uint64_t>(first)
+               : static_cast<std::uint64_t>(first) - static_cast<std::uint64_t>(limit));
+        const auto stride =
+            static_cast<std::uint64_t>(up ? static_cast<std::uint64_t>(delta)
+                                          : std::uint64_t{0} - static_cast<std::uint64_t>(delta));
+        steps = span / stride + (span % stride != 0 ? 1 : 0);
+      }
+    }
+    if (steps > most) {
       failure = node_error(node, "the range is too long");
       return;
     }

@@ -119,13 +119,13 @@ FAULTLINE_ONNX_KERNEL(hard_sigmoid) {
   const float beta = float_attribute(node, "beta", 0.5F);
   return map_float(node, inputs, [alpha, beta](float v) {
     const float y = alpha * v + beta;
-    return y != y ? y : std::clamp(y, 0.0F, 1.0F);
+    return std::isnan(y) ? y : std::clamp(y, 0.0F, 1.0F);
   });
 }
 FAULTLINE_ONNX_KERNEL(hard_swish) {
   return map_float(node, inputs, [](float v) {
     const float y = v / 6.0F + 0.5F;
-    return y != y ? y : v * std::clamp(y, 0.0F, 1.0F);
+    return std::isnan(y) ? y : v * std::clamp(y, 0.0F, 1.0F);
   });
 }
 
@@ -186,8 +186,10 @@ FAULTLINE_ONNX_KERNEL(layer_normalization) {
   if (!axis) return node_error(node, "axis out of range");
   const float epsilon = float_attribute(node, "epsilon", 1e-5F);
   const std::vector<std::uint64_t> normalized(x.shape.begin() + *axis, x.shape.end());
-  const std::uint64_t length = count_of(normalized),
-                      groups = count_of(x.shape) / std::max<std::uint64_t>(length, 1);
+  const std::uint64_t length = count_of(normalized);
+  std::uint64_t groups = 1;  // Mean and InvStdDev hold one value per group, even of no elements
+  for (std::size_t i = 0; i < *axis; ++i)
+    groups *= x.shape[i];
   const auto fits = [&](const Tensor& t) {
     const auto joined = broadcast_shape(t.shape, normalized);
     return t.type == x.type && joined && *joined == normalized;
@@ -245,6 +247,7 @@ FAULTLINE_ONNX_KERNEL(instance_normalization) {
     return node_error(node, "scale and B need one float per channel");
   }
   const float epsilon = float_attribute(node, "epsilon", 1e-5F);
+  if (count_of(x.shape) == 0) return std::vector<Tensor>{x};
   const std::vector<float> v = values<float>(x), scale = values<float>(*inputs[1]),
                            bias = values<float>(*inputs[2]);
   const std::uint64_t length = count_of(x.shape) / (batch * channels);

@@ -267,6 +267,9 @@ class LeafReplayer {
   /// memory-limit rule refuses it.
   bool write(std::uint64_t address, const Hash& after) {
     Entry& leaf = entry(address);
+    // After an error (a proof that failed, or a leaf past the witness's capacity) nothing more
+    // changes: the step's result is refused anyway.
+    if (error_ || &leaf == &scratch_) return false;
     const std::uint64_t index = address >> MerkleMemory::kLeafBits;
     const auto siblings = std::span(leaf.siblings).first(height_);
     if (!count_page_change(index, leaf.value, after, siblings, memory_limit_, pages_in_use_)) {

@@ -20,8 +20,9 @@ inline constexpr double kLn2Low = 1.90821492927058770002e-10;
 inline constexpr double kInvLn2 = 1.44269504088896338700e+00;
 inline constexpr double kTwoOverSqrtPi = 1.12837916709551255856e+00;
 
+/// NaN, by its bits (no libm, and no self-comparison a compiler could fold away).
 inline bool is_nan(double x) {
-  return x != x;
+  return (std::bit_cast<std::uint64_t>(x) & 0x7fffffffffffffffULL) > 0x7ff0000000000000ULL;
 }
 
 /// ⌊x⌋ for |x| < 2^52, by truncating through an integer (exact).
@@ -94,7 +95,7 @@ inline double log1p(double y) {
 /// e^x in double (for float64 tensors): the double-precision kernel above, whose error is a few
 /// units in the last place of a double (not correctly rounded, but the same bits everywhere).
 inline double exp(double x) {
-  if (x != x) return std::numeric_limits<double>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<double>::quiet_NaN();
   if (x > 709.0) return std::numeric_limits<double>::infinity();
   if (x < -745.0) return 0.0;
   return detail::exp(x);
@@ -102,7 +103,7 @@ inline double exp(double x) {
 
 /// ln x in double (for float64 tensors), as exp(double).
 inline double log(double x) {
-  if (x != x || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
+  if (detail::is_nan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
   if (x == 0.0) return -std::numeric_limits<double>::infinity();
   if (x == std::numeric_limits<double>::infinity()) return x;
   if (x < 2.2250738585072014e-308) return detail::log(x * 18014398509481984.0) - 54 * detail::kLn2;
@@ -111,7 +112,7 @@ inline double log(double x) {
 
 /// e^x, rounded once to float.
 inline float exp(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   if (x > 100.0F) return std::numeric_limits<float>::infinity();
   if (x < -110.0F) return 0.0F;
   return static_cast<float>(detail::exp(x));
@@ -119,7 +120,7 @@ inline float exp(float x) {
 
 /// ln x; −∞ at ±0, NaN below 0.
 inline float log(float x) {
-  if (x != x || x < 0.0F) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x) || x < 0.0F) return std::numeric_limits<float>::quiet_NaN();
   if (x == 0.0F) return -std::numeric_limits<float>::infinity();
   if (x == std::numeric_limits<float>::infinity()) return x;
   return static_cast<float>(detail::log(x));  // a float's subnormals are normal doubles
@@ -128,7 +129,7 @@ inline float log(float x) {
 /// tanh x: its cubic for |x| < 2^−13, (e^2|x| − 1)/(e^2|x| + 1) with the sign up to |x| = 10,
 /// ±1 beyond (where tanh rounds to ±1 in float).
 inline float tanh(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   const double a = x < 0 ? -static_cast<double>(x) : static_cast<double>(x);
   double t = 1.0;
   if (a < 1.220703125e-4) {
@@ -142,7 +143,7 @@ inline float tanh(float x) {
 
 /// 1 / (1 + e^−x).
 inline float sigmoid(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   if (x < -120.0F) return 0.0F;
   if (x > 120.0F) return 1.0F;
   return static_cast<float>(1.0 / (1.0 + detail::exp(-static_cast<double>(x))));
@@ -151,7 +152,7 @@ inline float sigmoid(float x) {
 /// erf x: its Taylor series 2/√π Σ (−1)^n x^(2n+1) / (n! (2n + 1)) for |x| < 4 (at most 100
 /// terms, stopped once a term no longer changes the sum), ±1 beyond.
 inline float erf(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   const double a = x < 0 ? -static_cast<double>(x) : static_cast<double>(x);
   double result = 1.0;
   if (a < 4.0) {
@@ -172,7 +173,7 @@ inline float erf(float x) {
 inline float pow(float x, float y) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   if (y == 0.0F || x == 1.0F) return 1.0F;
-  if (x != x || y != y) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x) || detail::is_nan(y)) return std::numeric_limits<float>::quiet_NaN();
   // Every float of magnitude 2^24 or more is an even integer.
   const float magnitude_y = y < 0 ? -y : y;
   bool y_integer = true, y_odd = false;
@@ -205,7 +206,7 @@ inline float pow(float x, float y) {
 
 /// ln(1 + e^x), without cancellation for very negative x.
 inline float softplus(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   if (x > 50.0F) return x;
   if (x < -120.0F) return 0.0F;
   return static_cast<float>(detail::log1p(detail::exp(x)));
@@ -213,7 +214,7 @@ inline float softplus(float x) {
 
 /// e^x − 1 (for Elu and Selu), rounded once to float.
 inline float expm1(float x) {
-  if (x != x) return std::numeric_limits<float>::quiet_NaN();
+  if (detail::is_nan(x)) return std::numeric_limits<float>::quiet_NaN();
   if (x > 100.0F) return std::numeric_limits<float>::infinity();
   if (x < -110.0F) return -1.0F;
   return static_cast<float>(detail::expm1(x));
