@@ -45,16 +45,35 @@ F canonical(F value) {
   return value;
 }
 
+/// The canonical sum of a sequence of terms, the one reduction order of every kernel: term i
+/// is added into lane i mod 8 in order, and the lanes are combined as
+/// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)). Each addition rounds (no contraction).
+template <class F>
+class CanonicalSum {
+ public:
+  void add(F term) {
+    lanes_[count_ % 8] = lanes_[count_ % 8] + term;
+    ++count_;
+  }
+  [[nodiscard]] F total() const {
+    return ((lanes_[0] + lanes_[1]) + (lanes_[2] + lanes_[3])) +
+           ((lanes_[4] + lanes_[5]) + (lanes_[6] + lanes_[7]));
+  }
+  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+ private:
+  std::array<F, 8> lanes_{};
+  std::size_t count_ = 0;
+};
+
+/// Σ a[i]·b[i] in the canonical order, each product rounded first.
 template <class F>
 F canonical_dot_of(const F* a, std::size_t a_stride, const F* b, std::size_t b_stride,
                    std::size_t count) {
-  std::array<F, 8> lanes{};
-  for (std::size_t i = 0; i < count; ++i) {
-    const F product = a[i * a_stride] * b[i * b_stride];
-    lanes[i % 8] = lanes[i % 8] + product;
-  }
-  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  CanonicalSum<F> sum;
+  for (std::size_t i = 0; i < count; ++i)
+    sum.add(a[i * a_stride] * b[i * b_stride]);
+  return sum.total();
 }
 
 /// Integers wrap (two's complement), as unsigned arithmetic defines it.

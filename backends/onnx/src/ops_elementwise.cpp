@@ -79,9 +79,10 @@ Result<std::vector<Tensor>> logic(const Node& node, std::span<const Tensor* cons
   return std::vector<Tensor>{make_tensor(ElementType::boolean, *shape, z)};
 }
 
-/// Max or Min of one or more inputs, broadcasting; a NaN anywhere gives NaN.
-Result<std::vector<Tensor>> extremum(const Node& node, std::span<const Tensor* const> inputs,
-                                     bool largest) {
+/// The shape one or more inputs of one element type broadcast to (Max, Min, Sum, Mean), within
+/// the size cap.
+Result<std::vector<std::uint64_t>> joint_shape(const Node& node,
+                                               std::span<const Tensor* const> inputs) {
   if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
     return node_error(node, "needs at least one input");
   }
@@ -94,6 +95,15 @@ Result<std::vector<Tensor>> extremum(const Node& node, std::span<const Tensor* c
     shape = *joined;
   }
   if (auto fits = check_output(node, shape, inputs[0]->type); !fits) return fits.error();
+  return shape;
+}
+
+/// Max or Min of one or more inputs, broadcasting; a NaN anywhere gives NaN.
+Result<std::vector<Tensor>> extremum(const Node& node, std::span<const Tensor* const> inputs,
+                                     bool largest) {
+  auto joint = joint_shape(node, inputs);
+  if (!joint) return joint.error();
+  const std::vector<std::uint64_t>& shape = *joint;
   Tensor out;
   const bool known = dispatch_numeric(inputs[0]->type, [&]<ElementType E>() {
     using T = typename Element<E>::type;
@@ -366,18 +376,9 @@ namespace {
 /// Sum or Mean of one or more inputs, broadcasting, added in input order.
 Result<std::vector<Tensor>> sum_of_inputs(const Node& node, std::span<const Tensor* const> inputs,
                                           bool mean) {
-  if (inputs.empty() || std::ranges::any_of(inputs, [](const Tensor* t) { return !t; })) {
-    return node_error(node, "needs at least one input");
-  }
-  if (auto valid = valid_inputs(node, inputs); !valid) return valid.error();
-  std::vector<std::uint64_t> shape = inputs[0]->shape;
-  for (const Tensor* input : inputs) {
-    if (input->type != inputs[0]->type) return node_error(node, "inputs of two element types");
-    const auto joined = broadcast_shape(shape, input->shape);
-    if (!joined) return node_error(node, "the shapes do not broadcast");
-    shape = *joined;
-  }
-  if (auto fits = check_output(node, shape, inputs[0]->type); !fits) return fits.error();
+  auto joint = joint_shape(node, inputs);
+  if (!joint) return joint.error();
+  const std::vector<std::uint64_t>& shape = *joint;
   Tensor out;
   const bool known = dispatch_numeric(inputs[0]->type, [&]<ElementType E>() {
     using T = typename Element<E>::type;

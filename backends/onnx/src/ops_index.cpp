@@ -9,27 +9,6 @@
 namespace faultline::onnx::detail {
 namespace {
 
-std::vector<std::uint64_t> strides_of(const std::vector<std::uint64_t>& shape) {
-  std::vector<std::uint64_t> strides(shape.size(), 1);
-  for (std::size_t i = shape.size(); i-- > 1;)
-    strides[i - 1] = strides[i] * shape[i];
-  return strides;
-}
-
-/// Calls fn(position, flat index) over every position of `shape`, row-major.
-template <class Fn>
-void for_each_index(const std::vector<std::uint64_t>& shape, Fn&& fn) {
-  std::vector<std::uint64_t> at(shape.size(), 0);
-  const std::uint64_t count = count_of(shape);
-  for (std::uint64_t n = 0; n < count; ++n) {
-    fn(at, n);
-    for (std::size_t i = shape.size(); i-- > 0;) {
-      if (++at[i] < shape[i]) break;
-      at[i] = 0;
-    }
-  }
-}
-
 /// An index along an axis of `dimension`, negative from the end, or nullopt if out of range.
 std::optional<std::uint64_t> index_in(std::int64_t index, std::uint64_t dimension) {
   const auto d = static_cast<std::int64_t>(dimension);

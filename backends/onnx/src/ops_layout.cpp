@@ -235,9 +235,7 @@ FAULTLINE_ONNX_KERNEL(gather_nd) {
   std::uint64_t slice = 1;
   for (std::size_t i = batch + depth; i < data.shape.size(); ++i)
     slice *= data.shape[i];
-  std::vector<std::uint64_t> strides(data.shape.size(), 1);
-  for (std::size_t i = data.shape.size(); i-- > 1;)
-    strides[i - 1] = strides[i] * data.shape[i];
+  const std::vector<std::uint64_t> strides = strides_of(data.shape);
   std::uint64_t batch_count = 1;
   for (std::size_t i = 0; i < batch; ++i)
     batch_count *= data.shape[i];
@@ -279,9 +277,7 @@ FAULTLINE_ONNX_KERNEL(scatter_nd) {
   if (depth == 0 || depth > data.shape.size()) {
     return node_error(node, "the indices' last axis must lie in [1, rank]");
   }
-  std::vector<std::uint64_t> strides(data.shape.size(), 1);
-  for (std::size_t i = data.shape.size(); i-- > 1;)
-    strides[i - 1] = strides[i] * data.shape[i];
+  const std::vector<std::uint64_t> strides = strides_of(data.shape);
   std::uint64_t slice = 1;
   for (std::size_t i = depth; i < data.shape.size(); ++i)
     slice *= data.shape[i];

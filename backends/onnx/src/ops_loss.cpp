@@ -10,11 +10,10 @@ namespace faultline::onnx::detail {
 namespace {
 
 float canonical_total(const std::vector<float>& terms) {
-  std::array<float, 8> lanes{};
-  for (std::size_t i = 0; i < terms.size(); ++i)
-    lanes[i % 8] = lanes[i % 8] + terms[i];
-  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  CanonicalSum<float> sum;
+  for (const float term : terms)
+    sum.add(term);
+  return sum.total();
 }
 
 /// The loss of log-probabilities `log_p` [N, C, d…] against `targets` [N, d…]: each term

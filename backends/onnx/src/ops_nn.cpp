@@ -83,20 +83,6 @@ Result<Window> window(const Node& node, const std::vector<std::uint64_t>& input,
   return w;
 }
 
-/// Calls fn(output spatial index vector, input offsets) for every output position.
-template <class Fn>
-void for_each_position(const std::vector<std::uint64_t>& shape, Fn&& fn) {
-  std::vector<std::uint64_t> at(shape.size(), 0);
-  const std::uint64_t count = count_of(shape);
-  for (std::uint64_t n = 0; n < count; ++n) {
-    fn(at);
-    for (std::size_t i = shape.size(); i-- > 0;) {
-      if (++at[i] < shape[i]) break;
-      at[i] = 0;
-    }
-  }
-}
-
 /// The row-major offset of a spatial position in an input of spatial `size`, or nullopt in the
 /// padding.
 std::optional<std::uint64_t> input_offset(const Window& w, const std::vector<std::uint64_t>& size,
@@ -118,23 +104,6 @@ Result<void> float_input(const Node& node, const Tensor& x, std::size_t least_ra
   if (x.shape.size() < least_rank) return node_error(node, "the input's rank is too small");
   return {};
 }
-
-/// Canonical sums of float32 terms: lane i mod 8, then pairwise.
-class CanonicalSum {
- public:
-  void add(float term) {
-    lanes_[count_ % 8] = lanes_[count_ % 8] + term;
-    ++count_;
-  }
-  [[nodiscard]] float total() const {
-    return ((lanes_[0] + lanes_[1]) + (lanes_[2] + lanes_[3])) +
-           ((lanes_[4] + lanes_[5]) + (lanes_[6] + lanes_[7]));
-  }
-
- private:
-  std::array<float, 8> lanes_{};
-  std::size_t count_ = 0;
-};
 
 }  // namespace
 
@@ -181,14 +150,14 @@ FAULTLINE_ONNX_KERNEL(conv) {
     for (std::uint64_t f = 0; f < filters; ++f) {
       const std::uint64_t g = f / (filters / group);
       std::uint64_t position = 0;
-      for_each_position(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+      for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
         // Σ over (channel of the group, kernel position) in row-major order: padding reads 0.
-        CanonicalSum sum;
+        CanonicalSum<float> sum;
         for (std::uint64_t c = 0; c < per_group; ++c) {
           const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
           const float* plane_w = kw.data() + (f * per_group + c) * kernel_size;
           std::uint64_t k = 0;
-          for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+          for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
             const auto offset = input_offset(*w, spatial, out_at, kernel_at);
             sum.add((offset ? plane_in[*offset] : 0.0F) * plane_w[k++]);
           });
@@ -235,12 +204,12 @@ Result<std::vector<Tensor>> pool(const Node& node, std::span<const Tensor* const
   for (std::uint64_t nc = 0; nc < x.shape[0] * x.shape[1]; ++nc) {
     const float* plane_in = in.data() + nc * plane;
     std::uint64_t position = 0;
-    for_each_position(w->output, [&](const std::vector<std::uint64_t>& out_at) {
-      CanonicalSum sum;
+    for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+      CanonicalSum<float> sum;
       float best = -std::numeric_limits<float>::infinity();
       bool nan = false;
       std::uint64_t counted = 0;
-      for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+      for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
         const auto offset = input_offset(*w, spatial, out_at, kernel_at);
         if (include_pad && !offset) {
           // Padding inside the padded input counts (as 0); past it (ceil_mode) does not.
@@ -384,16 +353,16 @@ FAULTLINE_ONNX_KERNEL(conv_transpose) {
     for (std::uint64_t f = 0; f < filters; ++f) {
       const std::uint64_t g = f / per_group_out, m = f % per_group_out;
       std::uint64_t position = 0;
-      for_each_position(out_spatial, [&](const std::vector<std::uint64_t>& out_at) {
+      for_each_index(out_spatial, [&](const std::vector<std::uint64_t>& out_at) {
         // Σ over (input channel of the group, kernel position) in row-major order of the terms
         // that land on this output: o + pad − k·d = i·stride.
-        CanonicalSum sum;
+        CanonicalSum<float> sum;
         for (std::uint64_t c = 0; c < per_group; ++c) {
           const std::uint64_t channel = g * per_group + c;
           const float* plane_in = in.data() + (n * channels + channel) * plane;
           const float* plane_w = kw.data() + (channel * per_group_out + m) * kernel_size;
           std::uint64_t k = 0;
-          for_each_position(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+          for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
             std::uint64_t offset = 0;
             bool lands = true;
             for (std::size_t i = 0; i < spatial && lands; ++i) {

@@ -44,9 +44,7 @@ template <class Fn>
 void for_each_group(const std::vector<std::uint64_t>& shape, const std::vector<bool>& reduce,
                     Fn&& fn) {
   const std::size_t rank = shape.size();
-  std::vector<std::uint64_t> strides(rank, 1);
-  for (std::size_t i = rank; i-- > 1;)
-    strides[i - 1] = strides[i] * shape[i];
+  const std::vector<std::uint64_t> strides = strides_of(shape);
   std::vector<std::uint64_t> kept, reduced;
   for (std::size_t i = 0; i < rank; ++i)
     (reduce[i] ? reduced : kept).push_back(i);
@@ -81,6 +79,7 @@ void for_each_group(const std::vector<std::uint64_t>& shape, const std::vector<b
   }
 }
 
+/// The canonical order (CanonicalSum's), for products and wrapping integers too.
 template <class T>
 T lanes_total(const std::array<T, 8>& lanes, bool product) {
   const auto join = [product](T a, T b) { return product ? mul_of(a, b) : add_of(a, b); };
@@ -138,12 +137,12 @@ Result<std::vector<Tensor>> reduce(const Node& node, std::span<const Tensor* con
           T largest = -std::numeric_limits<T>::infinity();
           for (const std::uint64_t t : terms)
             largest = v[t] > largest ? v[t] : largest;
-          std::array<T, 8> lanes{};
-          for (std::size_t i = 0; i < terms.size(); ++i) {
-            const T shifted = v[terms[i]] - largest;
-            lanes[i % 8] = lanes[i % 8] + elementary::exp(shifted);
+          CanonicalSum<T> sum;
+          for (const std::uint64_t t : terms) {
+            const T shifted = v[t] - largest;
+            sum.add(elementary::exp(shifted));
           }
-          const T total = lanes_total(lanes, false);
+          const T total = sum.total();
           z.push_back(
               canonical(!std::isfinite(largest) ? largest : largest + elementary::log(total)));
           return;

@@ -111,28 +111,21 @@ FAULTLINE_ONNX_KERNEL(transpose) {
     }
     seen[static_cast<std::size_t>(axis)] = true;
   }
-  std::vector<std::uint64_t> shape(rank), in_strides(rank, 1);
-  for (std::size_t i = rank; i-- > 1;)
-    in_strides[i - 1] = in_strides[i] * data.shape[i];
+  std::vector<std::uint64_t> shape(rank);
+  const std::vector<std::uint64_t> in_strides = strides_of(data.shape);
   for (std::size_t i = 0; i < rank; ++i)
     shape[i] = data.shape[static_cast<std::size_t>(perm[i])];
   const std::size_t size = *element_size(data.type);
-  const std::uint64_t count = count_of(shape);
   Tensor out;
   out.type = data.type;
   out.shape = shape;
   out.data.resize(data.data.size());
-  std::vector<std::uint64_t> at(rank, 0);
-  for (std::uint64_t n = 0; n < count; ++n) {
+  for_each_index(shape, [&](const std::vector<std::uint64_t>& at, std::uint64_t n) {
     std::uint64_t from = 0;
     for (std::size_t i = 0; i < rank; ++i)
       from += at[i] * in_strides[static_cast<std::size_t>(perm[i])];
     std::memcpy(out.data.data() + n * size, data.data.data() + from * size, size);
-    for (std::size_t i = rank; i-- > 0;) {
-      if (++at[i] < shape[i]) break;
-      at[i] = 0;
-    }
-  }
+  });
   return std::vector<Tensor>{std::move(out)};
 }
 
@@ -402,27 +395,20 @@ FAULTLINE_ONNX_KERNEL(slice) {
     shape[*axis] = static_cast<std::uint64_t>(count);
   }
   const std::size_t size = *element_size(data.type);
-  std::vector<std::uint64_t> strides(rank, 1);
-  for (std::size_t i = rank; i-- > 1;)
-    strides[i - 1] = strides[i] * data.shape[i];
+  const std::vector<std::uint64_t> strides = strides_of(data.shape);
   Tensor out;
   out.type = data.type;
   out.shape = shape;
   const std::uint64_t count = count_of(shape);
   out.data.resize(count * size);
-  std::vector<std::uint64_t> at(rank, 0);
-  for (std::uint64_t n = 0; n < count; ++n) {
+  for_each_index(shape, [&](const std::vector<std::uint64_t>& at, std::uint64_t n) {
     std::uint64_t from = 0;
     for (std::size_t i = 0; i < rank; ++i) {
       from += static_cast<std::uint64_t>(first[i] + static_cast<std::int64_t>(at[i]) * step[i]) *
               strides[i];
     }
     std::memcpy(out.data.data() + n * size, data.data.data() + from * size, size);
-    for (std::size_t i = rank; i-- > 0;) {
-      if (++at[i] < shape[i]) break;
-      at[i] = 0;
-    }
-  }
+  });
   return std::vector<Tensor>{std::move(out)};
 }
 
@@ -484,25 +470,18 @@ FAULTLINE_ONNX_KERNEL(tile) {
   }
   if (auto fits = check_output(node, shape, data.type); !fits) return fits.error();
   const std::size_t size = *element_size(data.type), rank = shape.size();
-  std::vector<std::uint64_t> strides(rank, 1);
-  for (std::size_t i = rank; i-- > 1;)
-    strides[i - 1] = strides[i] * data.shape[i];
+  const std::vector<std::uint64_t> strides = strides_of(data.shape);
   Tensor out;
   out.type = data.type;
   out.shape = shape;
   const std::uint64_t count = count_of(shape);
   out.data.resize(count * size);
-  std::vector<std::uint64_t> at(rank, 0);
-  for (std::uint64_t n = 0; n < count; ++n) {
+  for_each_index(shape, [&](const std::vector<std::uint64_t>& at, std::uint64_t n) {
     std::uint64_t from = 0;
     for (std::size_t i = 0; i < rank; ++i)
       from += (at[i] % data.shape[i]) * strides[i];
     std::memcpy(out.data.data() + n * size, data.data.data() + from * size, size);
-    for (std::size_t i = rank; i-- > 0;) {
-      if (++at[i] < shape[i]) break;
-      at[i] = 0;
-    }
-  }
+  });
   return std::vector<Tensor>{std::move(out)};
 }
 

@@ -65,11 +65,10 @@ Result<std::vector<Tensor>> softmax_kernel(const Node& node, std::span<const Ten
       for (std::uint64_t k = 0; k < groups->length; ++k)
         largest = at(k) > largest ? at(k) : largest;
       // Σ e^(x − max) in the canonical order.
-      std::array<float, 8> lanes{};
+      CanonicalSum<float> terms;
       for (std::uint64_t k = 0; k < groups->length; ++k)
-        lanes[k % 8] = lanes[k % 8] + el::exp(at(k) - largest);
-      const float sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-                        ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+        terms.add(el::exp(at(k) - largest));
+      const float sum = terms.total();
       const float log_sum = el::log(sum);
       for (std::uint64_t k = 0; k < groups->length; ++k) {
         const float shifted = at(k) - largest;
@@ -201,13 +200,12 @@ FAULTLINE_ONNX_KERNEL(layer_normalization) {
   const std::vector<float> b = bias ? values<float>(*bias) : std::vector<float>{};
   std::vector<float> z(v.size()), means(groups), inverse_deviations(groups);
   const auto sum_of = [](const float* terms, std::uint64_t count, float shift, bool square) {
-    std::array<float, 8> lanes{};
+    CanonicalSum<float> sum;
     for (std::uint64_t k = 0; k < count; ++k) {
       const float d = terms[k] - shift;
-      lanes[k % 8] = lanes[k % 8] + (square ? d * d : terms[k]);
+      sum.add(square ? d * d : terms[k]);
     }
-    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-           ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    return sum.total();
   };
   for (std::uint64_t g = 0; g < groups; ++g) {
     const float* row = v.data() + g * length;
@@ -255,20 +253,16 @@ FAULTLINE_ONNX_KERNEL(instance_normalization) {
   for (std::uint64_t g = 0; g < batch * channels; ++g) {
     const float* row = v.data() + g * length;
     const std::uint64_t c = g % channels;
-    std::array<float, 8> lanes{};
+    CanonicalSum<float> total;
     for (std::uint64_t k = 0; k < length; ++k)
-      lanes[k % 8] = lanes[k % 8] + row[k];
-    const float mean = (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-                        ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))) /
-                       static_cast<float>(length);
-    lanes.fill(0.0F);
+      total.add(row[k]);
+    const float mean = total.total() / static_cast<float>(length);
+    CanonicalSum<float> squares;
     for (std::uint64_t k = 0; k < length; ++k) {
       const float d = row[k] - mean;
-      lanes[k % 8] = lanes[k % 8] + d * d;
+      squares.add(d * d);
     }
-    const float variance = (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-                            ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))) /
-                           static_cast<float>(length);
+    const float variance = squares.total() / static_cast<float>(length);
     const float deviation = std::sqrt(variance + epsilon);
     for (std::uint64_t k = 0; k < length; ++k)
       z[g * length + k] = canonical((row[k] - mean) / deviation * scale[c] + bias[c]);

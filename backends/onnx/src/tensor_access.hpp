@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "faultline/onnx/model.hpp"
@@ -95,6 +96,32 @@ inline std::string shape_text(const std::vector<std::uint64_t>& shape) {
   for (std::size_t i = 0; i < shape.size(); ++i)
     out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + "]";
+}
+
+/// Row-major strides (in elements) of a shape.
+inline std::vector<std::uint64_t> strides_of(const std::vector<std::uint64_t>& shape) {
+  std::vector<std::uint64_t> strides(shape.size(), 1);
+  for (std::size_t i = shape.size(); i-- > 1;)
+    strides[i - 1] = strides[i] * shape[i];
+  return strides;
+}
+
+/// Calls fn(position) or fn(position, flat index) for every position of `shape`, row-major.
+template <class Fn>
+void for_each_index(const std::vector<std::uint64_t>& shape, Fn&& fn) {
+  std::vector<std::uint64_t> at(shape.size(), 0);
+  const std::uint64_t count = count_of(shape);
+  for (std::uint64_t n = 0; n < count; ++n) {
+    if constexpr (std::is_invocable_v<Fn&, const std::vector<std::uint64_t>&, std::uint64_t>) {
+      fn(at, n);
+    } else {
+      fn(at);
+    }
+    for (std::size_t i = shape.size(); i-- > 0;) {
+      if (++at[i] < shape[i]) break;
+      at[i] = 0;
+    }
+  }
 }
 
 /// The shape two shapes broadcast to (numpy's rule), or nullopt.
