@@ -220,6 +220,31 @@ struct LiarGame {
   std::unique_ptr<ChainGame> game;
 };
 
+/// Lets the liar move as soon as it can while the agent runs, and once nobody has moved for 3 s
+/// runs the clocks out (anvil's time travel). The agent's exit code, if it exits within 120 s.
+std::optional<int> play_out(Setup& chain, ChainGame& game, dispute::TraceAgent& liar,
+                            AgentProcess& agent, std::uint64_t max_clock) {
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  bool clocks_run_out = false;
+  std::optional<int> exit_code;
+  auto last_change = std::chrono::steady_clock::now();
+  std::size_t last_nodes = 0;
+  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(game.sync().ok());
+    liar.act(game, chain.now());
+    const std::size_t nodes = game.nodes().size();
+    if (nodes != last_nodes) last_nodes = nodes, last_change = std::chrono::steady_clock::now();
+    if (!clocks_run_out && std::chrono::steady_clock::now() - last_change > 3s) {
+      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({max_clock + 1})).ok());
+      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
+      clocks_run_out = true;
+    }
+    exit_code = agent.exited();
+    std::this_thread::sleep_for(20ms);
+  }
+  return exit_code;
+}
+
 }  // namespace
 
 TEST_CASE("the agent survives SIGKILL at every point and wins every game, no move lost or doubled",
@@ -451,24 +476,7 @@ TEST_CASE("the agent wins when the node drops its transactions or they are repla
 
   AgentProcess agent(chain.agent_args(store), log);
   agent.start();
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  bool clocks_run_out = false;
-  std::optional<int> exit_code;
-  auto last_change = std::chrono::steady_clock::now();
-  std::size_t last_nodes = 0;
-  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
-    REQUIRE(game.sync().ok());
-    liar.act(game, chain.now());
-    const std::size_t nodes = game.nodes().size();
-    if (nodes != last_nodes) last_nodes = nodes, last_change = std::chrono::steady_clock::now();
-    if (!clocks_run_out && std::chrono::steady_clock::now() - last_change > 3s) {
-      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({chain.config.max_clock + 1})).ok());
-      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
-      clocks_run_out = true;
-    }
-    exit_code = agent.exited();
-    std::this_thread::sleep_for(20ms);
-  }
+  const std::optional<int> exit_code = play_out(chain, game, liar, agent, chain.config.max_clock);
   const std::string all = tail_all(log);
   INFO(tail(log));
   REQUIRE(exit_code.has_value());
@@ -532,24 +540,7 @@ TEST_CASE("the agent plays a layered game type: chunks of steps, then the steps 
   args.insert(args.end(), {"--identity-binding", to_hex(chain.deployment.identity_binding)});
   AgentProcess agent(args, log);
   agent.start();
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  bool clocks_run_out = false;
-  std::optional<int> exit_code;
-  auto last_change = std::chrono::steady_clock::now();
-  std::size_t last_nodes = 0;
-  while (!exit_code && std::chrono::steady_clock::now() < deadline) {
-    REQUIRE(game.sync().ok());
-    liar.act(game, chain.now());
-    const std::size_t nodes = game.nodes().size();
-    if (nodes != last_nodes) last_nodes = nodes, last_change = std::chrono::steady_clock::now();
-    if (!clocks_run_out && std::chrono::steady_clock::now() - last_change > 3s) {
-      REQUIRE(chain.rpc.call("evm_increaseTime", Json::array({config.max_clock + 1})).ok());
-      REQUIRE(chain.rpc.call("evm_mine", Json::array()).ok());
-      clocks_run_out = true;
-    }
-    exit_code = agent.exited();
-    std::this_thread::sleep_for(20ms);
-  }
+  const std::optional<int> exit_code = play_out(chain, game, liar, agent, config.max_clock);
   INFO(tail(log));
   REQUIRE(exit_code.has_value());
   CHECK(*exit_code == 0);

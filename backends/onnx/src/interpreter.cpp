@@ -48,9 +48,11 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
                                            detail::shape_text(tensor.shape) + " exceeds " +
                                            std::to_string(kMaxTensorBytes >> 20) + " MiB"};
     }
-    if (auto committed = commit_tensor(tensor.type, tensor.shape, tensor.data); !committed) {
-      return Error{committed.error().code,
-                   "input \"" + input.name + "\": " + committed.error().message};
+    // Its bytes only: hashing them (commit_tensor) here would cost a Merkle tree per run.
+    if (!detail::bytes_fit(tensor)) {
+      return Error{Errc::malformed_input, "input \"" + input.name + "\" holds " +
+                                              std::to_string(tensor.data.size()) +
+                                              " bytes, not its shape's"};
     }
     live[input.name] = &tensor;
   }
@@ -97,10 +99,7 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
     if (!outputs) return outputs.error();
     // Every output a later kernel reads is whole: its bytes are its shape's, within the cap.
     for (const Tensor& output : *outputs) {
-      const auto count = element_count(output.shape);
-      if (!count || !element_size(output.type) ||
-          output.data.size() != *count * *element_size(output.type) ||
-          !detail::fits_volume(output.shape, output.type)) {
+      if (!detail::bytes_fit(output) || !detail::fits_volume(output.shape, output.type)) {
         return Error{Errc::malformed_input, "node \"" + node.name + "\" (" + node.op_type +
                                                 "): an output's bytes do not fit its shape " +
                                                 detail::shape_text(output.shape)};

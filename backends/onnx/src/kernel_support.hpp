@@ -213,6 +213,13 @@ inline Result<void> check_output(const Node& node, const std::vector<std::uint64
   return {};
 }
 
+/// Whether a tensor's bytes are exactly its shape's.
+inline bool bytes_fit(const Tensor& tensor) {
+  const auto count = element_count(tensor.shape);
+  const auto size = element_size(tensor.type);
+  return count && size && tensor.data.size() == *count * *size;
+}
+
 /// Every given input is whole (its bytes are its shape's) and within the size cap, so no
 /// kernel loop runs over a vast shape of no elements; the registry's kernels may be called
 /// directly, not only through the interpreter.
@@ -220,10 +227,7 @@ inline Result<void> valid_inputs(const Node& node, std::span<const Tensor* const
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const Tensor* input = inputs[i];
     if (input == nullptr) continue;
-    const auto count = element_count(input->shape);
-    const auto size = element_size(input->type);
-    if (!count || !size || input->data.size() != *count * *size ||
-        !fits_volume(input->shape, input->type)) {
+    if (!bytes_fit(*input) || !fits_volume(input->shape, input->type)) {
       return node_error(node, "input " + std::to_string(i) + " of shape " +
                                   shape_text(input->shape) +
                                   " is not whole or exceeds the size cap");

@@ -59,6 +59,28 @@ Result<std::pair<ElementType, std::vector<std::int32_t>>> zero_points(const Node
   return type_unsupported(node, zero->type);
 }
 
+/// A linear quantization's scale (input 1) and zero point (input 2, or 0) for every element of
+/// `shape`, per tensor or along `axis`; and the zero point's element type.
+struct LinearParameters {
+  ElementType zero_type = ElementType::uint8;
+  std::vector<float> scale;
+  std::vector<std::int32_t> offset;
+};
+
+Result<LinearParameters> linear_parameters(const Node& node, std::span<const Tensor* const> inputs,
+                                           const std::vector<std::uint64_t>& shape) {
+  auto zero = zero_points(node, inputs.size() > 2 ? inputs[2] : nullptr);
+  if (!zero) return zero.error();
+  const std::int64_t axis = int_attribute(node, "axis", 1);
+  auto scale = per_element(node, values<float>(*inputs[1]), inputs[1]->shape, shape, axis);
+  if (!scale) return scale.error();
+  const std::vector<std::uint64_t> zero_shape =
+      inputs.size() > 2 && inputs[2] ? inputs[2]->shape : std::vector<std::uint64_t>{};
+  auto offset = per_element(node, zero->second, zero_shape, shape, axis);
+  if (!offset) return offset.error();
+  return LinearParameters{zero->first, std::move(*scale), std::move(*offset)};
+}
+
 }  // namespace
 
 FAULTLINE_ONNX_KERNEL(quantize_linear) {
@@ -67,27 +89,20 @@ FAULTLINE_ONNX_KERNEL(quantize_linear) {
   if (x.type != ElementType::float32 || inputs[1]->type != ElementType::float32) {
     return type_unsupported(node, x.type);
   }
-  auto zero = zero_points(node, inputs.size() > 2 ? inputs[2] : nullptr);
-  if (!zero) return zero.error();
-  const std::int64_t axis = int_attribute(node, "axis", 1);
-  auto scale = per_element(node, values<float>(*inputs[1]), inputs[1]->shape, x.shape, axis);
-  if (!scale) return scale.error();
-  const std::vector<std::uint64_t> zero_shape =
-      inputs.size() > 2 && inputs[2] ? inputs[2]->shape : std::vector<std::uint64_t>{};
-  auto offset = per_element(node, zero->second, zero_shape, x.shape, axis);
-  if (!offset) return offset.error();
-  const bool is_signed = zero->first == ElementType::int8;
+  auto parameters = linear_parameters(node, inputs, x.shape);
+  if (!parameters) return parameters.error();
+  const bool is_signed = parameters->zero_type == ElementType::int8;
   const std::int64_t low = is_signed ? -128 : 0, high = is_signed ? 127 : 255;
   const std::vector<float> v = values<float>(x);
   std::vector<std::uint8_t> z(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
     // saturate(round(x / scale) + zero point), the division rounded once.
-    const float q = v[i] / (*scale)[i];
+    const float q = v[i] / parameters->scale[i];
     std::int64_t r = round_even(q);
-    r = std::clamp<std::int64_t>(r + (*offset)[i], low, high);
+    r = std::clamp<std::int64_t>(r + parameters->offset[i], low, high);
     z[i] = static_cast<std::uint8_t>(r);
   }
-  Tensor out = make_tensor(zero->first, x.shape, z);
+  Tensor out = make_tensor(parameters->zero_type, x.shape, z);
   return std::vector<Tensor>{std::move(out)};
 }
 
@@ -97,21 +112,14 @@ FAULTLINE_ONNX_KERNEL(dequantize_linear) {
   if (inputs[1]->type != ElementType::float32) return type_unsupported(node, inputs[1]->type);
   auto values_in = zero_points(node, &x);
   if (!values_in) return values_in.error();
-  auto zero = zero_points(node, inputs.size() > 2 ? inputs[2] : nullptr);
-  if (!zero) return zero.error();
-  const std::int64_t axis = int_attribute(node, "axis", 1);
-  auto scale = per_element(node, values<float>(*inputs[1]), inputs[1]->shape, x.shape, axis);
-  if (!scale) return scale.error();
-  const std::vector<std::uint64_t> zero_shape =
-      inputs.size() > 2 && inputs[2] ? inputs[2]->shape : std::vector<std::uint64_t>{};
-  auto offset = per_element(node, zero->second, zero_shape, x.shape, axis);
-  if (!offset) return offset.error();
+  auto parameters = linear_parameters(node, inputs, x.shape);
+  if (!parameters) return parameters.error();
   if (auto fits = check_output(node, x.shape, ElementType::float32); !fits) return fits.error();
   std::vector<float> z(values_in->second.size());
   for (std::size_t i = 0; i < z.size(); ++i)
     z[i] = canonical(static_cast<float>(static_cast<std::int64_t>(values_in->second[i]) -
-                                        static_cast<std::int64_t>((*offset)[i])) *
-                     (*scale)[i]);
+                                        static_cast<std::int64_t>(parameters->offset[i])) *
+                     parameters->scale[i]);
   return std::vector<Tensor>{make_tensor(ElementType::float32, x.shape, z)};
 }
 
