@@ -315,8 +315,9 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
   }
   for (const PreimageRead& read : witness.preimages) {
     if (options_.preimages == nullptr) break;
-    // Load each part of a preimage the step reads: the game's own local data, or keccak data.
-    auto data = options_.preimages->get(read.key);
+    // Load each part of a preimage the step reads: the game's own local data, or keccak data
+    // (from the witness itself for data the machine made).
+    auto data = WitnessPreimages(witness, *options_.preimages).get(read.key);
     if (data) {
       const std::uint64_t part = read.offset < 8 + data->size() ? read.offset / 32 * 32 : 0;
       Result<Receipt> loaded = Error{Errc::io_error, ""};

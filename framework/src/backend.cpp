@@ -1,7 +1,15 @@
 // The backend registry.
 #include "faultline/backend.hpp"
 
+#include "faultline/file.hpp"
+
 namespace faultline {
+
+Result<std::unique_ptr<Program>> Backend::load_file(const std::string& path) const {
+  auto artifact = read_file(path);
+  if (!artifact) return artifact.error();
+  return load(*artifact);
+}
 
 Result<void> BackendRegistry::add(std::unique_ptr<Backend> backend) {
   if (!backend) return Error{Errc::invalid_argument, "cannot register a null backend"};

@@ -50,6 +50,21 @@ Result<MerkleProof> MerkleTree::proof(std::uint64_t index) const {
   return out;
 }
 
+Result<void> MerkleTree::set_leaf(std::uint64_t index, const Hash& leaf) {
+  if (index >= leaf_count()) {
+    return Error{Errc::out_of_range, "leaf " + std::to_string(index) + " of a tree of " +
+                                         std::to_string(leaf_count()) + " leaves"};
+  }
+  levels_.front()[index] = leaf;
+  for (unsigned level = 0; level < height(); ++level) {
+    const std::vector<Hash>& below = levels_[level];
+    const std::uint64_t left = (index >> level) & ~std::uint64_t{1};
+    const Hash& right = left + 1 < below.size() ? below[left + 1] : zero_hash(level);
+    levels_[level + 1][left >> 1] = keccak256_pair(below[left], right);
+  }
+  return {};
+}
+
 Result<Hash> verify_leaf_proof(ByteView encoded_proof, unsigned height, std::uint64_t index,
                                const Hash& root) {
   if (height > 64) return Error{Errc::out_of_range, "a tree of height over 64"};

@@ -125,3 +125,46 @@ with open(os.path.join(out, "mlp_input.pb"), "wb") as f:
     f.write(numpy_helper.from_array(x_value, "x").SerializeToString())
 with open(os.path.join(out, "mlp_expected.pb"), "wb") as f:
     f.write(numpy_helper.from_array(y_value, "y").SerializeToString())
+
+# The trace tests' model: two inputs, a tensor attribute (Constant), an optional output left
+# out (MaxPool's Indices) and one made but never read (Dropout's mask), a value read by two
+# nodes, and two graph outputs, one of them also read later.
+xt = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 1, 6, 6])
+bt = helper.make_tensor_value_info("bias", TensorProto.FLOAT, [1, 4])
+probabilities = helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [1, 4])
+pooled_out = helper.make_tensor_value_info("pooled", TensorProto.FLOAT, [1, 2, 3, 3])
+conv_w = rng.standard_normal((2, 1, 3, 3)).astype(np.float32)
+conv_b = rng.standard_normal((2,)).astype(np.float32)
+dense_w = rng.standard_normal((18, 4)).astype(np.float32)
+nodes = [
+    helper.make_node("Conv", ["image", "conv_w", "conv_b"], ["conv"], pads=[1, 1, 1, 1]),
+    helper.make_node("Relu", ["conv"], ["relu"]),
+    helper.make_node("Constant", [], ["half"],
+                     value=numpy_helper.from_array(np.array([0.5], np.float32))),
+    helper.make_node("Mul", ["relu", "half"], ["scaled"]),
+    helper.make_node("MaxPool", ["scaled"], ["pooled"], kernel_shape=[2, 2], strides=[2, 2]),
+    helper.make_node("Flatten", ["pooled"], ["flat"]),
+    helper.make_node("MatMul", ["flat", "dense_w"], ["dense"]),
+    helper.make_node("Add", ["dense", "bias"], ["logits"]),
+    helper.make_node("Dropout", ["logits"], ["kept", "mask"]),
+    helper.make_node("Add", ["kept", "logits"], ["doubled"]),
+    helper.make_node("Softmax", ["doubled"], ["probabilities"], axis=1),
+]
+graph = helper.make_graph(nodes, "trace", [xt, bt], [probabilities, pooled_out],
+                          [numpy_helper.from_array(conv_w, "conv_w"),
+                           numpy_helper.from_array(conv_b, "conv_b"),
+                           numpy_helper.from_array(dense_w, "dense_w")])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "trace.onnx")
+for name, value in (("trace_image.pb", rng.standard_normal((1, 1, 6, 6)).astype(np.float32)),
+                    ("trace_bias.pb", rng.standard_normal((1, 4)).astype(np.float32))):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(numpy_helper.from_array(value).SerializeToString())
+
+# A Reshape to a shape given at run time: a shape that does not fit faults the trace.
+xr = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+sr = helper.make_tensor_value_info("shape", TensorProto.INT64, [2])
+yr = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["a", "b"])
+graph = helper.make_graph([helper.make_node("Relu", ["x"], ["r"]),
+                           helper.make_node("Reshape", ["r", "shape"], ["y"])],
+                          "reshape", [xr, sr], [yr])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "reshape.onnx")

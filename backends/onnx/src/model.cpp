@@ -16,6 +16,7 @@
 
 #include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
+#include "encoding.hpp"
 
 namespace pb = ::onnx;
 
@@ -372,18 +373,9 @@ Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto) {
 /// The canonical encoding the commitment hashes: every integer 8 bytes big-endian, every
 /// string its length then its bytes, floats by their bits, tensors by their commitments and
 /// subgraphs by the hash of their own encoding.
-class Canonical {
+class Canonical : public detail::Writer {
  public:
-  void u8(std::uint8_t value) { out_.push_back(value); }
-  void u64(std::uint64_t value) {
-    for (int shift = 56; shift >= 0; shift -= 8)
-      out_.push_back(static_cast<std::uint8_t>(value >> shift));
-  }
-  void text(const std::string& value) {
-    u64(value.size());
-    out_.insert(out_.end(), value.begin(), value.end());
-  }
-  void hash(const Hash& value) { out_.insert(out_.end(), value.begin(), value.end()); }
+  void hash(const Hash& value) { raw(value); }
   void tensor(const Tensor& value) { hash(value.commitment().hash()); }
 
   void graph(const Graph& graph) {
@@ -425,8 +417,6 @@ class Canonical {
     }
   }
 
-  [[nodiscard]] const Bytes& bytes() const noexcept { return out_; }
-
  private:
   void attribute(float value) { u64(std::bit_cast<std::uint32_t>(value)); }
   void attribute(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
@@ -443,8 +433,6 @@ class Canonical {
     for (const T& value : values)
       attribute(value);
   }
-
-  Bytes out_;
 };
 
 }  // namespace

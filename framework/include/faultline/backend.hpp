@@ -33,6 +33,11 @@ class Backend {
   /// do not fit the VM's address space.
   [[nodiscard]] virtual Result<std::unique_ptr<Program>> load(ByteView artifact) const = 0;
 
+  /// load() of a file. A backend whose artifacts refer to files beside them (an ONNX model's
+  /// external weights) overrides this to read them from the file's folder; errors of
+  /// read_file (file.hpp) as well as load()'s.
+  [[nodiscard]] virtual Result<std::unique_ptr<Program>> load_file(const std::string& path) const;
+
   /// The off-chain mirror of this backend's onchain step.
   [[nodiscard]] virtual const StepVerifier& step_verifier() const noexcept = 0;
 

@@ -55,6 +55,11 @@ struct StepWitness {
   /// The preimage parts the step reads, in the order it reads them (a VM instruction reads at
   /// most one; an ML operator reads its input tensors).
   std::vector<PreimageRead> preimages;
+  /// Preimages the step reads that the machine made itself (the tensors an ML operator reads
+  /// were computed by earlier steps), which no oracle of the program's inputs holds: the
+  /// witness carries them. keccak256-type data, served under the keys computed from it
+  /// (WitnessPreimages, step_verifier.hpp), so one cannot stand for another.
+  std::vector<Bytes> supplied_preimages;
 };
 
 /// A program running on one VM. Implementations must be deterministic: the same program,

@@ -1,4 +1,4 @@
-// A fixed binary Merkle tree over 32-byte leaves, built once: the commitment of a byte string
+// A fixed binary Merkle tree over 32-byte leaves, built once (its leaves may change later): the commitment of a byte string
 // (a tensor's bytes) or of a list of hashes (the values a state holds), with proofs of single
 // leaves. Same form as MerkleMemory's tree: a leaf is its 32 bytes as they are, a node is
 // keccak256(left || right), and leaves past the end are zero, so missing subtrees are the zero
@@ -35,6 +35,10 @@ class MerkleTree {
 
   /// The proof of leaf `index` (out_of_range past the leaves).
   [[nodiscard]] Result<MerkleProof> proof(std::uint64_t index) const;
+
+  /// Replaces leaf `index` and the nodes above it (height hashes); out_of_range past the
+  /// leaves. The tree keeps its shape: a state's values tree changes leaf by leaf this way.
+  Result<void> set_leaf(std::uint64_t index, const Hash& leaf);
 
  private:
   explicit MerkleTree(std::vector<Hash> leaves);

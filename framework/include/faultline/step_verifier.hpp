@@ -3,6 +3,8 @@
 // agreement with the fast executor on every step is the evidence the contract is right.
 #pragma once
 
+#include <map>
+
 #include "faultline/bytes.hpp"
 #include "faultline/error.hpp"
 #include "faultline/machine.hpp"
@@ -25,8 +27,22 @@ class StepVerifier {
                                           const PreimageOracle& oracle) const = 0;
 };
 
+/// The oracle a step is verified with: a witness's supplied preimages under their keccak256
+/// keys (computed here from the data), every other key from `fallback`. Views into both: they
+/// must outlive it.
+class WitnessPreimages final : public PreimageOracle {
+ public:
+  WitnessPreimages(const StepWitness& witness, const PreimageOracle& fallback);
+  [[nodiscard]] Result<ByteView> get(const PreimageKey& key) const override;
+
+ private:
+  std::map<PreimageKey, ByteView> supplied_;
+  const PreimageOracle& fallback_;
+};
+
 /// Checks that the witness's pre-state is the agreed `pre_commitment`, then runs the step.
-/// Returns the post-state commitment; invalid_proof if the pre-state does not match.
+/// Returns the post-state commitment; invalid_proof if the pre-state does not match. The step
+/// reads preimages through WitnessPreimages(witness, oracle).
 Result<Hash> verify_step(const StepVerifier& verifier, const Hash& pre_commitment,
                          const StepWitness& witness, const PreimageOracle& oracle);
 
