@@ -1,6 +1,8 @@
 // The dispute game contract as a dispute::GameView.
 #include "faultline/chain/chain_game.hpp"
 
+#include "faultline/step_verifier.hpp"
+
 namespace faultline::chain {
 namespace {
 

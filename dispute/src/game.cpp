@@ -153,7 +153,10 @@ Result<NodeId> Game::step(PartyId who, NodeId target, unsigned piece, const Step
                                                     to_hex(*pre) + ", not to the agreed " +
                                                     to_hex(agreed));
   }
-  auto post_state = verifier_->step(witness.state, witness.proof, *oracle_);
+  // The keccak preimages a witness carries are what a party loads into the onchain oracle
+  // before its step: self-authenticating, so the game takes them too.
+  auto post_state =
+      verifier_->step(witness.state, witness.proof, WitnessPreimages(witness, *oracle_));
   if (!post_state) {
     return reject(Rejection::InvalidStep, "invalid step: " + post_state.error().message);
   }

@@ -35,7 +35,7 @@ class CounterMachine final : public Machine {
     return steps;
   }
   Result<StepWitness> step_with_witness() override {
-    StepWitness witness{counter_, encode_counter(counter_), {}, {}};
+    StepWitness witness{counter_, encode_counter(counter_), {}, {}, {}};
     (void)run(1);
     return witness;
   }
@@ -135,12 +135,12 @@ TEST_CASE("a backend plugs in through the registry and its steps verify") {
 
   // A witness whose pre-state is not the agreed claim is rejected.
   auto snapshot = machine->snapshot();
-  StepWitness stale{0, encode_counter(1), {}, {}};
+  StepWitness stale{0, encode_counter(1), {}, {}, {}};
   const auto rejected =
       verify_step((*backend)->step_verifier(), snapshot->commitment(), stale, oracle);
   REQUIRE_FALSE(rejected.ok());
   CHECK(rejected.error().code == Errc::invalid_proof);
-  StepWitness truncated{0, Bytes(3), {}, {}};
+  StepWitness truncated{0, Bytes(3), {}, {}, {}};
   CHECK(verify_step((*backend)->step_verifier(), Hash{}, truncated, oracle).error().code ==
         Errc::malformed_input);
 }

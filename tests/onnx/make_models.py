@@ -159,6 +159,7 @@ for name, value in (("trace_image.pb", rng.standard_normal((1, 1, 6, 6)).astype(
                     ("trace_bias.pb", rng.standard_normal((1, 4)).astype(np.float32))):
     with open(os.path.join(out, name), "wb") as f:
         f.write(numpy_helper.from_array(value).SerializeToString())
+    np.save(os.path.join(out, name.replace(".pb", ".npy")), value)
 
 # A Reshape to a shape given at run time: a shape that does not fit faults the trace.
 xr = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])

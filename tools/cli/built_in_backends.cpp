@@ -2,12 +2,14 @@
 #include "built_in_backends.hpp"
 
 #include "faultline/mips/backend.hpp"
+#include "faultline/onnx/trace.hpp"
 #include "faultline/riscv/backend.hpp"
 
 namespace faultline::cli {
 
-BackendRegistry built_in_backends(std::uint64_t memory_limit) {
+BackendRegistry built_in_backends(std::uint64_t memory_limit, std::uint64_t operators_per_step) {
   BackendRegistry registry;
+  (void)registry.add(onnx::make_backend(onnx::TraceOptions{operators_per_step}));
   (void)registry.add(riscv::make_backend(32, memory_limit));
   (void)registry.add(riscv::make_backend(64, memory_limit));
   (void)registry.add(mips::make_backend(32, memory_limit));

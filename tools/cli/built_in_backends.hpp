@@ -11,8 +11,9 @@
 namespace faultline::cli {
 
 /// Every backend compiled into this binary; the VM backends with guests of `memory_limit`
-/// pages.
-BackendRegistry built_in_backends(std::uint64_t memory_limit = kDefaultMemoryLimitPages);
+/// pages, the ONNX backend with `operators_per_step` operators a step.
+BackendRegistry built_in_backends(std::uint64_t memory_limit = kDefaultMemoryLimitPages,
+                                  std::uint64_t operators_per_step = 1);
 
 /// A built-in backend's Solidity step verifier: its source file and contract in contracts/src,
 /// constructed with (the preimage oracle, `width`: the xlen or bits of the profile).

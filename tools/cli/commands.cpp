@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 #include "built_in_backends.hpp"
@@ -17,6 +18,7 @@
 #include "faultline/program_executor.hpp"
 #include "faultline/version.hpp"
 #include "options.hpp"
+#include "program_input.hpp"
 #include "progress.hpp"
 
 namespace faultline::cli {
@@ -63,8 +65,12 @@ po::options_description program_options() {
   options.add_options()("backend", po::value<std::string>()->required(),
                         "backend name (see 'faultline info')")(
       "program", po::value<std::string>()->required(),
-      "program file (an ELF file for VM backends)")(
-      "input", po::value<std::string>(), "file served to the program as its input preimage")(
+      "program file (an ELF file for VM backends, an .onnx model)")(
+      "input", po::value<std::vector<std::string>>()->composing(),
+      "FILE served to a VM program as its input preimage; NAME=FILE (.npy or .pb) for each "
+      "input of an ONNX model")(
+      "operators-per-step", po::value<Count>()->default_value(Count{1}, "1"),
+      "ONNX: operators one step runs, a part of the prestate")(
       "checkpoint-interval",
       po::value<Count>()->default_value(Count{std::uint64_t{1} << 22}, "4194304"),
       "steps between executor checkpoints")(
@@ -102,7 +108,8 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   }
   session.progress = std::make_shared<Progress>(*style, std::string(command));
   session.registry = std::make_shared<const BackendRegistry>(
-      built_in_backends(values["memory-limit"].as<Count>().value));
+      built_in_backends(values["memory-limit"].as<Count>().value,
+                        values["operators-per-step"].as<Count>().value));
   auto backend = session.registry->find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
@@ -111,31 +118,21 @@ std::optional<Session> open_session(std::string_view command, const po::variable
   }
   session.backend = *backend;
   const auto& path = values["program"].as<std::string>();
-  auto artifact = read_file(path);
-  if (!artifact) {
-    err << "faultline " << command << ": " << artifact.error().message << "\n";
-    exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  auto program = session.backend->load(*artifact);
+  auto program = session.backend->load_file(path);
   if (!program) {
     err << "faultline " << command << ": " << path << ": " << program.error().message << "\n";
     exit_code = kExitFailure;
     return std::nullopt;
   }
   session.program = std::move(*program);
-  Bytes input;
-  if (values.contains("input")) {
-    auto read = read_file(values["input"].as<std::string>());
-    if (!read) {
-      err << "faultline " << command << ": " << read.error().message << "\n";
-      exit_code = kExitFailure;
-      return std::nullopt;
-    }
-    input = std::move(*read);
+  auto input = program_input(*session.program, input_values(values));
+  if (!input) {
+    err << "faultline " << command << ": " << input.error().message << "\n";
+    exit_code = input.error().code == Errc::invalid_argument ? kExitUsage : kExitFailure;
+    return std::nullopt;
   }
   session.oracle = std::make_shared<InMemoryPreimageOracle>();
-  session.oracle->set_program_input(std::move(input));
+  session.oracle->set_program_input(std::move(*input));
   ExecutorOptions options;
   options.checkpoint_interval = values["checkpoint-interval"].as<Count>().value;
   if (session.progress->active()) {
@@ -247,11 +244,15 @@ Json machine_summary(Machine& machine) {
 
 int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
-  options.add_options()("max-steps", po::value<Count>(), "stop after this many steps");
+  options.add_options()("max-steps", po::value<Count>(), "stop after this many steps")(
+      "output-dir", po::value<std::string>(),
+      "ONNX: also write each output tensor there as NAME.npy");
   int exit_code = kExitOk;
-  auto command =
-      start_program_command("run", "--backend NAME PROGRAM [--input FILE] [--max-steps N] [--json]",
-                            options, args, out, err, exit_code);
+  auto command = start_program_command(
+      "run",
+      "--backend NAME PROGRAM [--input FILE | --input NAME=FILE ...] [--max-steps N] "
+      "[--output-dir DIR] [--json]",
+      options, args, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
 
@@ -262,18 +263,28 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (!machine) return fail("run", err, machine.error());
   session.progress->done("\"step\": " + std::to_string((*machine)->step_count()));
   Json json = machine_summary(**machine);
+  Json tensors = Json::object();
+  std::ostringstream tensor_text;
+  auto reported = report_tensors(
+      **machine, tensors, tensor_text,
+      values.contains("output-dir") ? values["output-dir"].as<std::string>() : std::string());
+  if (!reported) return fail("run", err, reported.error());
   if (values.contains("json")) {
     Json full;
     full["backend"] = session.backend->name();
     full["program"] = values["program"].as<std::string>();
     full["artifact_hash"] = to_hex(session.program->artifact_hash());
     full.update(json);
-    put_output(full, "stdout", (*machine)->output(1));
-    put_output(full, "stderr", (*machine)->output(2));
+    if (*reported) {
+      full["outputs"] = std::move(tensors);
+    } else {
+      put_output(full, "stdout", (*machine)->output(1));
+      put_output(full, "stderr", (*machine)->output(2));
+    }
     out << dump(full) << "\n";
     return kExitOk;
   }
-  out << as_text((*machine)->output(1)) << std::flush;
+  out << tensor_text.str() << as_text((*machine)->output(1)) << std::flush;
   err << as_text((*machine)->output(2));
   err << "faultline: " << json["steps"] << " steps, " << json["status"].get<std::string>();
   if (json.contains("exit_code")) err << " (exit code " << json["exit_code"] << ")";
@@ -287,7 +298,7 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   options.add_options()("at", po::value<Count>()->required(), "step index N");
   int exit_code = kExitOk;
   auto command =
-      start_program_command("state", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+      start_program_command("state", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
                             options, args, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
@@ -313,7 +324,7 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   options.add_options()("at", po::value<Count>()->required(), "step index N (state N to N+1)");
   int exit_code = kExitOk;
   auto command =
-      start_program_command("witness", "--backend NAME PROGRAM --at N [--input FILE] [--json]",
+      start_program_command("witness", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
                             options, args, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
@@ -348,6 +359,10 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   for (const PreimageRead& read : witness->preimages)
     reads.push_back({{"key", to_hex(read.key)}, {"offset", read.offset}});
   json["preimages"] = reads;
+  Json supplied = Json::array();
+  for (const Bytes& data : witness->supplied_preimages)
+    supplied.push_back(to_hex(data));
+  if (!supplied.empty()) json["supplied_preimages"] = supplied;
   json["post_commitment"] = to_hex(*post);
   json["verified"] = true;
   if (values.contains("json")) {
@@ -361,6 +376,10 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
       << json["proof"].get<std::string>() << "\n";
   for (const Json& read : json["preimages"])
     out << "preimage        " << read.dump() << "\n";
+  for (const Bytes& data : witness->supplied_preimages) {
+    out << "supplied        " << to_hex(keccak_preimage_key(data)) << " (" << data.size()
+        << " bytes)\n";
+  }
   out << "verified        the step verifier reaches the post-state from the witness alone\n";
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "faultline/file.hpp"
 #include "options.hpp"
+#include "program_input.hpp"
 
 namespace faultline::cli {
 
@@ -14,7 +15,11 @@ void add_game_options(po::options_description& options) {
   options.add_options()("backend", po::value<std::string>()->required(),
                         "backend name (see 'faultline info')")(
       "program", po::value<std::string>()->required(), "program file")(
-      "input", po::value<std::string>(), "file served to the program as its input preimage")(
+      "input", po::value<std::vector<std::string>>()->composing(),
+      "FILE served to a VM program as its input preimage; NAME=FILE (.npy or .pb) for each "
+      "input of an ONNX model")(
+      "operators-per-step", po::value<Count>()->default_value(Count{1}, "1"),
+      "ONNX: operators one step runs, a part of the prestate")(
       "arity", po::value<Count>()->default_value(Count{2}, "2"),
       "k: states posted per move + 1 (2..64)")(
       "chunk", po::value<Count>(),
@@ -33,18 +38,12 @@ void add_game_options(po::options_description& options) {
 }
 
 Result<LoadedProgram> load_program(const Backend& backend, const po::variables_map& values) {
-  auto artifact = read_file(values["program"].as<std::string>());
-  if (!artifact) return artifact.error();
-  auto program = backend.load(*artifact);
+  auto program = backend.load_file(values["program"].as<std::string>());
   if (!program) return program.error();
-  Bytes input;
-  if (values.contains("input")) {
-    auto read = read_file(values["input"].as<std::string>());
-    if (!read) return read.error();
-    input = std::move(*read);
-  }
+  auto input = program_input(**program, input_values(values));
+  if (!input) return input.error();
   LoadedProgram loaded{std::move(*program), std::make_shared<InMemoryPreimageOracle>(), {}};
-  loaded.input_key = loaded.oracle->set_program_input(std::move(input));
+  loaded.input_key = loaded.oracle->set_program_input(std::move(*input));
   return loaded;
 }
 
@@ -95,12 +94,16 @@ std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
     setup->chunk = chunk;
   }
 
-  static const BackendRegistry kRegistry = built_in_backends();
-  auto backend = kRegistry.find(values["backend"].as<std::string>());
+  setup->registry = std::make_shared<const BackendRegistry>(built_in_backends(
+      kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value));
+  auto backend = setup->registry->find(values["backend"].as<std::string>());
   if (!backend) return usage(backend.error().message);
   setup->backend = *backend;
   setup->program_path = values["program"].as<std::string>();
   auto loaded = load_program(*setup->backend, values);
+  if (!loaded && loaded.error().code == Errc::invalid_argument) {
+    return usage(loaded.error().message);
+  }
   if (!loaded) return fail(loaded.error());
   setup->program = std::move(loaded->program);
   setup->oracle = std::move(loaded->oracle);

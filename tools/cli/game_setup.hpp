@@ -20,8 +20,8 @@ namespace faultline::cli {
 /// step, honest role, step limit, progress, json.
 void add_game_options(boost::program_options::options_description& options);
 
-/// A program as `backend` loads it from PROGRAM, and an oracle serving the file of --input (or
-/// nothing) as its input.
+/// A program as `backend` loads it from PROGRAM, and an oracle serving its --input values
+/// (program_input.hpp) as its input.
 struct LoadedProgram {
   std::unique_ptr<Program> program;
   std::shared_ptr<InMemoryPreimageOracle> oracle;
@@ -31,6 +31,7 @@ Result<LoadedProgram> load_program(const Backend& backend,
                                    const boost::program_options::variables_map& values);
 
 struct GameSetup {
+  std::shared_ptr<const BackendRegistry> registry;  ///< owns `backend`
   const Backend* backend = nullptr;
   std::string program_path;
   std::unique_ptr<Program> program;
