@@ -52,7 +52,8 @@ class SyntheticTrace final : public TraceProvider {
     return synthetic_commitment(seed_, std::min(index, length_), length_);
   }
   Result<StepWitness> witness_at(std::uint64_t index) override {
-    return StepWitness{index, synthetic_state(seed_, std::min(index, length_), length_), {}, {}, {}};
+    return StepWitness{
+        index, synthetic_state(seed_, std::min(index, length_), length_), {}, {}, {}};
   }
   std::uint64_t queries = 0;
 

@@ -169,3 +169,10 @@ graph = helper.make_graph([helper.make_node("Relu", ["x"], ["r"]),
                            helper.make_node("Reshape", ["r", "shape"], ["y"])],
                           "reshape", [xr, sr], [yr])
 save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "reshape.onnx")
+
+# An output whose name is a path out of any folder: `run --output-dir` must keep it inside.
+xh = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
+yh = helper.make_tensor_value_info("../escaped", TensorProto.FLOAT, [2])
+graph = helper.make_graph([helper.make_node("Relu", ["x"], ["../escaped"])], "hostile", [xh], [yh])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "hostile_name.onnx")
+np.save(os.path.join(out, "hostile_input.npy"), np.array([-1, 2], np.float32))

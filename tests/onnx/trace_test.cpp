@@ -104,7 +104,7 @@ TEST_CASE("the trace runs a model to the interpreter's outputs and keeps only li
   CHECK(values.value("conv_w") != nullptr);
   REQUIRE(machine->run(1).value() == 1);
   CHECK(values.value("image") != nullptr);
-  REQUIRE(machine->run(2).value() == 2);  // Conv, Relu
+  REQUIRE(machine->run(2).value() == 2);   // Conv, Relu
   CHECK(values.value("conv") == nullptr);  // Relu was its last reader
   CHECK(values.value("image") == nullptr);
   CHECK(values.value("relu") != nullptr);
@@ -128,8 +128,9 @@ TEST_CASE("the trace runs a model to the interpreter's outputs and keeps only li
   CHECK(machine->commitment() == final_state);
 }
 
-TEST_CASE("every step's witness verifies to the machine's next state, one or more operators a "
-          "step") {
+TEST_CASE(
+    "every step's witness verifies to the machine's next state, one or more operators a "
+    "step") {
   for (const std::uint64_t per_step : {1, 2, 5, 20}) {
     INFO(per_step << " operators a step");
     check_every_step(load("trace.onnx", trace_inputs(), per_step));
@@ -232,9 +233,8 @@ TEST_CASE("tampered witnesses fail with named errors") {
     StepWitness bad = *witness;
     bad.state[33] ^= 1;
     CHECK(verify_step(verifier, pre, bad, *loaded.oracle).error().code == Errc::invalid_proof);
-    CHECK(verifier.step(bad.state, bad.proof, WitnessPreimages(bad, *loaded.oracle))
-              .error()
-              .code == Errc::invalid_proof);
+    CHECK(verifier.step(bad.state, bad.proof, WitnessPreimages(bad, *loaded.oracle)).error().code ==
+          Errc::invalid_proof);
     bad = *witness;
     bad.state.pop_back();
     CHECK(verifier.state_commitment(bad.state).error().code == Errc::malformed_input);
@@ -249,9 +249,8 @@ TEST_CASE("tampered witnesses fail with named errors") {
 
 TEST_CASE("a kernel's error and an input that does not fit are faults the verifier agrees on") {
   SECTION("a Reshape to a shape of another size faults at its step") {
-    const Loaded loaded =
-        load("reshape.onnx", {{"x", float_tensor({2, 3}, {1, -2, 3, -4, 5, -6})},
-                              {"shape", int64_tensor({4, 4})}});
+    const Loaded loaded = load("reshape.onnx", {{"x", float_tensor({2, 3}, {1, -2, 3, -4, 5, -6})},
+                                                {"shape", int64_tensor({4, 4})}});
     check_every_step(loaded);
     auto machine = loaded.program->start(loaded.oracle);
     CHECK(machine->run(10).value() == 3);
@@ -261,9 +260,8 @@ TEST_CASE("a kernel's error and an input that does not fit are faults the verifi
     CHECK(trace(*machine).value("r") != nullptr);  // the values before the faulting step stay
   }
   SECTION("a Reshape that fits runs") {
-    const Loaded loaded =
-        load("reshape.onnx", {{"x", float_tensor({2, 3}, {1, -2, 3, -4, 5, -6})},
-                              {"shape", int64_tensor({3, 2})}});
+    const Loaded loaded = load("reshape.onnx", {{"x", float_tensor({2, 3}, {1, -2, 3, -4, 5, -6})},
+                                                {"shape", int64_tensor({3, 2})}});
     auto machine = loaded.program->start(loaded.oracle);
     REQUIRE(machine->run(10).ok());
     CHECK(machine->status() == VmStatus::exited_ok);
@@ -272,8 +270,8 @@ TEST_CASE("a kernel's error and an input that does not fit are faults the verifi
   SECTION("inputs of the wrong shape or type fault the first step") {
     check_every_step(load("reshape.onnx", {{"x", float_tensor({3, 2}, {1, 2, 3, 4, 5, 6})},
                                            {"shape", int64_tensor({3, 2})}}));
-    const Loaded wrong_type = load("reshape.onnx", {{"x", int64_tensor({1, 2, 3, 4, 5, 6})},
-                                                    {"shape", int64_tensor({3, 2})}});
+    const Loaded wrong_type = load(
+        "reshape.onnx", {{"x", int64_tensor({1, 2, 3, 4, 5, 6})}, {"shape", int64_tensor({3, 2})}});
     check_every_step(wrong_type);
     auto machine = wrong_type.program->start(wrong_type.oracle);
     CHECK(machine->run(10).value() == 1);
@@ -351,7 +349,6 @@ TEST_CASE("the backend loads models, names its state layout and refuses what it 
   REQUIRE(model.ok());
   CHECK(make_program(*model, Hash{}, TraceOptions{0}).error().code == Errc::invalid_argument);
   CHECK(encode_inputs(*model, {}).error().code == Errc::invalid_argument);
-  CHECK(encode_inputs(*model, {{"x", tensor_file("mlp_input.pb")}, {"z", Tensor{}}})
-            .error()
-            .code == Errc::invalid_argument);
+  CHECK(encode_inputs(*model, {{"x", tensor_file("mlp_input.pb")}, {"z", Tensor{}}}).error().code ==
+        Errc::invalid_argument);
 }

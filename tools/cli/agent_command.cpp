@@ -92,8 +92,8 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
       "program", po::value<std::string>()->required(), "the game type's program")(
       "input", po::value<std::vector<std::string>>()->composing(),
       "the program's input (FILE, or NAME=FILE for each input of an ONNX model): games over "
-      "it are played")(
-      "rpc", po::value<std::string>()->required(), "the Ethereum node's JSON-RPC URL")(
+      "it are played")("rpc", po::value<std::string>()->required(),
+                       "the Ethereum node's JSON-RPC URL")(
       "factory", po::value<std::string>()->required(), "the DisputeGameFactory's address")(
       "game-type", po::value<Count>()->default_value(Count{0}, "0"), "the game type it plays")(
       "identity-binding", po::value<std::string>(),

@@ -68,9 +68,9 @@ po::options_description program_options() {
       "program file (an ELF file for VM backends, an .onnx model)")(
       "input", po::value<std::vector<std::string>>()->composing(),
       "FILE served to a VM program as its input preimage; NAME=FILE (.npy or .pb) for each "
-      "input of an ONNX model")(
-      "operators-per-step", po::value<Count>()->default_value(Count{1}, "1"),
-      "ONNX: operators one step runs, a part of the prestate")(
+      "input of an ONNX model")("operators-per-step",
+                                po::value<Count>()->default_value(Count{1}, "1"),
+                                "ONNX: operators one step runs, a part of the prestate")(
       "checkpoint-interval",
       po::value<Count>()->default_value(Count{std::uint64_t{1} << 22}, "4194304"),
       "steps between executor checkpoints")(
@@ -107,9 +107,8 @@ std::optional<Session> open_session(std::string_view command, const po::variable
     return std::nullopt;
   }
   session.progress = std::make_shared<Progress>(*style, std::string(command));
-  session.registry = std::make_shared<const BackendRegistry>(
-      built_in_backends(values["memory-limit"].as<Count>().value,
-                        values["operators-per-step"].as<Count>().value));
+  session.registry = std::make_shared<const BackendRegistry>(built_in_backends(
+      values["memory-limit"].as<Count>().value, values["operators-per-step"].as<Count>().value));
   auto backend = session.registry->find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
@@ -297,9 +296,9 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N");
   int exit_code = kExitOk;
-  auto command =
-      start_program_command("state", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
-                            options, args, out, err, exit_code);
+  auto command = start_program_command(
+      "state", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
+      options, args, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;
@@ -323,9 +322,9 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N (state N to N+1)");
   int exit_code = kExitOk;
-  auto command =
-      start_program_command("witness", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
-                            options, args, out, err, exit_code);
+  auto command = start_program_command(
+      "witness", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
+      options, args, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;

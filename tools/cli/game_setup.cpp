@@ -17,9 +17,9 @@ void add_game_options(po::options_description& options) {
       "program", po::value<std::string>()->required(), "program file")(
       "input", po::value<std::vector<std::string>>()->composing(),
       "FILE served to a VM program as its input preimage; NAME=FILE (.npy or .pb) for each "
-      "input of an ONNX model")(
-      "operators-per-step", po::value<Count>()->default_value(Count{1}, "1"),
-      "ONNX: operators one step runs, a part of the prestate")(
+      "input of an ONNX model")("operators-per-step",
+                                po::value<Count>()->default_value(Count{1}, "1"),
+                                "ONNX: operators one step runs, a part of the prestate")(
       "arity", po::value<Count>()->default_value(Count{2}, "2"),
       "k: states posted per move + 1 (2..64)")(
       "chunk", po::value<Count>(),
@@ -94,8 +94,8 @@ std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
     setup->chunk = chunk;
   }
 
-  setup->registry = std::make_shared<const BackendRegistry>(built_in_backends(
-      kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value));
+  setup->registry = std::make_shared<const BackendRegistry>(
+      built_in_backends(kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value));
   auto backend = setup->registry->find(values["backend"].as<std::string>());
   if (!backend) return usage(backend.error().message);
   setup->backend = *backend;

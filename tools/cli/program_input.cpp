@@ -115,8 +115,8 @@ Result<Bytes> program_input(const Program& program, const std::vector<std::strin
   const auto* trace = dynamic_cast<const onnx::TraceProgram*>(&program);
   if (trace == nullptr) {
     if (inputs.size() > 1) {
-      return Error{Errc::invalid_argument, "a " + std::string(program.backend_name()) +
-                                               " program takes one --input FILE"};
+      return Error{Errc::invalid_argument,
+                   "a " + std::string(program.backend_name()) + " program takes one --input FILE"};
     }
     if (inputs.empty()) return Bytes{};
     return read_file(inputs.front());
@@ -125,9 +125,9 @@ Result<Bytes> program_input(const Program& program, const std::vector<std::strin
   for (const std::string& input : inputs) {
     const std::size_t equals = input.find('=');
     if (equals == std::string::npos || equals == 0) {
-      return Error{Errc::invalid_argument,
-                   "an ONNX model's inputs are --input NAME=FILE (.npy or .pb), not '" + input +
-                       "'"};
+      return Error{
+          Errc::invalid_argument,
+          "an ONNX model's inputs are --input NAME=FILE (.npy or .pb), not '" + input + "'"};
     }
     auto tensor = read_tensor(input.substr(equals + 1));
     if (!tensor) return tensor.error();

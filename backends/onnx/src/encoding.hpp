@@ -77,8 +77,8 @@ class Reader {
   [[nodiscard]] Result<void> finish() const {
     if (!ok_) return Error{Errc::malformed_input, what_ + " ends early"};
     if (at_ != bytes_.size()) {
-      return Error{Errc::malformed_input, what_ + " has " + std::to_string(remaining()) +
-                                              " bytes too many"};
+      return Error{Errc::malformed_input,
+                   what_ + " has " + std::to_string(remaining()) + " bytes too many"};
     }
     return {};
   }

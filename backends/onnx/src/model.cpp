@@ -14,9 +14,9 @@
 #include <exception>
 #include <fstream>
 
+#include "encoding.hpp"
 #include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
-#include "encoding.hpp"
 
 namespace pb = ::onnx;
 

@@ -21,10 +21,18 @@ struct Dtype {
   ElementType type;
 };
 constexpr std::array<Dtype, 13> kDtypes{{
-    {"<f4", ElementType::float32},  {"<f8", ElementType::float64}, {"<f2", ElementType::float16},
-    {"|i1", ElementType::int8},     {"<i2", ElementType::int16},   {"<i4", ElementType::int32},
-    {"<i8", ElementType::int64},    {"|u1", ElementType::uint8},   {"<u2", ElementType::uint16},
-    {"<u4", ElementType::uint32},   {"<u8", ElementType::uint64},  {"|b1", ElementType::boolean},
+    {"<f4", ElementType::float32},
+    {"<f8", ElementType::float64},
+    {"<f2", ElementType::float16},
+    {"|i1", ElementType::int8},
+    {"<i2", ElementType::int16},
+    {"<i4", ElementType::int32},
+    {"<i8", ElementType::int64},
+    {"|u1", ElementType::uint8},
+    {"<u2", ElementType::uint16},
+    {"<u4", ElementType::uint32},
+    {"<u8", ElementType::uint64},
+    {"|b1", ElementType::boolean},
     {"<u2", ElementType::bfloat16},  // written so; read back as uint16 (NumPy has no bfloat16)
 }};
 
@@ -176,8 +184,7 @@ Result<Tensor> parse_npy(ByteView bytes) {
                      " bytes, its shape " + detail::shape_text(tensor.shape) + " needs " +
                      std::to_string(size));
   }
-  tensor.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(start + header_size),
-                     bytes.end());
+  tensor.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(start + header_size), bytes.end());
   if (tensor.type == ElementType::boolean) {
     for (const std::uint8_t byte : tensor.data) {
       if (byte > 1) return malformed("a bool that is not 0 or 1");

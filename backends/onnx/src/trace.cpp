@@ -97,8 +97,8 @@ Result<State> decode_state(ByteView bytes) {
       state.operators_per_step > kMaxCount) {
     return Error{Errc::malformed_input, "state counts out of range"};
   }
-  const std::uint64_t steps = (state.operation_count + state.operators_per_step - 1) /
-                              state.operators_per_step;
+  const std::uint64_t steps =
+      (state.operation_count + state.operators_per_step - 1) / state.operators_per_step;
   if (state.status == VmStatus::running && state.step >= steps) {
     return Error{Errc::malformed_input, "a running state past its last operation"};
   }
@@ -213,8 +213,8 @@ Result<std::optional<std::uint64_t>> get_slot(Reader& in, std::uint64_t slot_cou
   const std::uint8_t present = in.u8();
   const std::uint64_t slot = in.u64();
   if (present > 1 || (present == 1 && slot >= slot_count)) {
-    return Error{Errc::malformed_input, "an operation names slot " + std::to_string(slot) +
-                                            " of " + std::to_string(slot_count)};
+    return Error{Errc::malformed_input, "an operation names slot " + std::to_string(slot) + " of " +
+                                            std::to_string(slot_count)};
   }
   return present == 1 ? std::optional<std::uint64_t>(slot) : std::nullopt;
 }
@@ -395,7 +395,8 @@ Result<Effect> load_inputs(const Operation& operation, const PreimageOracle& ora
       effect.fault = fits.error().message;
       return effect;
     }
-    effect.writes.emplace_back(operation.input_slots[i], std::make_shared<Value>(std::move(*tensor)));
+    effect.writes.emplace_back(operation.input_slots[i],
+                               std::make_shared<Value>(std::move(*tensor)));
   }
   if (auto done = in.finish(); !done) {
     effect.writes.clear();
@@ -412,7 +413,8 @@ Result<Effect> run_operation(const Operation& operation, std::span<const Tensor*
   try {
     outputs = detail::run_node(operation.node, inputs, operation.opset);
   } catch (const std::bad_alloc&) {
-    return Error{Errc::out_of_range, operation.node.op_type + ": the host has no memory for its outputs"};
+    return Error{Errc::out_of_range,
+                 operation.node.op_type + ": the host has no memory for its outputs"};
   }
   if (!outputs) {
     effect.fault = outputs.error().message;
@@ -770,12 +772,13 @@ class ProofReader {
 };
 
 /// Checks a leaf proof against `root` and returns the root with the leaf replaced.
-Result<Hash> rewrite_leaf(ByteView encoded, unsigned height, std::uint64_t index,
-                          const Hash& root, const Hash& leaf) {
+Result<Hash> rewrite_leaf(ByteView encoded, unsigned height, std::uint64_t index, const Hash& root,
+                          const Hash& leaf) {
   if (auto old = verify_leaf_proof(encoded, height, index, root); !old) return old.error();
   std::vector<Hash> siblings(height);
   for (unsigned level = 0; level < height; ++level)
-    std::copy_n(encoded.begin() + 32 * (1 + level), 32, siblings[level].begin());
+    std::copy_n(encoded.subspan(std::size_t{32} * (1 + level)).begin(), 32,
+                siblings[level].begin());
   return merkle_root_from_proof(index, leaf, siblings);
 }
 
@@ -853,8 +856,8 @@ class StepVerifier final : public faultline::StepVerifier {
         }
       }
       if (in.left() != 0) {
-        return Error{Errc::malformed_input,
-                     "the proof has " + std::to_string(in.left()) + " bytes the step does not read"};
+        return Error{Errc::malformed_input, "the proof has " + std::to_string(in.left()) +
+                                                " bytes the step does not read"};
       }
       const std::uint64_t end = state.end();
       ++state.step;
@@ -918,8 +921,7 @@ class Backend final : public faultline::Backend {
     auto artifact = read_file(path);
     if (!artifact) return artifact.error();
     const std::filesystem::path file(path);
-    auto model =
-        Model::load(*artifact, file.parent_path().empty() ? "." : file.parent_path());
+    auto model = Model::load(*artifact, file.parent_path().empty() ? "." : file.parent_path());
     if (!model) return model.error();
     return as_program(make_program(std::move(*model), keccak256(*artifact), options_));
   }
@@ -955,8 +957,8 @@ Result<Tensor> decode_tensor(ByteView bytes) {
   Tensor tensor;
   const std::uint8_t type = in.u8();
   if (!in.ok() || !element_size(static_cast<ElementType>(type))) {
-    return Error{Errc::malformed_input, "a tensor's encoding has element type " +
-                                            std::to_string(type)};
+    return Error{Errc::malformed_input,
+                 "a tensor's encoding has element type " + std::to_string(type)};
   }
   tensor.type = static_cast<ElementType>(type);
   const std::uint64_t rank = in.u64();
@@ -979,11 +981,13 @@ Result<Tensor> decode_tensor(ByteView bytes) {
 
 Result<Bytes> encode_inputs(const Model& model, const std::map<std::string, Tensor>& inputs) {
   const Graph& graph = model.graph();
-  for (const auto& [name, tensor] : inputs) {
-    (void)tensor;
-    const bool known = std::any_of(graph.inputs.begin(), graph.inputs.end(),
-                                   [&](const ValueInfo& input) { return input.name == name; });
-    if (!known) return Error{Errc::invalid_argument, "the model has no input \"" + name + "\""};
+  for (const auto& given : inputs) {
+    const bool known =
+        std::any_of(graph.inputs.begin(), graph.inputs.end(),
+                    [&](const ValueInfo& input) { return input.name == given.first; });
+    if (!known) {
+      return Error{Errc::invalid_argument, "the model has no input \"" + given.first + "\""};
+    }
   }
   Writer out;
   out.u64(graph.inputs.size());

@@ -1,9 +1,9 @@
-// A fixed binary Merkle tree over 32-byte leaves, built once (its leaves may change later): the commitment of a byte string
-// (a tensor's bytes) or of a list of hashes (the values a state holds), with proofs of single
-// leaves. Same form as MerkleMemory's tree: a leaf is its 32 bytes as they are, a node is
-// keccak256(left || right), and leaves past the end are zero, so missing subtrees are the zero
-// hashes. A proof here is a memory proof in a space of 2^(height + 5) bytes: the code that
-// checks memory proofs (merkle_root_from_proof, verify_memory_proof, the Solidity verifiers'
+// A fixed binary Merkle tree over 32-byte leaves, built once (its leaves may change later): the
+// commitment of a byte string (a tensor's bytes) or of a list of hashes (the values a state holds),
+// with proofs of single leaves. Same form as MerkleMemory's tree: a leaf is its 32 bytes as they
+// are, a node is keccak256(left || right), and leaves past the end are zero, so missing subtrees
+// are the zero hashes. A proof here is a memory proof in a space of 2^(height + 5) bytes: the code
+// that checks memory proofs (merkle_root_from_proof, verify_memory_proof, the Solidity verifiers'
 // proven leaves) checks these too.
 #pragma once
 
