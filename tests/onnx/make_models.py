@@ -176,3 +176,51 @@ yh = helper.make_tensor_value_info("../escaped", TensorProto.FLOAT, [2])
 graph = helper.make_graph([helper.make_node("Relu", ["x"], ["../escaped"])], "hostile", [xh], [yh])
 save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "hostile_name.onnx")
 np.save(os.path.join(out, "hostile_input.npy"), np.array([-1, 2], np.float32))
+
+# A transformer block (pre-norm, two attention heads, a GELU MLP written with Erf): the
+# real-model tests run it against onnxruntime.
+def transformer_block():
+    d, heads, seq, hidden = 16, 2, 8, 32
+    dh = d // heads
+    weights = {name: rng.standard_normal(shape).astype(np.float32) * 0.3 for name, shape in (
+        ("wq", (d, d)), ("wk", (d, d)), ("wv", (d, d)), ("wo", (d, d)),
+        ("w1", (d, hidden)), ("w2", (hidden, d)))}
+    weights.update({"g1": np.ones(d, np.float32) + 0.1 * rng.standard_normal(d).astype(np.float32),
+                    "b1": 0.1 * rng.standard_normal(d).astype(np.float32),
+                    "g2": np.ones(d, np.float32), "b2": np.zeros(d, np.float32),
+                    "c1": 0.1 * rng.standard_normal(hidden).astype(np.float32),
+                    "c2": 0.1 * rng.standard_normal(d).astype(np.float32),
+                    "heads_shape": np.array([1, seq, heads, dh], np.int64),
+                    "model_shape": np.array([1, seq, d], np.int64),
+                    "scale": np.array(np.sqrt(dh), np.float32),
+                    "sqrt2": np.array(np.sqrt(2.0), np.float32),
+                    "one": np.array(1.0, np.float32), "half": np.array(0.5, np.float32)})
+    n = helper.make_node
+    nodes = [
+        n("LayerNormalization", ["x", "g1", "b1"], ["ln1"], axis=-1, epsilon=1e-5),
+        n("MatMul", ["ln1", "wq"], ["q"]), n("MatMul", ["ln1", "wk"], ["k"]),
+        n("MatMul", ["ln1", "wv"], ["v"]),
+        n("Reshape", ["q", "heads_shape"], ["q4"]), n("Transpose", ["q4"], ["qh"], perm=[0, 2, 1, 3]),
+        n("Reshape", ["k", "heads_shape"], ["k4"]), n("Transpose", ["k4"], ["kt"], perm=[0, 2, 3, 1]),
+        n("Reshape", ["v", "heads_shape"], ["v4"]), n("Transpose", ["v4"], ["vh"], perm=[0, 2, 1, 3]),
+        n("MatMul", ["qh", "kt"], ["scores"]), n("Div", ["scores", "scale"], ["scaled"]),
+        n("Softmax", ["scaled"], ["attention"], axis=-1), n("MatMul", ["attention", "vh"], ["context"]),
+        n("Transpose", ["context"], ["context_t"], perm=[0, 2, 1, 3]),
+        n("Reshape", ["context_t", "model_shape"], ["merged"]), n("MatMul", ["merged", "wo"], ["attended"]),
+        n("Add", ["x", "attended"], ["h1"]),
+        n("LayerNormalization", ["h1", "g2", "b2"], ["ln2"], axis=-1, epsilon=1e-5),
+        n("MatMul", ["ln2", "w1"], ["f1"]), n("Add", ["f1", "c1"], ["f1b"]),
+        n("Div", ["f1b", "sqrt2"], ["f1s"]), n("Erf", ["f1s"], ["erf"]), n("Add", ["erf", "one"], ["erf1"]),
+        n("Mul", ["f1b", "erf1"], ["gelu2"]), n("Mul", ["gelu2", "half"], ["gelu"]),
+        n("MatMul", ["gelu", "w2"], ["f2"]), n("Add", ["f2", "c2"], ["f2b"]),
+        n("Add", ["h1", "f2b"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "transformer_block",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, seq, d])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, seq, d])],
+        [numpy_helper.from_array(value, name) for name, value in weights.items()])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+save(transformer_block(), "transformer.onnx")
