@@ -2,6 +2,7 @@
 // arithmetic, dispatch on element types, input and attribute access.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -66,14 +67,54 @@ class CanonicalSum {
   std::size_t count_ = 0;
 };
 
-/// Σ a[i]·b[i] in the canonical order, each product rounded first.
+/// Σ a[i]·b[i] in the canonical order, each product rounded first: CanonicalSum's lanes, written
+/// as blocks of eight so that a vector unit computes each block at once (contiguous operands,
+/// the common case, get a loop of their own for the compiler to vectorise).
 template <class F>
 F canonical_dot_of(const F* a, std::size_t a_stride, const F* b, std::size_t b_stride,
                    std::size_t count) {
-  CanonicalSum<F> sum;
-  for (std::size_t i = 0; i < count; ++i)
-    sum.add(a[i * a_stride] * b[i * b_stride]);
-  return sum.total();
+  std::array<F, 8> lanes{};
+  std::size_t i = 0;
+  if (a_stride == 1 && b_stride == 1) {
+    for (; i + 8 <= count; i += 8) {
+      for (std::size_t j = 0; j < 8; ++j)
+        lanes[j] = lanes[j] + a[i + j] * b[i + j];
+    }
+  } else {
+    for (; i + 8 <= count; i += 8) {
+      for (std::size_t j = 0; j < 8; ++j)
+        lanes[j] = lanes[j] + a[(i + j) * a_stride] * b[(i + j) * b_stride];
+    }
+  }
+  for (std::size_t j = 0; i < count; ++i, ++j)
+    lanes[j] = lanes[j] + a[i * a_stride] * b[i * b_stride];
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+/// out[p] = canonical_dot_of(row, 1, columns + p, stride, depth) for every p < count: term k of
+/// output p is row[k] · columns[k · stride + p]. The same lanes and the same additions as
+/// canonical_dot_of, for a block of outputs at a time, so the vector unit runs along p (a
+/// MatMul's row times B, a convolution's filter times its lowered windows).
+template <class F>
+void canonical_dots(const F* row, const F* columns, std::size_t stride, std::size_t depth,
+                    std::size_t count, F* out) {
+  constexpr std::size_t kBlock = 64;
+  for (std::size_t first = 0; first < count; first += kBlock) {
+    const std::size_t width = std::min(kBlock, count - first);
+    std::array<std::array<F, kBlock>, 8> lanes{};
+    for (std::size_t k = 0; k < depth; ++k) {
+      const F term = row[k];
+      const F* column = columns + k * stride + first;
+      F* lane = lanes[k % 8].data();
+      for (std::size_t p = 0; p < width; ++p)
+        lane[p] = lane[p] + term * column[p];
+    }
+    for (std::size_t p = 0; p < width; ++p) {
+      out[first + p] = ((lanes[0][p] + lanes[1][p]) + (lanes[2][p] + lanes[3][p])) +
+                       ((lanes[4][p] + lanes[5][p]) + (lanes[6][p] + lanes[7][p]));
+    }
+  }
 }
 
 /// Integers wrap (two's complement), as unsigned arithmetic defines it.

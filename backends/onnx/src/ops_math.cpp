@@ -55,10 +55,39 @@ Result<std::vector<Tensor>> binary(const Node& node, std::span<const Tensor* con
   const bool known = dispatch_numeric(a.type, [&]<ElementType E>() {
     using T = typename Element<E>::type;
     const std::vector<T> x = values<T>(a), y = values<T>(b);
-    BroadcastWalk at_a(a.shape, *shape), at_b(b.shape, *shape);
     std::vector<T> z(count_of(*shape));
-    for (std::size_t i = 0; i < z.size(); ++i, at_a.next(), at_b.next())
-      z[i] = apply(op, x[at_a.index()], y[at_b.index()]);
+    // Equal shapes and scalars (most calls) in plain loops, one per operator, that the compiler
+    // vectorises; any other broadcast walks the indices.
+    const auto compute = [&](auto f) {
+      if (x.size() == z.size() && y.size() == z.size()) {
+        for (std::size_t i = 0; i < z.size(); ++i)
+          z[i] = f(x[i], y[i]);
+      } else if (x.size() == z.size() && y.size() == 1) {
+        for (std::size_t i = 0; i < z.size(); ++i)
+          z[i] = f(x[i], y[0]);
+      } else if (x.size() == 1 && y.size() == z.size()) {
+        for (std::size_t i = 0; i < z.size(); ++i)
+          z[i] = f(x[0], y[i]);
+      } else {
+        BroadcastWalk at_a(a.shape, *shape), at_b(b.shape, *shape);
+        for (std::size_t i = 0; i < z.size(); ++i, at_a.next(), at_b.next())
+          z[i] = f(x[at_a.index()], y[at_b.index()]);
+      }
+    };
+    switch (op) {
+      case Arithmetic::add:
+        compute([](T p, T q) { return apply(Arithmetic::add, p, q); });
+        break;
+      case Arithmetic::sub:
+        compute([](T p, T q) { return apply(Arithmetic::sub, p, q); });
+        break;
+      case Arithmetic::mul:
+        compute([](T p, T q) { return apply(Arithmetic::mul, p, q); });
+        break;
+      case Arithmetic::div:
+        compute([](T p, T q) { return apply(Arithmetic::div, p, q); });
+        break;
+    }
     out = make_tensor(E, *shape, z);
   });
   if (!known) {
@@ -204,8 +233,15 @@ Result<std::vector<Tensor>> matmul(const Node& node, std::span<const Tensor* con
       const T* pa = x.data() + at_a[s] * m * k;
       const T* pb = y.data() + at_b[s] * k * n;
       for (std::uint64_t i = 0; i < m; ++i) {
-        for (std::uint64_t j = 0; j < n; ++j)
-          z[(s * m + i) * n + j] = dot(pa + i * k, 1, pb + j, n, k);
+        T* row = z.data() + (s * m + i) * n;
+        if constexpr (std::is_floating_point_v<T>) {
+          canonical_dots(pa + i * k, pb, n, k, n, row);
+          for (std::uint64_t j = 0; j < n; ++j)
+            row[j] = canonical(row[j]);
+        } else {
+          for (std::uint64_t j = 0; j < n; ++j)
+            row[j] = dot(pa + i * k, 1, pb + j, n, k);
+        }
       }
     }
     out = make_tensor(E, shape, z);
@@ -252,12 +288,31 @@ Result<std::vector<Tensor>> gemm(const Node& node, std::span<const Tensor* const
     const std::vector<T> x = values<T>(a), y = values<T>(b);
     const std::vector<T> z_c = c ? values<T>(*c) : std::vector<T>{};
     std::vector<T> z(m * n);
-    const std::size_t a_row = trans_a ? 1 : k, a_step = trans_a ? m : 1;
-    const std::size_t b_col = trans_b ? k : 1, b_step = trans_b ? 1 : n;
+    // A's rows contiguous (`from` holds `count` rows of `length`, or their transpose).
+    const auto rows = [](const std::vector<T>& from, std::uint64_t count, std::uint64_t length,
+                         bool transposed) {
+      if (!transposed) return from;
+      std::vector<T> to(count * length);
+      for (std::uint64_t r = 0; r < count; ++r) {
+        for (std::uint64_t i = 0; i < length; ++i)
+          to[r * length + i] = from[i * count + r];
+      }
+      return to;
+    };
+    const std::vector<T> a_rows = rows(x, m, k, trans_a);
+    std::vector<T> products(n);
     for (std::uint64_t i = 0; i < m; ++i) {
+      // With transB, B's rows are the columns: one contiguous dot product each; without, a
+      // row of A times B runs along B's rows.
+      const T* a_row = a_rows.data() + i * k;
+      if (trans_b) {
+        for (std::uint64_t j = 0; j < n; ++j)
+          products[j] = canonical_dot_of(a_row, 1, y.data() + j * k, 1, k);
+      } else {
+        canonical_dots(a_row, y.data(), n, k, n, products.data());
+      }
       for (std::uint64_t j = 0; j < n; ++j) {
-        T value = static_cast<T>(alpha) *
-                  dot(x.data() + i * a_row, a_step, y.data() + j * b_col, b_step, k);
+        T value = static_cast<T>(alpha) * canonical(products[j]);
         if (c) {
           value = value + static_cast<T>(beta) * z_c[at_c->index()];
           at_c->next();

@@ -107,6 +107,10 @@ Result<void> float_input(const Node& node, const Tensor& x, std::size_t least_ra
 
 }  // namespace
 
+/// The most terms Conv copies out to compute with contiguous dot products (256 MiB of floats);
+/// a larger convolution takes the direct loop, slower but in the same order.
+constexpr std::uint64_t kMaxLoweredTerms = std::uint64_t{1} << 26;
+
 FAULTLINE_ONNX_KERNEL(conv) {
   if (auto counted = expect_inputs(node, inputs, 2, 3); !counted) return counted.error();
   const Tensor& x = *inputs[0];
@@ -146,6 +150,49 @@ FAULTLINE_ONNX_KERNEL(conv) {
   const std::uint64_t plane = count_of(spatial), out_plane = count_of(w->output);
   const std::uint64_t kernel_size = count_of(kernel), per_group = channels / group;
   std::vector<float> out(count_of(shape));
+  const std::uint64_t depth = per_group * kernel_size;  // one dot product's terms
+  if (out_plane * depth <= kMaxLoweredTerms && out_plane * kernel_size <= kMaxLoweredTerms) {
+    // Lowered to dot products over contiguous memory: each output position's window, in the
+    // canonical order (channel of the group, then kernel position row-major; padding as 0), is
+    // copied out once per image and group, and every filter of the group reads it in order.
+    // The same terms in the same order as the loop below: the same bytes, much faster.
+    std::vector<std::int64_t> offsets(out_plane * kernel_size);  // -1: padding
+    std::uint64_t at = 0;
+    for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+      for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+        const auto offset = input_offset(*w, spatial, out_at, kernel_at);
+        offsets[at++] = offset ? static_cast<std::int64_t>(*offset) : -1;
+      });
+    });
+    // windows[t · out_plane + p]: term t of output position p.
+    std::vector<float> windows(out_plane * depth);
+    const std::uint64_t filters_per_group = filters / group;
+    for (std::uint64_t n = 0; n < batch; ++n) {
+      for (std::uint64_t g = 0; g < group; ++g) {
+        for (std::uint64_t p = 0; p < out_plane; ++p) {
+          const std::int64_t* window_offsets = offsets.data() + p * kernel_size;
+          for (std::uint64_t c = 0; c < per_group; ++c) {
+            const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
+            for (std::uint64_t q = 0; q < kernel_size; ++q) {
+              const std::int64_t offset = window_offsets[q];
+              windows[(c * kernel_size + q) * out_plane + p] = offset < 0 ? 0.0F : plane_in[offset];
+            }
+          }
+        }
+        for (std::uint64_t f = g * filters_per_group; f < (g + 1) * filters_per_group; ++f) {
+          float* plane_out = out.data() + (n * filters + f) * out_plane;
+          canonical_dots(kw.data() + f * depth, windows.data(), out_plane, depth, out_plane,
+                         plane_out);
+          for (std::uint64_t p = 0; p < out_plane; ++p) {
+            float value = plane_out[p];
+            if (bias) value = value + b[f];
+            plane_out[p] = canonical(value);
+          }
+        }
+      }
+    }
+    return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+  }
   for (std::uint64_t n = 0; n < batch; ++n) {
     for (std::uint64_t f = 0; f < filters; ++f) {
       const std::uint64_t g = f / (filters / group);
@@ -404,11 +451,14 @@ FAULTLINE_ONNX_KERNEL(batch_normalization) {
   const float epsilon = float_attribute(node, "epsilon", 1e-5F);
   std::vector<float> y = values<float>(x);
   const std::uint64_t inner = count_of(x.shape) / (x.shape[0] * channels);
-  for (std::uint64_t i = 0; i < y.size(); ++i) {
-    const std::uint64_t c = (i / inner) % channels;
+  for (std::uint64_t block = 0; block < y.size() / inner; ++block) {
+    const std::uint64_t c = block % channels;
     // ((x − mean) / √(var + ε)) · scale + B, each step rounded.
-    const float normalized = (y[i] - parameters[2][c]) / std::sqrt(parameters[3][c] + epsilon);
-    y[i] = canonical(normalized * parameters[0][c] + parameters[1][c]);
+    const float mean = parameters[2][c], scale = parameters[0][c], shift = parameters[1][c];
+    const float deviation = std::sqrt(parameters[3][c] + epsilon);
+    float* row = y.data() + block * inner;
+    for (std::uint64_t i = 0; i < inner; ++i)
+      row[i] = canonical((row[i] - mean) / deviation * scale + shift);
   }
   return std::vector<Tensor>{make_tensor(x.type, x.shape, y)};
 }
