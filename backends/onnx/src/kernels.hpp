@@ -64,6 +64,11 @@ FAULTLINE_ONNX_KERNEL(matmul_integer);
 FAULTLINE_ONNX_KERNEL(qlinear_matmul);
 FAULTLINE_ONNX_KERNEL(quantize_linear);
 
+// ops_recurrent.cpp
+FAULTLINE_ONNX_KERNEL(gru);
+FAULTLINE_ONNX_KERNEL(lstm);
+FAULTLINE_ONNX_KERNEL(rnn);
+
 // ops_reduce.cpp
 FAULTLINE_ONNX_KERNEL(arg_max);
 FAULTLINE_ONNX_KERNEL(arg_min);
