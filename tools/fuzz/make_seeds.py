@@ -12,6 +12,8 @@
   preimage_stream
   chain_decoders   JSON-RPC replies (a receipt, logs, an error with revert data, a quantity)
                    and ABI data (named reverts, nested ones, arrays), selectors from Foundry's cast
+  onnx_model       the ONNX trace tests' models that tests/onnx/make_models.py writes into the
+                   release build (an MLP, an 11-node CNN, a Reshape, a transformer block)
 
 Run from the repository root after `make build` and `make build-asan`:
   tools/fuzz/make_seeds.py [build/asan/tests/fuzz]
@@ -111,6 +113,9 @@ def main():
                 body = bytes(rng.randrange(256) for _ in range(rng.randrange(32, 256)))
                 write(fuzzer, f"{profile}-{n}", bytes([index]) + body)
     chain_seeds()
+    for name in ("mlp", "trace", "reshape", "transformer"):
+        write("onnx_model", f"{name}.onnx",
+              (ROOT / "build/release/tests/onnx_models" / f"{name}.onnx").read_bytes())
 
 
 def selector(signature):

@@ -15,12 +15,12 @@ summary="$out/summary.md"
   echo "|---|---|---|---|---|---|---|"
 } > "$summary"
 failed=0
-for name in elf_loader step_verifier differential preimage_stream chain_decoders; do
+for name in elf_loader step_verifier differential preimage_stream chain_decoders onnx_model; do
   mkdir -p "$out/corpus/$name"
   log="$out/findings/$name.log"
   echo "fuzz: $name for $seconds s"
   status=0
-  "$binaries/fuzz_$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+  "$binaries/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
     -artifact_prefix="$out/findings/$name-" "$out/corpus/$name" "tests/fuzz/corpus/$name" \
     > "$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
