@@ -51,6 +51,8 @@ MODELS = [
      {"x": normal(1, 3, 48, 192)}, 1e-3, 1e-5),
     ("PP-OCRv4 text recogniser (CNN + attention)", os.path.join(ocr, "ch_PP-OCRv4_rec_infer.onnx"),
      {"x": normal(1, 3, 48, 160)}, 1e-3, 1e-5),
+    ("PP-OCRv4 text detector (Conv, Resize, ConvTranspose)", os.path.join(ocr, "ch_PP-OCRv4_det_infer.onnx"),
+     {"x": normal(1, 3, 160, 160)}, 1e-3, 1e-5),
     ("transformer block (tests/onnx/make_models.py)", os.path.join(test_models, "transformer.onnx"),
      {"x": normal(1, 8, 16)}, 1e-3, 1e-5),
 ]

@@ -102,6 +102,9 @@ FAULTLINE_ONNX_KERNEL(softplus);
 FAULTLINE_ONNX_KERNEL(softsign);
 FAULTLINE_ONNX_KERNEL(tanh_op);
 
+// ops_resize.cpp
+FAULTLINE_ONNX_KERNEL(resize);
+
 // ops_shape.cpp
 FAULTLINE_ONNX_KERNEL(concat);
 FAULTLINE_ONNX_KERNEL(constant);

@@ -116,6 +116,8 @@ constexpr OperatorInfo kOperators[] = {
     {"ReduceSumSquare", 1, reduce_sum_square, "Σx² over axes, canonical order"},
     {"Relu", 6, relu, "max(x, 0), elementwise"},
     {"Reshape", 5, reshape, "the same elements in a new shape (0 copies, -1 infers; allowzero)"},
+    {"Resize", 11, resize,
+     "nearest, linear or cubic interpolation along every axis, ONNX's coordinate modes"},
     {"Round", 11, round_op, "to the nearest integer, halves to even"},
     {"ScatterElements", 11, scatter_elements,
      "data with elements replaced (or added, multiplied) along an axis"},
