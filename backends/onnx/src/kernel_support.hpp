@@ -97,9 +97,15 @@ F canonical_dot_of(const F* a, std::size_t a_stride, const F* b, std::size_t b_s
 /// canonical_dot_of, for a block of outputs at a time, so the vector unit runs along p (a
 /// MatMul's row times B, a convolution's filter times its lowered windows).
 template <class F>
-void canonical_dots(const F* row, const F* columns, std::size_t stride, std::size_t depth,
-                    std::size_t count, F* out) {
+[[gnu::always_inline]] inline void canonical_dots(const F* row, const F* columns,
+                                                  std::size_t stride, std::size_t depth,
+                                                  std::size_t count, F* out) {
   constexpr std::size_t kBlock = 64;
+  if (count < 8) {  // too few outputs to run along: each one's dot product along k instead
+    for (std::size_t p = 0; p < count; ++p)
+      out[p] = canonical_dot_of(row, 1, columns + p, stride, depth);
+    return;
+  }
   for (std::size_t first = 0; first < count; first += kBlock) {
     const std::size_t width = std::min(kBlock, count - first);
     std::array<std::array<F, kBlock>, 8> lanes{};
@@ -116,6 +122,12 @@ void canonical_dots(const F* row, const F* columns, std::size_t stride, std::siz
     }
   }
 }
+
+/// canonical_dots for float32, compiled for AVX-512, AVX2 and the baseline and picked for the
+/// host's CPU at load time (ops_math.cpp): the same operations in the same order on each,
+/// no FMA (the build forbids contraction), so the same bytes.
+void canonical_dots(const float* row, const float* columns, std::size_t stride, std::size_t depth,
+                    std::size_t count, float* out);
 
 /// Integers wrap (two's complement), as unsigned arithmetic defines it.
 template <class T>

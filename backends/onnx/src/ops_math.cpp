@@ -332,6 +332,24 @@ Result<std::vector<Tensor>> gemm(const Node& node, std::span<const Tensor* const
   return std::vector<Tensor>{std::move(out)};
 }
 
+// Clones for the vector units of x86-64 hosts, except in sanitizer builds (their runtime is not
+// up yet when the loader resolves the clone) and where FAULTLINE_NO_TARGET_CLONES asks for the
+// baseline alone (the determinism probe's variant without vectorisation).
+#if defined(__SANITIZE_ADDRESS__)
+#define FAULTLINE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FAULTLINE_SANITIZED 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(FAULTLINE_SANITIZED) && !defined(FAULTLINE_NO_TARGET_CLONES)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void canonical_dots(const float* row, const float* columns, std::size_t stride, std::size_t depth,
+                    std::size_t count, float* out) {
+  canonical_dots<float>(row, columns, stride, depth, count, out);
+}
+
 float canonical_dot_float(const float* a, std::size_t a_stride, const float* b,
                           std::size_t b_stride, std::size_t count) {
   return canonical_dot_of(a, a_stride, b, b_stride, count);
