@@ -2,7 +2,7 @@
 """The ONNX backend's speed against onnxruntime, measured in one run (docs/benchmarks.md).
 
 For each model of tests/onnx/real_models.py: onnxruntime-node on one thread with its default
-graph optimisation ('all') and with none, then faultline_onnx_speed (plain inference, the trace
+graph optimisation ('all') and with none (tests/onnx/ort_reference.js, timed), then faultline_onnx_speed (plain inference, the trace
 with a state commitment after every step, witnesses). Prints a Markdown table of medians and
 ratios.
 
@@ -53,8 +53,9 @@ for index, (name, path, shapes) in enumerate(MODELS):
         json.dump(spec, f)
     ort = {}
     for level in ("all", "disabled"):
-        out = subprocess.run(["node", os.path.join(root, "bench/ort_speed.js"), path,
-                              os.path.join(folder, "spec.json"), level, str(repetitions)],
+        out = subprocess.run(["node", os.path.join(root, "tests/onnx/ort_reference.js"), path,
+                              os.path.join(folder, "spec.json"), os.path.join(folder, "ort-" + level),
+                              level, str(repetitions)],
                              env=environment, check=True, capture_output=True, text=True)
         ort[level] = float(out.stdout)
     ours = json.loads(subprocess.run([os.path.join(build, "bench/faultline_onnx_speed"), path,

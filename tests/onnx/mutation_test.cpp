@@ -7,6 +7,7 @@
 #include "faultline/file.hpp"
 #include "faultline/onnx/trace.hpp"
 #include "faultline/step_verifier.hpp"
+#include "onnx_test_support.hpp"
 
 namespace {
 
@@ -40,25 +41,6 @@ Bytes mutate(Bytes bytes, std::mt19937_64& random) {
   return bytes;
 }
 
-/// Zeros of each graph input's declared type and shape (unknown dimensions as 1); nullopt if
-/// an input declares no type.
-std::optional<std::map<std::string, Tensor>> zero_inputs(const Model& model) {
-  std::map<std::string, Tensor> inputs;
-  for (const ValueInfo& input : model.graph().inputs) {
-    if (!input.type || !element_size(*input.type)) return std::nullopt;
-    Tensor tensor{*input.type, {}, {}};
-    std::uint64_t count = 1;
-    for (const auto& dimension : input.shape) {
-      tensor.shape.push_back(dimension.value_or(1));
-      count *= tensor.shape.back();
-      if (count > (1U << 20)) return std::nullopt;
-    }
-    tensor.data.assign(count * *element_size(*input.type), 0);
-    inputs.emplace(input.name, std::move(tensor));
-  }
-  return inputs;
-}
-
 }  // namespace
 
 TEST_CASE("mutated models are loaded and traced, or refused with a reason") {
@@ -82,22 +64,15 @@ TEST_CASE("mutated models are loaded and traced, or refused with a reason") {
       }
       ++loaded;
       const auto& trace_program = dynamic_cast<const TraceProgram&>(**program);
-      const auto inputs = zero_inputs(trace_program.model());
+      const auto inputs = test::zero_inputs(trace_program.model(), 1U << 20);
       if (!inputs) continue;
       auto encoded = encode_inputs(trace_program.model(), *inputs);
       REQUIRE(encoded.ok());
       auto oracle = std::make_shared<InMemoryPreimageOracle>();
       oracle->set_program_input(std::move(*encoded));
-      auto machine = (*program)->start(oracle);
-      for (int step = 0; step < 64 && machine->status() == VmStatus::running; ++step) {
-        const Hash pre = machine->commitment();
-        auto witness = machine->step_with_witness();
-        if (!witness) break;  // the host's error (memory): the machine stays as it was
-        const auto post = verify_step(backend->step_verifier(), pre, *witness, *oracle);
-        INFO(name << " round " << round << " step " << step);
-        REQUIRE(post.ok());
-        CHECK(*post == machine->commitment());
-      }
+      const auto disagreement = test::trace_disagreement(*backend, **program, oracle, 64);
+      INFO(name << " round " << round);
+      CHECK_FALSE(disagreement.has_value());
       ++traced;
     }
   }

@@ -2,12 +2,13 @@
 // The independent oracle of tests/onnx/real_models.py: runs a model in onnxruntime-node on one
 // thread and writes its outputs.
 //
-//   node ort_reference.js MODEL.onnx SPEC.json OUT_DIR [disabled|all]
+//   node ort_reference.js MODEL.onnx SPEC.json OUT_DIR [disabled|all [REPETITIONS]]
 //
 // SPEC.json: {"NAME": {"type": "float32", "shape": [1, 16, 96], "file": "x.bin"}, ...}, each file
 // the tensor's little-endian bytes in row-major order. For each output it writes OUT_DIR/K.bin
 // (K its index) and OUT_DIR/outputs.json in the same form, names included. Graph optimisation
-// is off by default: with it on, onnxruntime changes some outputs' low bits.
+// is off by default: with it on, onnxruntime changes some outputs' low bits. With REPETITIONS
+// (bench/onnx_speed.py) it also runs the model that many times more and prints the median in ms.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,7 +21,7 @@ const ARRAYS = {
 };
 
 async function main() {
-  const [model, specFile, outDir, level = 'disabled'] = process.argv.slice(2);
+  const [model, specFile, outDir, level = 'disabled', repetitions = '0'] = process.argv.slice(2);
   const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
   const feeds = {};
   for (const [name, input] of Object.entries(spec)) {
@@ -43,6 +44,16 @@ async function main() {
     outputs[name] = { type: tensor.type, shape: tensor.dims.map(Number), file };
   });
   fs.writeFileSync(path.join(outDir, 'outputs.json'), JSON.stringify(outputs));
+  if (Number(repetitions) > 0) {
+    const times = [];
+    for (let i = 0; i < Number(repetitions); ++i) {
+      const start = process.hrtime.bigint();
+      await session.run(feeds);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    console.log(times[Math.floor(times.length / 2)].toFixed(4));
+  }
 }
 
 main().catch((error) => {

@@ -9,6 +9,7 @@
 #include "faultline/onnx/interpreter.hpp"
 #include "faultline/onnx/trace.hpp"
 #include "faultline/step_verifier.hpp"
+#include "onnx_test_support.hpp"
 
 namespace {
 
@@ -18,11 +19,9 @@ using namespace faultline::onnx;
 const std::string kModels = FAULTLINE_ONNX_MODELS;
 
 Tensor tensor_file(const std::string& name) {
-  auto bytes = read_file(kModels + "/" + name);
-  REQUIRE(bytes.ok());
-  auto tensor = parse_tensor(*bytes);
-  REQUIRE(tensor.ok());
-  return tensor->second;
+  Tensor tensor = test::tensor_file(kModels, name);
+  REQUIRE_FALSE(tensor.data.empty());
+  return tensor;
 }
 
 std::map<std::string, Tensor> trace_inputs() {
