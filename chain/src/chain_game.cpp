@@ -1,6 +1,8 @@
 // The dispute game contract as a dispute::GameView.
 #include "faultline/chain/chain_game.hpp"
 
+#include <optional>
+
 #include "faultline/step_verifier.hpp"
 
 namespace faultline::chain {
@@ -315,11 +317,13 @@ Result<NodeId> ChainGame::step(PartyId who, NodeId target, unsigned piece,
   if (account == accounts_.end()) {
     return Error{Errc::invalid_argument, "party " + std::to_string(who) + " has no account"};
   }
+  // Load each part of a preimage the step reads: the game's own local data, or keccak data
+  // (from the witness itself for data the machine made).
+  std::optional<WitnessPreimages> preimages;
+  if (options_.preimages != nullptr) preimages.emplace(witness, *options_.preimages);
   for (const PreimageRead& read : witness.preimages) {
-    if (options_.preimages == nullptr) break;
-    // Load each part of a preimage the step reads: the game's own local data, or keccak data
-    // (from the witness itself for data the machine made).
-    auto data = WitnessPreimages(witness, *options_.preimages).get(read.key);
+    if (!preimages) break;
+    auto data = preimages->get(read.key);
     if (data) {
       const std::uint64_t part = read.offset < 8 + data->size() ? read.offset / 32 * 32 : 0;
       Result<Receipt> loaded = Error{Errc::io_error, ""};

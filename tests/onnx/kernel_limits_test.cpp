@@ -80,6 +80,7 @@ TEST_CASE("sizes that would overflow are errors") {
   const Tensor nothing = floats({0}, {});
   const Tensor minus_one = longs({1}, {-1});
   auto empty_slice = call("Slice", {&nothing, &starts, &ends, &axes, &minus_one});
+
   REQUIRE(empty_slice.ok());
   CHECK(empty_slice->at(0).shape == std::vector<std::uint64_t>{0});
 }
@@ -135,4 +136,42 @@ TEST_CASE("normalisations of no elements, and bool scatters, are defined") {
   auto scattered = call("ScatterElements", {&flags, &where, &update});
   REQUIRE(scattered.ok());
   CHECK(scattered->at(0).data == Bytes{0, 1, 0});
+}
+
+TEST_CASE("Resize bounds its work and memory, and takes no NaN to an integer") {
+  // A 4-byte input of rank 30, cubic, scaled by 1.5 along every axis: one output, but its
+  // coordinate falls between inputs on every axis: 4^30 terms.
+  const Tensor tiny = floats(std::vector<std::uint64_t>(30, 1), {1.0F});
+  const Tensor scaled = floats({30}, std::vector<float>(30, 1.5F));
+  const std::map<std::string, AttributeValue> cubic = {{"mode", std::string("cubic")}};
+  const auto vast = call("Resize", {&tiny, nullptr, &scaled}, cubic, 13);
+  CHECK_THAT(vast.error().message, Catch::Contains("2^31 interpolation terms"));
+  // An axis that is not resized reads one input: rank 30 at scale 1 is cheap.
+  const Tensor ones = floats({30}, std::vector<float>(30, 1.0F));
+  CHECK(call("Resize", {&tiny, nullptr, &ones}, cubic, 13).ok());
+  // An empty input resized by 2^28 along its other axis: an empty output, no per-index table.
+  const Tensor empty = floats({1, 0}, {});
+  const Tensor huge_scale = floats({2}, {268435456.0F, 1.0F});
+  const auto resized = call("Resize", {&empty, nullptr, &huge_scale}, {}, 13);
+  REQUIRE(resized.ok());
+  CHECK(resized->front().data.empty());
+  // A tiny scale leaves no output; a NaN roi would make NaN coordinates.
+  const Tensor row = floats({1, 4}, {1, 2, 3, 4});
+  const Tensor shrink = floats({2}, {1.0F, 1e-30F});
+  const auto shrunk = call("Resize", {&row, nullptr, &shrink},
+                           {{"coordinate_transformation_mode", std::string("asymmetric")}}, 13);
+  REQUIRE(shrunk.ok());
+  CHECK(shrunk->front().shape == std::vector<std::uint64_t>{1, 0});
+  const Tensor sizes = longs({2}, {1, 3});
+  const Tensor nan_roi = floats({4}, {0, std::numeric_limits<float>::quiet_NaN(), 1, 1});
+  CHECK_FALSE(call("Resize", {&row, &nan_roi, nullptr, &sizes},
+                   {{"coordinate_transformation_mode", std::string("tf_crop_and_resize")}}, 13)
+                  .ok());
+  const Tensor small = floats({2}, {1.0F, 0.5F});
+  const auto asymmetric = call("Resize", {&row, nullptr, &small},
+                               {{"coordinate_transformation_mode", std::string("asymmetric")},
+                                {"mode", std::string("linear")}},
+                               13);
+  REQUIRE(asymmetric.ok());
+  CHECK(values<float>(asymmetric->front()) == std::vector<float>{1, 3});
 }

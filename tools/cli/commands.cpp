@@ -265,7 +265,7 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   Json tensors = Json::object();
   std::ostringstream tensor_text;
   auto reported = report_tensors(
-      **machine, tensors, tensor_text,
+      **machine, values.contains("json") ? &tensors : nullptr, tensor_text,
       values.contains("output-dir") ? values["output-dir"].as<std::string>() : std::string());
   if (!reported) return fail("run", err, reported.error());
   if (values.contains("json")) {

@@ -37,11 +37,15 @@ void add_game_options(po::options_description& options) {
       "json", "print JSON");
 }
 
-Result<LoadedProgram> load_program(const Backend& backend, const po::variables_map& values) {
+Result<LoadedProgram> load_program(const Backend& backend, const po::variables_map& values,
+                                   bool* input_misused) {
   auto program = backend.load_file(values["program"].as<std::string>());
   if (!program) return program.error();
   auto input = program_input(**program, input_values(values));
-  if (!input) return input.error();
+  if (!input) {
+    if (input_misused != nullptr) *input_misused = input.error().code == Errc::invalid_argument;
+    return input.error();
+  }
   LoadedProgram loaded{std::move(*program), std::make_shared<InMemoryPreimageOracle>(), {}};
   loaded.input_key = loaded.oracle->set_program_input(std::move(*input));
   return loaded;
@@ -100,10 +104,9 @@ std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
   if (!backend) return usage(backend.error().message);
   setup->backend = *backend;
   setup->program_path = values["program"].as<std::string>();
-  auto loaded = load_program(*setup->backend, values);
-  if (!loaded && loaded.error().code == Errc::invalid_argument) {
-    return usage(loaded.error().message);
-  }
+  bool input_misused = false;
+  auto loaded = load_program(*setup->backend, values, &input_misused);
+  if (!loaded && input_misused) return usage(loaded.error().message);
   if (!loaded) return fail(loaded.error());
   setup->program = std::move(loaded->program);
   setup->oracle = std::move(loaded->oracle);

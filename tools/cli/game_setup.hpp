@@ -27,8 +27,11 @@ struct LoadedProgram {
   std::shared_ptr<InMemoryPreimageOracle> oracle;
   PreimageKey input_key{};
 };
+/// `input_misused`, if given, is set when the --input values themselves are wrong (a usage
+/// error), not the files they name.
 Result<LoadedProgram> load_program(const Backend& backend,
-                                   const boost::program_options::variables_map& values);
+                                   const boost::program_options::variables_map& values,
+                                   bool* input_misused = nullptr);
 
 struct GameSetup {
   std::shared_ptr<const BackendRegistry> registry;  ///< owns `backend`

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "faultline/file.hpp"
@@ -80,17 +81,45 @@ std::string element_text(const onnx::Tensor& tensor, std::uint64_t i) {
   return out.str();
 }
 
+/// Element i as JSON, from its bits (no text round trip): a number, a bool, or for a float that
+/// JSON cannot carry (NaN, ±∞) its text.
 nlohmann::ordered_json element_json(const onnx::Tensor& tensor, std::uint64_t i) {
-  const std::string text = element_text(tensor, i);
-  if (tensor.type == ElementType::boolean) return text == "true";
-  if (tensor.type == ElementType::float32 || tensor.type == ElementType::float64) {
-    const double value = std::stod(text);
-    // JSON has no NaN or infinity: those are strings.
-    if (!std::isfinite(value)) return text;
+  const auto load = [&]<class T>(T) {
+    T value;
+    std::memcpy(&value, tensor.data.data() + i * sizeof(T), sizeof(T));
     return value;
+  };
+  const auto real = [&](double value) -> nlohmann::ordered_json {
+    if (std::isfinite(value)) return value;
+    return element_text(tensor, i);
+  };
+  switch (tensor.type) {
+    case ElementType::float32:
+      return real(load(float{}));
+    case ElementType::float64:
+      return real(load(double{}));
+    case ElementType::boolean:
+      return load(std::uint8_t{}) != 0;
+    case ElementType::uint64:
+      return load(std::uint64_t{});
+    case ElementType::int64:
+      return load(std::int64_t{});
+    case ElementType::int32:
+      return load(std::int32_t{});
+    case ElementType::uint32:
+      return load(std::uint32_t{});
+    case ElementType::int16:
+      return load(std::int16_t{});
+    case ElementType::int8:
+      return load(std::int8_t{});
+    case ElementType::uint8:
+      return load(std::uint8_t{});
+    case ElementType::uint16:
+    case ElementType::float16:
+    case ElementType::bfloat16:
+      return load(std::uint16_t{});  // float16 and bfloat16 as their bits
   }
-  if (tensor.type == ElementType::uint64) return std::stoull(text);
-  return std::stoll(text);
+  return nullptr;
 }
 
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
@@ -139,24 +168,27 @@ Result<Bytes> program_input(const Program& program, const std::vector<std::strin
   return onnx::encode_inputs(trace->model(), tensors);
 }
 
-Result<bool> report_tensors(Machine& machine, nlohmann::ordered_json& json, std::ostream& text,
+Result<bool> report_tensors(Machine& machine, nlohmann::ordered_json* json, std::ostream& text,
                             const std::string& directory) {
   auto* trace = dynamic_cast<onnx::TraceMachine*>(&machine);
   if (trace == nullptr) return false;
   auto outputs = trace->outputs();
   if (!outputs) return true;  // faulted or stopped early: the summary says so
   constexpr std::uint64_t kShown = 8;
+  std::set<std::string> files;
   for (const auto& [name, tensor] : *outputs) {
     const std::uint64_t count = tensor.data.size() / element_size(tensor.type).value_or(1);
-    nlohmann::ordered_json entry;
-    entry["type"] = element_type_name(tensor.type);
-    entry["shape"] = tensor.shape;
-    entry["commitment"] = to_hex(tensor.commitment().hash());
-    nlohmann::ordered_json values = nlohmann::ordered_json::array();
-    for (std::uint64_t i = 0; i < count; ++i)
-      values.push_back(element_json(tensor, i));
-    entry["values"] = std::move(values);
-    json[name] = std::move(entry);
+    if (json != nullptr) {
+      nlohmann::ordered_json entry;
+      entry["type"] = element_type_name(tensor.type);
+      entry["shape"] = tensor.shape;
+      entry["commitment"] = to_hex(tensor.commitment().hash());
+      nlohmann::ordered_json values = nlohmann::ordered_json::array();
+      for (std::uint64_t i = 0; i < count; ++i)
+        values.push_back(element_json(tensor, i));
+      entry["values"] = std::move(values);
+      (*json)[name] = std::move(entry);
+    }
     text << name << ": " << element_type_name(tensor.type) << " " << shape_text(tensor.shape)
          << " [";
     for (std::uint64_t i = 0; i < count && i < kShown; ++i)
@@ -164,6 +196,10 @@ Result<bool> report_tensors(Machine& machine, nlohmann::ordered_json& json, std:
     if (count > kShown) text << ", … (" << count << " values; --json or --output-dir for all)";
     text << "]\n";
     if (!directory.empty()) {
+      if (!files.insert(file_name(name)).second) {
+        return Error{Errc::invalid_argument, "outputs \"" + name + "\" and another would both be " +
+                                                 file_name(name) + ".npy in --output-dir"};
+      }
       const auto path = std::filesystem::path(directory) / (file_name(name) + ".npy");
       if (auto written = write_file(path.string(), onnx::encode_npy(tensor)); !written) {
         return written.error();

@@ -28,12 +28,13 @@ std::vector<std::string> input_values(const Values& values) {
                                   : std::vector<std::string>{};
 }
 
-/// For a machine of the ONNX backend that ran to its end: the graph's outputs. `json` gets each
-/// one's type, shape, tensor commitment and values; `text` gets a summary (the first values);
+/// For a machine of the ONNX backend that ran to its end: the graph's outputs. `json`, unless
+/// null, gets each one's type, shape, tensor commitment and values (float16 and bfloat16 as
+/// their bits); `text` gets a summary (the first values);
 /// with `directory` non-empty each is also written there as NAME.npy (characters other than
-/// letters, digits, '_' and '-' become '_'). False for another
-/// machine; an error if a file cannot be written.
-Result<bool> report_tensors(Machine& machine, nlohmann::ordered_json& json, std::ostream& text,
+/// letters, digits, '_' and '-' become '_'; invalid_argument if two outputs would share a file).
+/// False for another machine; an error if a file cannot be written.
+Result<bool> report_tensors(Machine& machine, nlohmann::ordered_json* json, std::ostream& text,
                             const std::string& directory);
 
 }  // namespace faultline::cli

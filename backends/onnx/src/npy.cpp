@@ -123,8 +123,8 @@ class HeaderParser {
     std::uint64_t value = 0;
     const std::size_t start = at_;
     while (at_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[at_])) != 0) {
-      if (value > (std::uint64_t{1} << 62)) return Error{Errc::out_of_range, "a vast dimension"};
       value = value * 10 + static_cast<std::uint64_t>(text_[at_++] - '0');
+      if (value > (std::uint64_t{1} << 62)) return Error{Errc::out_of_range, "a vast dimension"};
     }
     if (at_ == start) return malformed("a dimension is not a number");
     return value;
@@ -207,15 +207,18 @@ Bytes encode_npy(const Tensor& tensor) {
   if (tensor.shape.size() == 1) shape += ",";  // Python's one-element tuple
   std::string header =
       "{'descr': '" + std::string(descr) + "', 'fortran_order': False, 'shape': (" + shape + "), }";
-  // Padded with spaces and a newline so the data starts at a multiple of 64 bytes.
-  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
-  header.append(total - 10 - header.size() - 1, ' ');
+  // Padded with spaces and a newline so the data starts at a multiple of 64 bytes; format 2.0
+  // (a 4-byte length) when the header outgrows 1.0's 2 bytes (ranks in the thousands).
+  std::size_t prefix = 10;
+  if ((prefix + header.size() + 1 + 63) / 64 * 64 - prefix > 0xffff) prefix = 12;
+  const std::size_t total = (prefix + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - prefix - header.size() - 1, ' ');
   header += '\n';
   Bytes out(kMagic.begin(), kMagic.end());
-  out.push_back(1);
+  out.push_back(prefix == 10 ? 1 : 2);
   out.push_back(0);
-  out.push_back(static_cast<std::uint8_t>(header.size() & 0xff));
-  out.push_back(static_cast<std::uint8_t>(header.size() >> 8));
+  for (std::size_t i = 0; i < prefix - 8; ++i)
+    out.push_back(static_cast<std::uint8_t>(header.size() >> (8 * i)));
   out.insert(out.end(), header.begin(), header.end());
   out.insert(out.end(), tensor.data.begin(), tensor.data.end());
   return out;

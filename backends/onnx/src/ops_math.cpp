@@ -343,7 +343,11 @@ Result<std::vector<Tensor>> gemm(const Node& node, std::span<const Tensor* const
 #endif
 #endif
 #if defined(__x86_64__) && !defined(FAULTLINE_SANITIZED) && !defined(FAULTLINE_NO_TARGET_CLONES)
+#if defined(FAULTLINE_TARGET_CLONES_AVX2)  // the probe's variant that runs the AVX2 clone
+__attribute__((target_clones("avx2", "default")))
+#else
 __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 #endif
 void canonical_dots(const float* row, const float* columns, std::size_t stride, std::size_t depth,
                     std::size_t count, float* out) {

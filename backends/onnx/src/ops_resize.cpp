@@ -1,9 +1,11 @@
 // Resize (opset 11 on): nearest, (multi)linear and cubic interpolation along every axis, with
 // ONNX's coordinate transformation modes (and tf_half_pixel_for_nn, the node tests' older name for
-// tf_half_pixel_for_nearest). Coordinates are computed in binary64 from the
-// output index (exact rules below, the same on every host); each output is the canonical sum,
+// tf_half_pixel_for_nearest). Taps of weight 0 are left out (an axis that is not resized reads one
+// input), and a resize may sum at most 2^31 terms in all. Coordinates are computed in binary64 from
+// the output index (exact rules below, the same on every host); each output is the canonical sum,
 // over its taps in row-major order, of input · (the product of the taps' per-axis weights,
 // rounded to float32 axis by axis).
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -21,13 +23,26 @@ std::string string_attribute(const Node& node, const std::string& name,
   return value ? *value : fallback;
 }
 
-/// One axis's taps for one output index: input indices and weights; `outside` when
-/// tf_crop_and_resize puts the coordinate outside the input (the extrapolation value).
+/// One axis's taps for one output index: input indices and weights (taps of weight 0 are left
+/// out); `outside` when tf_crop_and_resize puts the coordinate outside the input (the
+/// extrapolation value).
 struct Taps {
-  std::vector<std::uint64_t> index;
-  std::vector<float> weight;
+  std::array<std::uint64_t, 4> index{};
+  std::array<float, 4> weight{};
+  std::size_t count = 0;
   bool outside = false;
+
+  void add(std::uint64_t at, float w) {
+    if (w == 0.0F) return;
+    index[count] = at;
+    weight[count++] = w;
+  }
 };
+
+/// The most terms one Resize may sum over all its outputs (each output sums the product over
+/// the axes of their taps): a 1 GiB output of one tap each, or a 4-D cubic resize to 2^23
+/// elements, fit; a rank-30 cubic resize (4^30 terms for one output) does not.
+constexpr std::uint64_t kMaxTerms = std::uint64_t{1} << 31;
 
 struct Axis {
   std::uint64_t in = 0, out = 0;
@@ -111,6 +126,9 @@ FAULTLINE_ONNX_KERNEL(resize) {
       return node_error(node, "tf_crop_and_resize needs roi: starts then ends, per axis");
     }
     const auto bounds = values<float>(*roi);
+    for (const float bound : bounds) {
+      if (!std::isfinite(bound)) return node_error(node, "roi must be finite");
+    }
     for (std::size_t i = 0; i < rank; ++i) {
       axes[i].roi_start = bounds[i];
       axes[i].roi_end = bounds[rank + i];
@@ -123,115 +141,131 @@ FAULTLINE_ONNX_KERNEL(resize) {
   for (const Axis& axis : axes) {
     if (axis.in == 0 && axis.out != 0) return node_error(node, "resizes an empty axis");
   }
+  if (count_of(shape) == 0)
+    return std::vector<Tensor>{make_tensor(x.type, shape, std::vector<float>{})};
 
-  // Each axis's taps for each output index.
-  std::vector<std::vector<Taps>> taps(rank);
-  for (std::size_t i = 0; i < rank; ++i) {
-    const Axis& axis = axes[i];
+  // One axis's taps for output index `o`, computed where needed (a table per axis would take
+  // more memory than the output).
+  const auto taps_of = [&](const Axis& axis, std::uint64_t o) {
     const auto in = static_cast<double>(axis.in), out = axis.length;
-    for (std::uint64_t o = 0; o < axis.out; ++o) {
-      const auto at = static_cast<double>(o);
-      double original = 0;
-      if (transform == "half_pixel") {
-        original = (at + 0.5) / axis.scale - 0.5;
-      } else if (transform == "pytorch_half_pixel") {
-        original = out > 1 ? (at + 0.5) / axis.scale - 0.5 : 0.0;
-      } else if (transform == "align_corners") {
-        original = out == 1 ? 0.0 : at * (in - 1) / (out - 1);
-      } else if (transform == "asymmetric") {
-        original = at / axis.scale;
-      } else if (transform == "tf_half_pixel_for_nearest" || transform == "tf_half_pixel_for_nn") {
-        original = (at + 0.5) / axis.scale;
-      } else {  // tf_crop_and_resize
-        original = out > 1 ? axis.roi_start * (in - 1) +
-                                 at * (axis.roi_end - axis.roi_start) * (in - 1) / (out - 1)
-                           : 0.5 * (axis.roi_start + axis.roi_end) * (in - 1);
-      }
-      Taps t;
-      const auto last = static_cast<std::int64_t>(axis.in) - 1;
-      const auto clamp = [last](std::int64_t v) {
-        return static_cast<std::uint64_t>(std::min(std::max<std::int64_t>(v, 0), last));
-      };
-      if (transform == "tf_crop_and_resize" && (original < 0 || original > in - 1)) {
-        t.outside = true;
-      } else if (mode == "nearest") {
-        double picked = 0;
-        const double floor = std::floor(original);
-        const bool half = original - floor == 0.5;
-        if (nearest_mode == "floor") {
-          picked = floor;
-        } else if (nearest_mode == "ceil") {
-          picked = std::ceil(original);
-        } else if (half) {
-          picked = nearest_mode == "round_prefer_floor" ? floor : floor + 1;
-        } else {
-          picked = std::floor(original + 0.5);
-        }
-        t.index.push_back(clamp(static_cast<std::int64_t>(picked)));
-        t.weight.push_back(1.0F);
-      } else if (mode == "linear") {
-        const double clamped = std::min(std::max(original, 0.0), in - 1);
-        const auto low = static_cast<std::int64_t>(std::floor(clamped));
-        const double fraction = clamped - static_cast<double>(low);
-        t.index = {clamp(low), clamp(low + 1)};
-        t.weight = {static_cast<float>(1.0 - fraction), static_cast<float>(fraction)};
-      } else {  // cubic: Keys' kernel with coefficient a, edge taps replicated
-        const auto low = static_cast<std::int64_t>(std::floor(original));
-        const double s = original - static_cast<double>(low), a = cubic_a;
-        const double d[4] = {s + 1, s, 1 - s, 2 - s};
-        double w[4];
-        for (int k = 0; k < 4; ++k) {
-          const double v = d[k];
-          w[k] = v <= 1 ? ((a + 2) * v - (a + 3)) * v * v + 1
-                        : ((a * v - 5 * a) * v + 8 * a) * v - 4 * a;
-        }
-        double total = 0;
-        for (int k = 0; k < 4; ++k) {
-          const std::int64_t index = low - 1 + k;
-          if (exclude_outside && (index < 0 || index > last)) w[k] = 0;
-          total += w[k];
-        }
-        for (int k = 0; k < 4; ++k) {
-          t.index.push_back(clamp(low - 1 + k));
-          t.weight.push_back(static_cast<float>(exclude_outside ? w[k] / total : w[k]));
-        }
-      }
-      taps[i].push_back(std::move(t));
+    const auto at = static_cast<double>(o);
+    double original = 0;
+    if (transform == "half_pixel") {
+      original = (at + 0.5) / axis.scale - 0.5;
+    } else if (transform == "pytorch_half_pixel") {
+      original = out > 1 ? (at + 0.5) / axis.scale - 0.5 : 0.0;
+    } else if (transform == "align_corners") {
+      original = out == 1 ? 0.0 : at * (in - 1) / (out - 1);
+    } else if (transform == "asymmetric") {
+      original = at / axis.scale;
+    } else if (transform == "tf_half_pixel_for_nearest" || transform == "tf_half_pixel_for_nn") {
+      original = (at + 0.5) / axis.scale;
+    } else {  // tf_crop_and_resize
+      original = out > 1 ? axis.roi_start * (in - 1) +
+                               at * (axis.roi_end - axis.roi_start) * (in - 1) / (out - 1)
+                         : 0.5 * (axis.roi_start + axis.roi_end) * (in - 1);
     }
-  }
+    Taps t;
+    if (transform == "tf_crop_and_resize" && !(original >= 0 && original <= in - 1)) {
+      t.outside = true;
+      return t;
+    }
+    // Past the input every tap clamps to its edge: bounding the coordinate first keeps every
+    // conversion to an integer in range (a tiny scale puts it near 2^64).
+    original = std::min(std::max(original, -4.0), in + 4.0);
+    const auto last = static_cast<std::int64_t>(axis.in) - 1;
+    const auto clamp = [last](std::int64_t v) {
+      return static_cast<std::uint64_t>(std::min(std::max<std::int64_t>(v, 0), last));
+    };
+    if (mode == "nearest") {
+      const double floor = std::floor(original);
+      double picked = std::floor(original + 0.5);
+      if (nearest_mode == "floor") {
+        picked = floor;
+      } else if (nearest_mode == "ceil") {
+        picked = std::ceil(original);
+      } else if (original - floor == 0.5) {
+        picked = nearest_mode == "round_prefer_floor" ? floor : floor + 1;
+      }
+      t.add(clamp(static_cast<std::int64_t>(picked)), 1.0F);
+    } else if (mode == "linear") {
+      const double clamped = std::min(std::max(original, 0.0), in - 1);
+      const auto low = static_cast<std::int64_t>(std::floor(clamped));
+      const double fraction = clamped - static_cast<double>(low);
+      t.add(clamp(low), static_cast<float>(1.0 - fraction));
+      t.add(clamp(low + 1), static_cast<float>(fraction));
+    } else {  // cubic: Keys' kernel with coefficient a, edge taps replicated
+      const auto low = static_cast<std::int64_t>(std::floor(original));
+      const double fraction = original - static_cast<double>(low), a = cubic_a;
+      const std::array<double, 4> distance = {fraction + 1, fraction, 1 - fraction, 2 - fraction};
+      std::array<double, 4> w{};
+      double total = 0;
+      for (std::size_t k = 0; k < 4; ++k) {
+        const double v = distance[k];
+        w[k] = v <= 1 ? ((a + 2) * v - (a + 3)) * v * v + 1
+                      : ((a * v - 5 * a) * v + 8 * a) * v - 4 * a;
+        const std::int64_t index = low - 1 + static_cast<std::int64_t>(k);
+        if (exclude_outside && (index < 0 || index > last)) w[k] = 0;
+        total += w[k];
+      }
+      for (std::size_t k = 0; k < 4; ++k) {
+        t.add(clamp(low - 1 + static_cast<std::int64_t>(k)),
+              static_cast<float>(exclude_outside ? w[k] / total : w[k]));
+      }
+    }
+    return t;
+  };
 
   const std::vector<float> in = values<float>(x);
   const std::vector<std::uint64_t> strides = strides_of(x.shape);
   std::vector<float> out(count_of(shape));
-  std::uint64_t position = 0;
+  std::uint64_t position = 0, terms = 0;
+  bool too_much = false;
+  std::vector<Taps> taps(rank);
   std::vector<std::size_t> tap(rank);
   for_each_index(shape, [&](const std::vector<std::uint64_t>& at) {
+    if (too_much) return;
     bool outside = false;
-    for (std::size_t i = 0; i < rank; ++i)
-      outside = outside || taps[i][at[i]].outside;
+    std::uint64_t combinations = 1;
+    for (std::size_t i = 0; i < rank; ++i) {
+      taps[i] = taps_of(axes[i], at[i]);
+      outside = outside || taps[i].outside;
+      combinations *= std::max<std::size_t>(taps[i].count, 1);
+      if (combinations > kMaxTerms) break;
+    }
+    terms += combinations;
+    if (terms > kMaxTerms) {
+      too_much = true;
+      return;
+    }
     if (outside) {
       out[position++] = extrapolation;
       return;
     }
-    // Every combination of the axes' taps, row-major.
+    // Every combination of the axes' taps, row-major (an axis whose taps all weigh 0 adds 0).
     CanonicalSum<float> sum;
+    bool empty = false;
+    for (const Taps& t : taps)
+      empty = empty || t.count == 0;
     std::fill(tap.begin(), tap.end(), 0);
-    while (true) {
+    while (!empty) {
       std::uint64_t offset = 0;
       float weight = 1.0F;
       for (std::size_t i = 0; i < rank; ++i) {
-        const Taps& t = taps[i][at[i]];
-        offset += t.index[tap[i]] * strides[i];
-        weight = weight * t.weight[tap[i]];
+        offset += taps[i].index[tap[i]] * strides[i];
+        weight = weight * taps[i].weight[tap[i]];
       }
       sum.add(in[offset] * weight);
       std::size_t i = rank;
-      while (i > 0 && ++tap[i - 1] == taps[i - 1][at[i - 1]].index.size())
+      while (i > 0 && ++tap[i - 1] == taps[i - 1].count)
         tap[--i] = 0;
       if (i == 0) break;
     }
     out[position++] = canonical(sum.total());
   });
+  if (too_much) {
+    return node_error(node, "would sum more than 2^31 interpolation terms");
+  }
   return std::vector<Tensor>{make_tensor(x.type, shape, out)};
 }
 

@@ -465,6 +465,9 @@ Result<Plan> make_plan(const Model& model, TraceOptions options) {
   Operation load;
   load.loads_inputs = true;
   for (const ValueInfo& input : graph.inputs) {
+    if (slots.contains(input.name)) {
+      return Error{Errc::malformed_input, "the graph has two inputs \"" + input.name + "\""};
+    }
     load.inputs.push_back(input);
     load.input_slots.push_back(add_slot(input.name));
   }

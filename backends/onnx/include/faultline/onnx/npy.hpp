@@ -14,7 +14,8 @@ namespace faultline::onnx {
 /// out_of_range for more than kMaxTensorBytes.
 [[nodiscard]] Result<Tensor> parse_npy(ByteView bytes);
 
-/// A version 1.0 .npy file of the tensor (float16 and bfloat16 as NumPy's '<f2' and '<u2').
+/// A .npy file of the tensor, format 1.0 (2.0 for a header past 64 KiB); float16 and bfloat16
+/// as NumPy's '<f2' and '<u2'.
 [[nodiscard]] Bytes encode_npy(const Tensor& tensor);
 
 }  // namespace faultline::onnx
