@@ -92,8 +92,9 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
       "program", po::value<std::string>()->required(), "the game type's program")(
       "input", po::value<std::vector<std::string>>()->composing(),
       "the program's input (FILE, or NAME=FILE for each input of an ONNX model): games over "
-      "it are played")("rpc", po::value<std::string>()->required(),
-                       "the Ethereum node's JSON-RPC URL")(
+      "it are played")("operators-per-step", po::value<Count>()->default_value(Count{1}, "1"),
+                       "ONNX: operators one step runs, a part of the prestate")(
+      "rpc", po::value<std::string>()->required(), "the Ethereum node's JSON-RPC URL")(
       "factory", po::value<std::string>()->required(), "the DisputeGameFactory's address")(
       "game-type", po::value<Count>()->default_value(Count{0}, "0"), "the game type it plays")(
       "identity-binding", po::value<std::string>(),
@@ -121,7 +122,8 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
     if (values.contains("help")) {
-      out << "usage: faultline agent --backend NAME PROGRAM [--input FILE] --rpc URL --factory "
+      out << "usage: faultline agent --backend NAME PROGRAM [--input FILE | --input NAME=FILE ...] "
+             "--rpc URL --factory "
              "ADDRESS\n         [--game-type N] [--identity-binding ADDRESS] [--role "
              "proposer|challenger|both]\n         [--key-file FILE] [--store FILE] "
              "[--metrics-port PORT] [--log text|json] [--exit-when-done]\n\n"
@@ -168,8 +170,9 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
                     : chain::Signer::from_environment("FAULTLINE_AGENT_KEY");
   if (!signer) return fail(signer.error());
 
-  static const BackendRegistry kRegistry = built_in_backends();
-  auto backend = kRegistry.find(values["backend"].as<std::string>());
+  const BackendRegistry registry =
+      built_in_backends(kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value);
+  auto backend = registry.find(values["backend"].as<std::string>());
   if (!backend) return usage_error(err, backend.error().message);
   auto loaded = load_program(**backend, values);
   if (!loaded) return fail(loaded.error());

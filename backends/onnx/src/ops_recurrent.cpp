@@ -41,12 +41,14 @@ Result<std::vector<Activation>> activations(const Node& node, std::size_t per_di
                                             std::size_t directions,
                                             const std::vector<std::string>& defaults) {
   std::vector<std::string> names;
+  bool found_names_once = false;
   if (const auto found = node.attributes.find("activations"); found != node.attributes.end()) {
     const auto* given = std::get_if<std::vector<std::string>>(&found->second);
     if (given == nullptr) return node_error(node, "activations must be strings");
     names = *given;
     if (names.size() == per_direction && directions == 2) {
       names.insert(names.end(), given->begin(), given->end());
+      found_names_once = true;
     }
   } else {
     for (std::size_t d = 0; d < directions; ++d)
@@ -61,7 +63,13 @@ Result<std::vector<Activation>> activations(const Node& node, std::size_t per_di
         found == node.attributes.end() ? nullptr : std::get_if<std::vector<float>>(&found->second);
     return values ? *values : std::vector<float>{};
   };
-  const std::vector<float> alphas = list("activation_alpha"), betas = list("activation_beta");
+  std::vector<float> alphas = list("activation_alpha"), betas = list("activation_beta");
+  if (names.size() == 2 * per_direction && found_names_once) {
+    // One direction's activations given for both: their parameters serve both too.
+    const std::vector<float> one_alphas = alphas, one_betas = betas;
+    alphas.insert(alphas.end(), one_alphas.begin(), one_alphas.end());
+    betas.insert(betas.end(), one_betas.begin(), one_betas.end());
+  }
   std::size_t next_alpha = 0, next_beta = 0;
   std::vector<Activation> out;
   for (const std::string& name : names) {
