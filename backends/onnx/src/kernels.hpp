@@ -55,9 +55,16 @@ FAULTLINE_ONNX_KERNEL(conv_transpose);
 FAULTLINE_ONNX_KERNEL(global_average_pool);
 FAULTLINE_ONNX_KERNEL(global_max_pool);
 FAULTLINE_ONNX_KERNEL(max_pool);
+/// Σ over each window of (x − x_zero)(w − w_zero) in int32, wrapping; padding adds nothing.
+/// `w_zero` holds one zero point or one per filter. The convolution of ConvInteger and
+/// QLinearConv (uint8 or int8 operands).
+Result<Tensor> integer_conv(const Node& node, const Tensor& x, const Tensor& weights,
+                            std::int32_t x_zero, const std::vector<std::int32_t>& w_zero);
 
 // ops_quantized.cpp
 FAULTLINE_ONNX_KERNEL(bit_shift);
+FAULTLINE_ONNX_KERNEL(conv_integer);
+FAULTLINE_ONNX_KERNEL(qlinear_conv);
 FAULTLINE_ONNX_KERNEL(dequantize_linear);
 FAULTLINE_ONNX_KERNEL(dynamic_quantize_linear);
 FAULTLINE_ONNX_KERNEL(matmul_integer);

@@ -30,6 +30,8 @@ constexpr OperatorInfo kOperators[] = {
     {"Constant", 9, constant, "its value attribute (a tensor, or value_float(s)/value_int(s))"},
     {"ConstantOfShape", 9, constant_of_shape, "a tensor of a shape filled with one value"},
     {"Conv", 1, conv, "N-D convolution (groups, dilations, pads, auto_pad), canonical sums"},
+    {"ConvInteger", 10, conv_integer,
+     "Σ (x − x zero point)(w − w zero point) over each window, int32"},
     {"ConvTranspose", 1, conv_transpose,
      "transposed convolution (groups, strides, dilations, pads, output_padding, output_shape, "
      "auto_pad), canonical sums"},
@@ -96,6 +98,9 @@ constexpr OperatorInfo kOperators[] = {
     {"PRelu", 7, prelu, "x < 0 ? slope · x : x, the slope broadcast"},
     {"Pad", 2, pad, "constant, reflect or edge padding; negative pads crop"},
     {"Pow", 7, pow_op, "x^y for float x, faultline's own (elementary.hpp)"},
+    {"QLinearConv", 10, qlinear_conv,
+     "the integer convolution plus B, rescaled by x·w/y (rounded to float once), rounded half to "
+     "even, saturated"},
     {"QLinearMatMul", 10, qlinear_matmul,
      "the integer product rescaled by a·b/y (rounded to float once), rounded half to even, "
      "saturated"},

@@ -107,7 +107,8 @@ Result<void> float_input(const Node& node, const Tensor& x, std::size_t least_ra
 
 }  // namespace
 
-/// The most terms Conv copies out to compute with contiguous dot products (256 MiB of floats);
+/// The most terms Conv copies out to compute with contiguous dot products (256 MiB of floats,
+/// as much again of 4-byte window offsets);
 /// a larger convolution takes the direct loop, slower but in the same order.
 constexpr std::uint64_t kMaxLoweredTerms = std::uint64_t{1} << 26;
 
@@ -156,12 +157,12 @@ FAULTLINE_ONNX_KERNEL(conv) {
     // canonical order (channel of the group, then kernel position row-major; padding as 0), is
     // copied out once per image and group, and every filter of the group reads it in order.
     // The same terms in the same order as the loop below: the same bytes, much faster.
-    std::vector<std::int64_t> offsets(out_plane * kernel_size);  // -1: padding
+    std::vector<std::int32_t> offsets(out_plane * kernel_size);  // -1: padding
     std::uint64_t at = 0;
     for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
       for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
         const auto offset = input_offset(*w, spatial, out_at, kernel_at);
-        offsets[at++] = offset ? static_cast<std::int64_t>(*offset) : -1;
+        offsets[at++] = offset ? static_cast<std::int32_t>(*offset) : -1;
       });
     });
     // windows[t · out_plane + p]: term t of output position p.
@@ -170,11 +171,11 @@ FAULTLINE_ONNX_KERNEL(conv) {
     for (std::uint64_t n = 0; n < batch; ++n) {
       for (std::uint64_t g = 0; g < group; ++g) {
         for (std::uint64_t p = 0; p < out_plane; ++p) {
-          const std::int64_t* window_offsets = offsets.data() + p * kernel_size;
+          const std::int32_t* window_offsets = offsets.data() + p * kernel_size;
           for (std::uint64_t c = 0; c < per_group; ++c) {
             const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
             for (std::uint64_t q = 0; q < kernel_size; ++q) {
-              const std::int64_t offset = window_offsets[q];
+              const std::int32_t offset = window_offsets[q];
               windows[(c * kernel_size + q) * out_plane + p] = offset < 0 ? 0.0F : plane_in[offset];
             }
           }
@@ -216,6 +217,77 @@ FAULTLINE_ONNX_KERNEL(conv) {
     }
   }
   return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+}
+
+Result<Tensor> integer_conv(const Node& node, const Tensor& x, const Tensor& weights,
+                            std::int32_t x_zero, const std::vector<std::int32_t>& w_zero) {
+  const auto small = [](ElementType type) {
+    return type == ElementType::uint8 || type == ElementType::int8;
+  };
+  if (!small(x.type)) return type_unsupported(node, x.type);
+  if (!small(weights.type)) return type_unsupported(node, weights.type);
+  if (x.shape.size() < 3 || weights.shape.size() != x.shape.size()) {
+    return node_error(node, "X and W must have one rank, at least 3");
+  }
+  const std::uint64_t batch = x.shape[0], channels = x.shape[1], filters = weights.shape[0];
+  const auto group = static_cast<std::uint64_t>(int_attribute(node, "group", 1));
+  if (group == 0 || channels % group != 0 || filters % group != 0 ||
+      weights.shape[1] != channels / group) {
+    return node_error(node, "group does not divide the channels and filters");
+  }
+  if (w_zero.size() != 1 && w_zero.size() != filters) {
+    return node_error(node, "the weights' zero point: one, or one per filter");
+  }
+  std::vector<std::uint64_t> kernel(weights.shape.begin() + 2, weights.shape.end());
+  auto w = window(node, x.shape, kernel, false);
+  if (!w) return w.error();
+  std::vector<std::uint64_t> shape = {batch, filters};
+  shape.insert(shape.end(), w->output.begin(), w->output.end());
+  if (auto fits = check_output(node, shape, ElementType::int32); !fits) return fits.error();
+  const std::vector<std::uint64_t> spatial(x.shape.begin() + 2, x.shape.end());
+  const std::uint64_t plane = count_of(spatial), out_plane = count_of(w->output);
+  const std::uint64_t kernel_size = count_of(kernel), per_group = channels / group;
+  if (out_plane * kernel_size > kMaxLoweredTerms) {
+    return feature_unsupported(node, "a quantized convolution of over 2^26 window terms");
+  }
+  const auto widened = [](const Tensor& t) {
+    std::vector<std::int32_t> out(t.data.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = t.type == ElementType::int8 ? static_cast<std::int8_t>(t.data[i]) : t.data[i];
+    }
+    return out;
+  };
+  const std::vector<std::int32_t> in = widened(x), kw = widened(weights);
+  std::vector<std::int32_t> offsets(out_plane * kernel_size);  // -1: padding (x_zero: adds 0)
+  std::uint64_t at = 0;
+  for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
+    for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+      const auto offset = input_offset(*w, spatial, out_at, kernel_at);
+      offsets[at++] = offset ? static_cast<std::int32_t>(*offset) : -1;
+    });
+  });
+  std::vector<std::int32_t> out(count_of(shape));
+  for (std::uint64_t n = 0; n < batch; ++n) {
+    for (std::uint64_t f = 0; f < filters; ++f) {
+      const std::uint64_t g = f / (filters / group);
+      const std::int32_t zero = w_zero.size() == 1 ? w_zero[0] : w_zero[f];
+      for (std::uint64_t p = 0; p < out_plane; ++p) {
+        // Σ (x − x_zero)(w − w_zero), wrapping in int32 as the integer kernels do.
+        std::int32_t sum = 0;
+        for (std::uint64_t c = 0; c < per_group; ++c) {
+          const std::int32_t* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
+          const std::int32_t* row = kw.data() + (f * per_group + c) * kernel_size;
+          for (std::uint64_t q = 0; q < kernel_size; ++q) {
+            const std::int32_t offset = offsets[p * kernel_size + q];
+            if (offset < 0) continue;
+            sum = wrap_add(sum, wrap_mul(plane_in[offset] - x_zero, row[q] - zero));
+          }
+        }
+        out[(n * filters + f) * out_plane + p] = sum;
+      }
+    }
+  }
+  return make_tensor(ElementType::int32, shape, out);
 }
 
 namespace {

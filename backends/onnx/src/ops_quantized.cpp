@@ -1,5 +1,6 @@
 // Quantized kernels (exact integer arithmetic, float scaling rounded once): QuantizeLinear,
-// DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, QLinearMatMul; and BitShift.
+// DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, QLinearMatMul, ConvInteger,
+// QLinearConv; and BitShift.
 #include <algorithm>
 
 #include "kernel_support.hpp"
@@ -229,6 +230,72 @@ FAULTLINE_ONNX_KERNEL(qlinear_matmul) {
     z[i] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(r + scalar_zero(&y_zero), low, high));
   }
   return std::vector<Tensor>{make_tensor(y_zero.type, product->shape, z)};
+}
+
+FAULTLINE_ONNX_KERNEL(conv_integer) {
+  if (auto counted = expect_inputs(node, inputs, 2, 4); !counted) return counted.error();
+  const Tensor* x_zero = inputs.size() > 2 ? inputs[2] : nullptr;
+  const Tensor* w_zero = inputs.size() > 3 ? inputs[3] : nullptr;
+  if (x_zero != nullptr && count_of(x_zero->shape) != 1) {
+    return node_error(node, "x_zero_point must be a scalar");
+  }
+  auto x_zeros = zero_points(node, x_zero);
+  if (!x_zeros) return x_zeros.error();
+  auto w_zeros = zero_points(node, w_zero);
+  if (!w_zeros) return w_zeros.error();
+  auto sums = integer_conv(node, *inputs[0], *inputs[1], x_zeros->second[0], w_zeros->second);
+  if (!sums) return sums.error();
+  return std::vector<Tensor>{std::move(*sums)};
+}
+
+FAULTLINE_ONNX_KERNEL(qlinear_conv) {
+  if (auto counted = expect_inputs(node, inputs, 8, 9); !counted) return counted.error();
+  for (const std::size_t i : {1, 2, 6, 7}) {
+    if (count_of(inputs[i]->shape) != 1)
+      return node_error(node, "X's and Y's scale and zero point are scalars");
+  }
+  for (const std::size_t i : {1, 4, 6}) {
+    if (inputs[i]->type != ElementType::float32) return node_error(node, "scales must be float32");
+  }
+  auto x_zeros = zero_points(node, inputs[2]);
+  if (!x_zeros) return x_zeros.error();
+  auto w_zeros = zero_points(node, inputs[5]);
+  if (!w_zeros) return w_zeros.error();
+  auto sums = integer_conv(node, *inputs[0], *inputs[3], x_zeros->second[0], w_zeros->second);
+  if (!sums) return sums.error();
+  const std::uint64_t filters = sums->shape[1];
+  const std::uint64_t plane =
+      count_of(sums->shape) / std::max<std::uint64_t>(1, sums->shape[0] * filters);
+  const std::vector<float> w_scales = values<float>(*inputs[4]);
+  if (w_scales.size() != 1 && w_scales.size() != filters) {
+    return node_error(node, "w_scale: one, or one per filter");
+  }
+  std::vector<std::int32_t> bias(filters, 0);
+  if (inputs.size() > 8 && inputs[8] != nullptr) {
+    if (inputs[8]->type != ElementType::int32 || count_of(inputs[8]->shape) != filters) {
+      return node_error(node, "B must hold one int32 per filter");
+    }
+    bias = values<std::int32_t>(*inputs[8]);
+  }
+  const Tensor& y_zero = *inputs[7];
+  if (y_zero.type != ElementType::uint8 && y_zero.type != ElementType::int8) {
+    return type_unsupported(node, y_zero.type);
+  }
+  const bool is_signed = y_zero.type == ElementType::int8;
+  const std::int64_t low = is_signed ? -128 : 0, high = is_signed ? 127 : 255;
+  const float x_scale = values<float>(*inputs[1])[0], y_scale = values<float>(*inputs[6])[0];
+  const std::vector<std::int32_t> sum = values<std::int32_t>(*sums);
+  std::vector<std::uint8_t> z(sum.size());
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const std::uint64_t f = (i / plane) % filters;
+    // As QLinearMatMul: the multiplier x_scale · w_scale / y_scale rounded to float once, then
+    // the product with the biased sum once, then halves to even and the zero point, saturated.
+    const float multiplier = x_scale * w_scales[w_scales.size() == 1 ? 0 : f] / y_scale;
+    const float scaled = static_cast<float>(wrap_add(sum[i], bias[f])) * multiplier;
+    const std::int64_t r = round_even(scaled);
+    z[i] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(r + scalar_zero(&y_zero), low, high));
+  }
+  return std::vector<Tensor>{make_tensor(y_zero.type, sums->shape, z)};
 }
 
 FAULTLINE_ONNX_KERNEL(bit_shift) {
