@@ -1,6 +1,7 @@
 // Running a model's operators in order (interpreter.hpp).
 #include "faultline/onnx/interpreter.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <new>
 
@@ -37,6 +38,27 @@ Result<void> check_graph_input(const ValueInfo& input, const Tensor& tensor) {
     return Error{Errc::malformed_input, "input \"" + input.name + "\" holds " +
                                             std::to_string(tensor.data.size()) +
                                             " bytes, not its shape's"};
+  }
+  return {};
+}
+
+Result<void> check_initializer(const std::string& name, const Tensor& tensor) {
+  if (!fits_volume(tensor.shape, tensor.type)) {
+    return Error{Errc::out_of_range, "initializer \"" + name + "\" of shape " +
+                                         shape_text(tensor.shape) + " exceeds " +
+                                         std::to_string(kMaxTensorBytes >> 20) + " MiB"};
+  }
+  return {};
+}
+
+Result<void> check_input_names(const Graph& graph, const std::map<std::string, Tensor>& inputs) {
+  for (const auto& given : inputs) {
+    const bool known =
+        std::any_of(graph.inputs.begin(), graph.inputs.end(),
+                    [&](const ValueInfo& input) { return input.name == given.first; });
+    if (!known) {
+      return Error{Errc::invalid_argument, "the model has no input \"" + given.first + "\""};
+    }
   }
   return {};
 }
@@ -80,11 +102,7 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
   std::map<std::string, const Tensor*> live;
   std::deque<Tensor> computed;  // stable addresses
   for (const auto& [name, tensor] : graph.initializers) {
-    if (!detail::fits_volume(tensor.shape, tensor.type)) {
-      return Error{Errc::out_of_range, "initializer \"" + name + "\" of shape " +
-                                           detail::shape_text(tensor.shape) + " exceeds " +
-                                           std::to_string(kMaxTensorBytes >> 20) + " MiB"};
-    }
+    if (auto fits = detail::check_initializer(name, tensor); !fits) return fits.error();
     live[name] = &tensor;
   }
   for (const ValueInfo& input : graph.inputs) {
@@ -97,13 +115,7 @@ Result<std::map<std::string, Tensor>> run(const Model& model,
     }
     live[input.name] = &given->second;
   }
-  for (const auto& [name, tensor] : inputs) {
-    (void)tensor;
-    bool known = false;
-    for (const ValueInfo& input : graph.inputs)
-      known = known || input.name == name;
-    if (!known) return Error{Errc::invalid_argument, "the model has no input \"" + name + "\""};
-  }
+  if (auto names = detail::check_input_names(graph, inputs); !names) return names.error();
   for (const Node& node : graph.nodes) {
     std::vector<const Tensor*> arguments;
     for (const std::string& name : node.inputs) {

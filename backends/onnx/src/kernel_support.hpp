@@ -198,6 +198,14 @@ inline float float_attribute(const Node& node, const std::string& name, float fa
   return value ? *value : fallback;
 }
 
+inline std::string string_attribute(const Node& node, const std::string& name,
+                                    const std::string& fallback) {
+  const auto found = node.attributes.find(name);
+  if (found == node.attributes.end()) return fallback;
+  const auto* value = std::get_if<std::string>(&found->second);
+  return value ? *value : fallback;
+}
+
 /// Calls fn.template operator()<ElementType>() for the numeric element type of `type`; false if
 /// it is not one of them.
 template <class Fn>

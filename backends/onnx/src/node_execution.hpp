@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "faultline/onnx/model.hpp"
@@ -13,6 +15,13 @@ namespace faultline::onnx::detail {
 /// out_of_range if it exceeds kMaxTensorBytes, malformed_input if its bytes are not its
 /// shape's; each message names the input.
 [[nodiscard]] Result<void> check_graph_input(const ValueInfo& input, const Tensor& tensor);
+
+/// out_of_range, naming the initializer, if it exceeds kMaxTensorBytes.
+[[nodiscard]] Result<void> check_initializer(const std::string& name, const Tensor& tensor);
+
+/// invalid_argument, naming it, for an input name the graph does not have.
+[[nodiscard]] Result<void> check_input_names(const Graph& graph,
+                                             const std::map<std::string, Tensor>& inputs);
 
 /// The node's outputs from its kernel (`inputs` as the node lists them, nullptr for one left
 /// out), each checked whole and within the size cap. unsupported for an operator the registry

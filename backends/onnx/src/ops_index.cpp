@@ -64,10 +64,7 @@ FAULTLINE_ONNX_KERNEL(scatter_elements) {
   }
   const auto axis = normalize_axis(int_attribute(node, "axis", 0), data.shape.size());
   if (!axis) return node_error(node, "axis out of range");
-  std::string reduction = "none";
-  if (const auto found = node.attributes.find("reduction"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) reduction = *text;
-  }
+  const std::string reduction = string_attribute(node, "reduction", "none");
   if (reduction != "none" && reduction != "add" && reduction != "mul") {
     return feature_unsupported(node, "reduction " + reduction);
   }
@@ -272,10 +269,7 @@ FAULTLINE_ONNX_KERNEL(pad) {
   const Tensor& data = *inputs[0];
   const std::size_t rank = data.shape.size();
   std::vector<std::int64_t> pads;
-  std::string mode = "constant";
-  if (const auto found = node.attributes.find("mode"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) mode = *text;
-  }
+  const std::string mode = string_attribute(node, "mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge") {
     return feature_unsupported(node, "mode " + mode);
   }

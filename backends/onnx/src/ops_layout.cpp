@@ -8,13 +8,6 @@
 namespace faultline::onnx::detail {
 namespace {
 
-std::string text_attribute(const Node& node, const std::string& name, std::string fallback) {
-  if (const auto found = node.attributes.find(name); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) return *text;
-  }
-  return fallback;
-}
-
 /// Copies element `from` of `in` to element `to` of `out` (same element size).
 void copy_element(const Tensor& in, std::uint64_t from, Tensor& out, std::uint64_t to) {
   const std::size_t size = *element_size(in.type);
@@ -82,7 +75,7 @@ Result<std::vector<Tensor>> rearrange(const Node& node, std::span<const Tensor* 
   if (x.shape.size() != 4) return node_error(node, "needs NCHW input");
   const auto block = static_cast<std::uint64_t>(int_attribute(node, "blocksize", 0));
   if (block == 0 || block > 65536) return node_error(node, "blocksize must lie in [1, 2^16]");
-  const bool crd = to_space && text_attribute(node, "mode", "DCR") == "CRD";
+  const bool crd = to_space && string_attribute(node, "mode", "DCR") == "CRD";
   const std::uint64_t n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
   if (to_space && c % (block * block) != 0)
     return node_error(node, "channels are not a multiple of blocksize²");
@@ -267,7 +260,7 @@ FAULTLINE_ONNX_KERNEL(scatter_nd) {
   const Tensor& updates = *inputs[2];
   if (!indices) return node_error(node, "indices must be int64");
   if (updates.type != data.type) return node_error(node, "updates of another element type");
-  const std::string reduction = text_attribute(node, "reduction", "none");
+  const std::string reduction = string_attribute(node, "reduction", "none");
   if (reduction != "none" && reduction != "add" && reduction != "mul") {
     return feature_unsupported(node, "reduction " + reduction);
   }

@@ -38,10 +38,7 @@ Result<Tensor> nll(const Node& node, const std::vector<std::uint64_t>& shape,
   }
   const bool has_ignore = node.attributes.contains("ignore_index");
   const std::int64_t ignore = int_attribute(node, "ignore_index", 0);
-  std::string reduction = "mean";
-  if (const auto found = node.attributes.find("reduction"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) reduction = *text;
-  }
+  const std::string reduction = string_attribute(node, "reduction", "mean");
   if (reduction != "none" && reduction != "sum" && reduction != "mean") {
     return node_error(node, "reduction " + reduction + " is not known");
   }

@@ -38,10 +38,7 @@ Result<Window> window(const Node& node, const std::vector<std::uint64_t>& input,
   };
   if (auto ok = positive("strides", w.strides); !ok) return ok.error();
   if (auto ok = positive("dilations", w.dilations); !ok) return ok.error();
-  std::string auto_pad = "NOTSET";
-  if (const auto found = node.attributes.find("auto_pad"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) auto_pad = *text;
-  }
+  const std::string auto_pad = string_attribute(node, "auto_pad", "NOTSET");
   if (auto pads = ints_attribute(node, "pads")) {
     if (pads->size() != 2 * spatial) return node_error(node, "pads needs two per spatial axis");
     for (std::size_t i = 0; i < spatial; ++i) {
@@ -425,10 +422,7 @@ FAULTLINE_ONNX_KERNEL(conv_transpose) {
     begin[i] = pads[i];
     end[i] = pads[i + spatial];
   }
-  std::string auto_pad = "NOTSET";
-  if (const auto found = node.attributes.find("auto_pad"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) auto_pad = *text;
-  }
+  const std::string auto_pad = string_attribute(node, "auto_pad", "NOTSET");
   const auto output_shape = ints_attribute(node, "output_shape");
   if (output_shape &&
       (output_shape->size() < spatial || std::ranges::any_of(*output_shape, [](std::int64_t d) {

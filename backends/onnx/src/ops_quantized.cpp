@@ -303,10 +303,7 @@ FAULTLINE_ONNX_KERNEL(bit_shift) {
   const Tensor& a = *inputs[0];
   const Tensor& b = *inputs[1];
   if (a.type != b.type) return node_error(node, "inputs of two element types");
-  std::string direction;
-  if (const auto found = node.attributes.find("direction"); found != node.attributes.end()) {
-    if (const auto* text = std::get_if<std::string>(&found->second)) direction = *text;
-  }
+  const std::string direction = string_attribute(node, "direction", "");
   if (direction != "LEFT" && direction != "RIGHT")
     return node_error(node, "direction must be LEFT or RIGHT");
   const auto shape = broadcast_shape(a.shape, b.shape);

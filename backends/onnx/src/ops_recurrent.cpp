@@ -120,10 +120,7 @@ Result<std::vector<Tensor>> recurrent(const Node& node, std::span<const Tensor* 
   const std::uint64_t batch = layout == 0 ? x.shape[1] : x.shape[0];
   const std::uint64_t width = x.shape[2];
   const std::uint64_t directions = w.shape[0];
-  const auto found = node.attributes.find("direction");
-  const auto* direction_name =
-      found == node.attributes.end() ? nullptr : std::get_if<std::string>(&found->second);
-  const std::string direction = direction_name ? *direction_name : "forward";
+  const std::string direction = string_attribute(node, "direction", "forward");
   if (direction != "forward" && direction != "reverse" && direction != "bidirectional") {
     return node_error(node, "direction " + direction);
   }

@@ -15,14 +15,6 @@
 namespace faultline::onnx::detail {
 namespace {
 
-std::string string_attribute(const Node& node, const std::string& name,
-                             const std::string& fallback) {
-  const auto found = node.attributes.find(name);
-  if (found == node.attributes.end()) return fallback;
-  const auto* value = std::get_if<std::string>(&found->second);
-  return value ? *value : fallback;
-}
-
 /// One axis's taps for one output index: input indices and weights (taps of weight 0 are left
 /// out); `outside` when tf_crop_and_resize puts the coordinate outside the input (the
 /// extrapolation value).

@@ -472,11 +472,7 @@ Result<Plan> make_plan(const Model& model, TraceOptions options) {
     load.input_slots.push_back(add_slot(input.name));
   }
   for (const auto& [name, tensor] : graph.initializers) {
-    if (!detail::fits_volume(tensor.shape, tensor.type)) {
-      return Error{Errc::out_of_range, "initializer \"" + name + "\" of shape " +
-                                           detail::shape_text(tensor.shape) + " exceeds " +
-                                           std::to_string(kMaxTensorBytes >> 20) + " MiB"};
-    }
+    if (auto fits = detail::check_initializer(name, tensor); !fits) return fits.error();
     const std::uint64_t slot = add_slot(name);
     plan.initial.resize(slot + 1);
     plan.initial[slot] = std::make_shared<Value>(tensor);
@@ -574,17 +570,21 @@ class Program final : public TraceProgram {
 
 // ---- The machine -------------------------------------------------------------------------
 
+/// The values tree's leaves: each live value's commitment, zero for an empty slot.
+std::vector<Hash> value_leaves(const std::vector<ValuePtr>& values) {
+  std::vector<Hash> leaves(values.size());
+  for (std::size_t slot = 0; slot < values.size(); ++slot) {
+    if (values[slot]) leaves[slot] = values[slot]->commitment();
+  }
+  return leaves;
+}
+
 /// Proofs of a step, recorded as the machine runs it: the values tree is updated leaf by leaf,
 /// each proof taken just before the read or write it proves.
 class Recorder {
  public:
-  Recorder(const Plan& plan, const std::vector<ValuePtr>& values) : plan_(plan) {
-    std::vector<Hash> leaves(values.size());
-    for (std::size_t slot = 0; slot < values.size(); ++slot) {
-      if (values[slot]) leaves[slot] = values[slot]->commitment();
-    }
-    values_ = MerkleTree::of_leaves(std::move(leaves));
-  }
+  Recorder(const Plan& plan, const std::vector<ValuePtr>& values)
+      : plan_(plan), values_(MerkleTree::of_leaves(value_leaves(values))) {}
 
   void operation(std::uint64_t index) {
     append(plan_.graph_tree.proof(index)->encode());
@@ -604,6 +604,8 @@ class Recorder {
     (void)values_.set_leaf(slot, leaf);
   }
   void read_input(const PreimageKey& key) { witness.preimages.push_back({key, 8}); }
+  /// The values root as the step has left it so far (before it: the pre-state's).
+  [[nodiscard]] const Hash& values_root() const noexcept { return values_.root(); }
 
   StepWitness witness;
 
@@ -617,7 +619,7 @@ class Recorder {
   }
 
   const Plan& plan_;
-  MerkleTree values_ = MerkleTree::of_leaves({});
+  MerkleTree values_;
 };
 
 class Machine final : public TraceMachine {
@@ -641,13 +643,13 @@ class Machine final : public TraceMachine {
   Result<StepWitness> step_with_witness() override {
     Recorder recorder(*plan_, values_);
     recorder.witness.step = step_;
-    recorder.witness.state = encode_state();
+    recorder.witness.state = state(recorder.values_root()).encode();  // the tree built once
     if (status_ != VmStatus::running) return std::move(recorder.witness);
     if (auto stepped = step(&recorder); !stepped) return stepped.error();
     return std::move(recorder.witness);
   }
 
-  Bytes encode_state() override { return state().encode(); }
+  Bytes encode_state() override { return state(values_root()).encode(); }
 
   std::unique_ptr<faultline::Machine> snapshot() override {
     return std::make_unique<Machine>(*this);
@@ -670,14 +672,12 @@ class Machine final : public TraceMachine {
   }
 
  private:
-  State state() const {
+  Hash values_root() const { return MerkleTree::of_leaves(value_leaves(values_)).root(); }
+
+  State state(const Hash& values_root) const {
     State state;
     state.graph_root = plan_->graph_tree.root();
-    std::vector<Hash> leaves(values_.size());
-    for (std::size_t slot = 0; slot < values_.size(); ++slot) {
-      if (values_[slot]) leaves[slot] = values_[slot]->commitment();
-    }
-    state.values_root = MerkleTree::of_leaves(std::move(leaves)).root();
+    state.values_root = values_root;
     state.operation_count = plan_->operations.size();
     state.slot_count = values_.size();
     state.operators_per_step = plan_->options.operators_per_step;
@@ -984,14 +984,7 @@ Result<Tensor> decode_tensor(ByteView bytes) {
 
 Result<Bytes> encode_inputs(const Model& model, const std::map<std::string, Tensor>& inputs) {
   const Graph& graph = model.graph();
-  for (const auto& given : inputs) {
-    const bool known =
-        std::any_of(graph.inputs.begin(), graph.inputs.end(),
-                    [&](const ValueInfo& input) { return input.name == given.first; });
-    if (!known) {
-      return Error{Errc::invalid_argument, "the model has no input \"" + given.first + "\""};
-    }
-  }
+  if (auto names = detail::check_input_names(graph, inputs); !names) return names.error();
   Writer out;
   out.u64(graph.inputs.size());
   for (const ValueInfo& input : graph.inputs) {
