@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "../../backends/onnx/src/node_execution.hpp"
 #include "../../backends/onnx/src/tensor_access.hpp"
 #include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
@@ -110,4 +111,19 @@ TEST_CASE("kernels called directly: Not, the global pools") {
     CHECK(result->at(0).shape == std::vector<std::uint64_t>{1, 2, 1, 1});
     CHECK(onnx::detail::values<float>(result->at(0)) == expected);
   }
+}
+
+TEST_CASE("a node's subgraphs spend one budget of runs and bytes") {
+  onnx::detail::SubgraphBudget budget;
+  bool within = true;
+  for (std::uint64_t i = 0; i < onnx::detail::SubgraphBudget::kMaxRuns; ++i)
+    within = budget.spend_run() && within;
+  CHECK(within);
+  CHECK_FALSE(budget.spend_run());
+  onnx::detail::SubgraphBudget bytes;
+  CHECK(bytes.spend_bytes(onnx::detail::SubgraphBudget::kMaxBytes - 1));
+  CHECK(bytes.spend_bytes(1));
+  CHECK_FALSE(bytes.spend_bytes(1));
+  onnx::detail::SubgraphBudget vast;
+  CHECK_FALSE(vast.spend_bytes(~std::uint64_t{0}));
 }

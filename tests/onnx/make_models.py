@@ -224,3 +224,103 @@ def transformer_block():
 
 
 save(transformer_block(), "transformer.onnx")
+
+
+# Control flow (own random stream, so the models above keep their weights): an If whose
+# branches read main-graph values, one of them through a nested If that also reads a value of
+# its enclosing branch; a Loop carrying a value and stacking a scan output, its body reading a
+# main-graph value; a Scan over that stack, its output stacked in reverse.
+def control_flow():
+    control_rng = np.random.default_rng(20261204)
+    f = TensorProto.FLOAT
+
+    def info(name, shape, kind=f):
+        return helper.make_tensor_value_info(name, kind, shape)
+
+    nested_then = helper.make_graph([helper.make_node("Identity", ["e0"], ["n"])], "nested_then",
+                                    [], [info("n", [1, 4])])
+    nested_else = helper.make_graph([helper.make_node("Mul", ["e0", "x"], ["m"])], "nested_else",
+                                    [], [info("m", [1, 4])])
+    then_branch = helper.make_graph([helper.make_node("Add", ["h", "x"], ["t0"]),
+                                     helper.make_node("Relu", ["t0"], ["t"])],
+                                    "then", [], [info("t", [1, 4])])
+    else_branch = helper.make_graph([helper.make_node("Neg", ["h"], ["e0"]),
+                                     helper.make_node("If", ["flag"], ["e"], then_branch=nested_then,
+                                                      else_branch=nested_else)],
+                                    "else", [], [info("e", [1, 4])])
+    loop_body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Add", ["acc", "h"], ["acc_next"]),
+         helper.make_node("Identity", ["acc_next"], ["acc_seen"])],
+        "loop_body", [info("iteration", [], TensorProto.INT64), info("cond_in", [], TensorProto.BOOL),
+                      info("acc", [1, 4])],
+        [info("cond_out", [], TensorProto.BOOL), info("acc_next", [1, 4]), info("acc_seen", [1, 4])])
+    scan_body = helper.make_graph(
+        [helper.make_node("Add", ["sum", "slice"], ["sum_next"]),
+         helper.make_node("Mul", ["sum_next", "x"], ["scanned"])],
+        "scan_body", [info("sum", [1, 4]), info("slice", [1, 4])],
+        [info("sum_next", [1, 4]), info("scanned", [1, 4])])
+    nodes = [
+        helper.make_node("MatMul", ["x", "W"], ["h"]),
+        helper.make_node("If", ["flag"], ["chosen"], then_branch=then_branch, else_branch=else_branch),
+        helper.make_node("Loop", ["trips", "", "chosen"], ["looped", "stack"], body=loop_body),
+        helper.make_node("Scan", ["chosen", "stack"], ["summed", "scan_out"], body=scan_body,
+                         num_scan_inputs=1, scan_output_directions=[1]),
+        helper.make_node("Add", ["looped", "summed"], ["z"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "control_flow", [info("x", [1, 4]), info("flag", [], TensorProto.BOOL)],
+        [info("z", [1, 4]), info("scan_out", [3, 1, 4])],
+        [numpy_helper.from_array(control_rng.standard_normal((4, 4)).astype(np.float32), "W"),
+         numpy_helper.from_array(np.array(3, np.int64), "trips")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+save(control_flow(), "control_flow.onnx")
+for name, value in (("control_x.npy", np.random.default_rng(20261205).standard_normal((1, 4)).astype(np.float32)),
+                    ("control_true.npy", np.array(True)), ("control_false.npy", np.array(False))):
+    np.save(os.path.join(out, name), value)
+
+
+# A Loop that nothing stops (no trip count, its condition always true): it must fault once its
+# subgraph budget is spent, on both sides of a dispute.
+def endless_loop():
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Identity", ["v"], ["v_next"])],
+        "body", [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+                 helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+                 helper.make_tensor_value_info("v", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_next", TensorProto.FLOAT, [1, 4])])
+    graph = helper.make_graph(
+        [helper.make_node("Constant", [], ["go"], value=numpy_helper.from_array(np.array(True))),
+         helper.make_node("Loop", ["", "go", "x"], ["y"], body=body)],
+        "endless", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+save(endless_loop(), "endless_loop.onnx")
+
+
+# Ifs nested one deeper than faultline's limit (kMaxGraphDepth = 16), each else branch a leaf.
+def deep_ifs(depth):
+    def leaf(name):
+        return helper.make_graph([helper.make_node("Identity", ["x"], [name])], "leaf", [],
+                                 [helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 4])])
+    inner = leaf("y0")
+    for level in range(1, depth + 1):
+        name = "y" + str(level)
+        inner = helper.make_graph(
+            [helper.make_node("If", ["c"], [name], then_branch=inner, else_branch=leaf("e" + name))],
+            "level" + str(level), [], [helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 4])])
+    graph = helper.make_graph(inner.node, "deep",
+                              [helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+                               helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              list(inner.output))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+save(deep_ifs(17), "deep_ifs.onnx", check=False)
+save(deep_ifs(16), "deepest_ifs.onnx", check=False)

@@ -95,6 +95,7 @@ TEST_CASE("bad models are clear errors that name what is wrong") {
       {"escape_symlink.onnx", Errc::invalid_argument, "leaves the model's folder"},
       {"missing_external.onnx", Errc::not_found, "no_such_file.bin"},
       {"external_too_long.onnx", Errc::malformed_input, "lies past the end"},
+      {"deep_ifs.onnx", Errc::unsupported, "subgraphs nest more than 16 deep"},
   };
   for (const Case& bad : cases) {
     const Error error = refusal(bad.model);

@@ -47,10 +47,11 @@ TEST_CASE("mutated models are loaded and traced, or refused with a reason") {
   const auto backend = make_backend();
   std::mt19937_64 random(20261203);
   std::size_t loaded = 0, refused = 0, traced = 0;
-  for (const char* name : {"mlp.onnx", "trace.onnx", "reshape.onnx", "transformer.onnx"}) {
+  for (const char* name :
+       {"mlp.onnx", "trace.onnx", "reshape.onnx", "transformer.onnx", "control_flow.onnx"}) {
     auto original = read_file(kModels + "/" + name);
     REQUIRE(original.ok());
-    for (int round = 0; round < 500; ++round) {
+    for (int round = 0; round < 400; ++round) {
       Bytes bytes = *original;
       const int changes = 1 + static_cast<int>(random() % 4);
       for (int i = 0; i < changes; ++i)

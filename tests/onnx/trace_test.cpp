@@ -7,6 +7,7 @@
 #include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
 #include "faultline/onnx/interpreter.hpp"
+#include "faultline/onnx/npy.hpp"
 #include "faultline/onnx/trace.hpp"
 #include "faultline/step_verifier.hpp"
 #include "onnx_test_support.hpp"
@@ -62,6 +63,16 @@ Tensor int64_tensor(std::vector<std::int64_t> values) {
   tensor.data.resize(values.size() * 8);
   std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
   return tensor;
+}
+
+std::map<std::string, Tensor> control_inputs(bool flag) {
+  const auto npy = [](const std::string& name) {
+    auto bytes = read_file(kModels + "/" + name);
+    REQUIRE(bytes.ok());
+    return parse_npy(*bytes).value();
+  };
+  return {{"x", npy("control_x.npy")},
+          {"flag", npy(flag ? "control_true.npy" : "control_false.npy")}};
 }
 
 /// Runs the whole trace step by step; every witness must verify to the machine's next state.
@@ -296,6 +307,59 @@ TEST_CASE("a kernel's error and an input that does not fit are faults the verifi
   }
 }
 
+TEST_CASE("If, Loop and Scan are steps whose witnesses carry the values their subgraphs capture") {
+  for (const bool flag : {true, false}) {
+    INFO("flag " << flag);
+    const Loaded loaded = load("control_flow.onnx", control_inputs(flag));
+    // Loading, MatMul, If, Loop, Scan, Add: each subgraph runs inside its node's step.
+    CHECK(loaded.program->step_total() == 6);
+    check_every_step(loaded);
+    auto machine = loaded.program->start(loaded.oracle);
+    REQUIRE(machine->run(2).ok());
+    const Hash pre = machine->commitment();
+    auto witness = machine->step_with_witness();  // the If
+    REQUIRE(witness.ok());
+    // The operation, then the condition and the captured flag (read by the nested If), h, x.
+    REQUIRE(witness->supplied_preimages.size() == 5);
+    StepWitness bad = *witness;
+    bad.supplied_preimages.back().back() ^= 1;  // a byte of the captured x
+    const auto backend = make_backend();
+    CHECK(verify_step(backend->step_verifier(), pre, bad, *loaded.oracle).error().code ==
+          Errc::not_found);
+    REQUIRE(machine->run(100).ok());
+    CHECK(machine->status() == VmStatus::exited_ok);
+    auto model = Model::load_file(kModels + "/control_flow.onnx");
+    REQUIRE(model.ok());
+    CHECK(trace(*machine).outputs().value() == run(*model, control_inputs(flag)).value());
+  }
+}
+
+TEST_CASE("a Loop that nothing stops faults once its budget is spent, and the verifier agrees") {
+  const Loaded loaded = load("endless_loop.onnx", {{"x", float_tensor({1, 4}, {1, 2, 3, 4})}});
+  check_every_step(loaded);
+  auto machine = loaded.program->start(loaded.oracle);
+  CHECK(machine->run(10).value() == 3);  // loading, Constant, Loop
+  CHECK(machine->status() == VmStatus::faulted);
+  CHECK_THAT(machine->fault_description(),
+             Catch::Contains("more than 1048576 nodes and iterations"));
+  auto model = Model::load_file(kModels + "/endless_loop.onnx");
+  REQUIRE(model.ok());
+  CHECK_THAT(run(*model, {{"x", float_tensor({1, 4}, {1, 2, 3, 4})}}).error().message,
+             Catch::Contains("more than 1048576 nodes and iterations"));
+}
+
+TEST_CASE("subgraphs nest up to 16 deep in a trace") {
+  const auto inputs = control_inputs(true);
+  const Loaded deepest =
+      load("deepest_ifs.onnx", {{"c", inputs.at("flag")}, {"x", inputs.at("x")}});
+  check_every_step(deepest);
+  auto machine = deepest.program->start(deepest.oracle);
+  REQUIRE(machine->run(10).ok());
+  CHECK(trace(*machine).outputs().value().at("y16") == inputs.at("x"));
+  CHECK_THAT(Model::load_file(kModels + "/deep_ifs.onnx").error().message,
+             Catch::Contains("nest more than 16 deep"));
+}
+
 TEST_CASE("a missing input preimage is the host's error, and the machine stays as it was") {
   const Loaded loaded = load("mlp.onnx", {{"x", tensor_file("mlp_input.pb")}});
   auto machine = loaded.program->start(std::make_shared<InMemoryPreimageOracle>());
@@ -342,8 +406,8 @@ TEST_CASE("the backend loads models, names its state layout and refuses what it 
   REQUIRE(bytes.ok());
   CHECK(backend->load(*bytes).error().code == Errc::invalid_argument);
   CHECK(external.value()->artifact_hash() == keccak256(*bytes));
-  const auto if_model = backend->load_file(kModels + "/if.onnx");
-  CHECK(if_model.error().code == Errc::unsupported);
+  CHECK(backend->load_file(kModels + "/if.onnx").ok());
+  CHECK(backend->load_file(kModels + "/deep_ifs.onnx").error().code == Errc::unsupported);
   auto model = Model::load_file(kModels + "/mlp.onnx");
   REQUIRE(model.ok());
   CHECK(make_program(*model, Hash{}, TraceOptions{0}).error().code == Errc::invalid_argument);

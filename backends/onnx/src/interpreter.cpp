@@ -7,6 +7,7 @@
 
 #include "faultline/onnx/operators.hpp"
 #include "kernel_support.hpp"
+#include "kernels.hpp"
 #include "node_execution.hpp"
 #include "tensor_access.hpp"
 
@@ -78,10 +79,36 @@ Result<void> check_operator(const Node& node, std::int64_t opset) {
   return {};
 }
 
+Result<void> check_operators(const Graph& graph, std::int64_t opset) {
+  for (const Node& node : graph.nodes) {
+    if (auto known = check_operator(node, opset); !known) return known.error();
+    for (const auto& [name, value] : node.attributes) {
+      if (const auto* one = std::get_if<std::shared_ptr<const Graph>>(&value)) {
+        if (auto known = check_operators(**one, opset); !known) return known.error();
+      } else if (const auto* list =
+                     std::get_if<std::vector<std::shared_ptr<const Graph>>>(&value)) {
+        for (const auto& each : *list) {
+          if (auto known = check_operators(*each, opset); !known) return known.error();
+        }
+      }
+    }
+  }
+  return {};
+}
+
+Error SubgraphBudget::exceeded(const Node& node) {
+  return Error{Errc::invalid_argument,
+               "node \"" + node.name + "\" (" + node.op_type + "): its subgraphs run more than " +
+                   std::to_string(kMaxRuns) + " nodes and iterations or make more than " +
+                   std::to_string(kMaxBytes >> 30) + " GiB of tensors"};
+}
+
 Result<std::vector<Tensor>> run_node(const Node& node, std::span<const Tensor* const> inputs,
-                                     std::int64_t opset) {
+                                     std::int64_t opset, SubgraphBudget* budget) {
   if (auto known = check_operator(node, opset); !known) return known.error();
-  auto outputs = find_operator(node.op_type)->kernel(node, inputs, opset);
+  auto outputs = budget != nullptr && runs_subgraphs(node.op_type)
+                     ? run_control_flow(node, inputs, opset, *budget)
+                     : find_operator(node.op_type)->kernel(node, inputs, opset);
   if (!outputs) return outputs.error();
   // Every output a later kernel reads is whole: its bytes are its shape's, within the cap.
   for (const Tensor& output : *outputs) {
@@ -94,66 +121,103 @@ Result<std::vector<Tensor>> run_node(const Node& node, std::span<const Tensor* c
   return outputs;
 }
 
-}  // namespace detail
-
-Result<std::map<std::string, Tensor>> run(const Model& model,
-                                          const std::map<std::string, Tensor>& inputs) {
-  const Graph& graph = model.graph();
+Result<std::vector<Tensor>> run_graph(const Graph& graph, std::span<const Tensor* const> inputs,
+                                      const std::map<std::string, const Tensor*>& captured,
+                                      std::int64_t opset, SubgraphBudget* budget) {
+  if (inputs.size() != graph.inputs.size()) {
+    return Error{Errc::invalid_argument, "a graph of " + std::to_string(graph.inputs.size()) +
+                                             " inputs is given " + std::to_string(inputs.size())};
+  }
   std::map<std::string, const Tensor*> live;
   std::deque<Tensor> computed;  // stable addresses
-  for (const auto& [name, tensor] : graph.initializers) {
-    if (auto fits = detail::check_initializer(name, tensor); !fits) return fits.error();
-    live[name] = &tensor;
-  }
-  for (const ValueInfo& input : graph.inputs) {
-    const auto given = inputs.find(input.name);
-    if (given == inputs.end()) {
-      return Error{Errc::invalid_argument, "the model's input \"" + input.name + "\" is not given"};
+  const auto find = [&](const std::string& name) -> const Tensor* {
+    if (const auto found = live.find(name); found != live.end()) return found->second;
+    const auto outer = captured.find(name);
+    return outer == captured.end() ? nullptr : outer->second;
+  };
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i] == nullptr) {
+      return Error{Errc::invalid_argument,
+                   "the graph's input \"" + graph.inputs[i].name + "\" is not given"};
     }
-    if (auto checked = detail::check_graph_input(input, given->second); !checked) {
+    if (auto checked = check_graph_input(graph.inputs[i], *inputs[i]); !checked) {
       return checked.error();
     }
-    live[input.name] = &given->second;
+    live[graph.inputs[i].name] = inputs[i];
   }
-  if (auto names = detail::check_input_names(graph, inputs); !names) return names.error();
+  for (const auto& [name, tensor] : graph.initializers) {
+    if (auto fits = check_initializer(name, tensor); !fits) return fits.error();
+    live[name] = &tensor;
+  }
   for (const Node& node : graph.nodes) {
+    if (budget != nullptr && !budget->spend_run()) return SubgraphBudget::exceeded(node);
     std::vector<const Tensor*> arguments;
-    for (const std::string& name : node.inputs) {
-      if (name.empty()) {
-        arguments.push_back(nullptr);
-        continue;
-      }
-      const auto found = live.find(name);
-      if (found == live.end()) {
-        // The checker guarantees every input is produced before use.
+    const auto argument = [&](const std::string& name) -> Result<void> {
+      const Tensor* value = name.empty() ? nullptr : find(name);
+      // The checker guarantees every input is produced before use.
+      if (!name.empty() && value == nullptr) {
         return Error{Errc::malformed_input,
                      "node \"" + node.name + "\": no value \"" + name + "\""};
       }
-      arguments.push_back(found->second);
+      arguments.push_back(value);
+      return {};
+    };
+    for (const std::string& name : node.inputs) {
+      if (auto found = argument(name); !found) return found.error();
     }
-    Result<std::vector<Tensor>> outputs = Error{Errc::io_error, ""};
-    try {
-      outputs = detail::run_node(node, arguments, model.opset());
-    } catch (const std::bad_alloc&) {
-      return Error{Errc::out_of_range, "node \"" + node.name + "\" (" + node.op_type +
-                                           "): the host has no memory for its outputs"};
+    for (const std::string& name : node.captured) {
+      if (auto found = argument(name); !found) return found.error();
     }
+    auto outputs = run_node(node, arguments, opset, budget);
     if (!outputs) return outputs.error();
+    for (const Tensor& output : *outputs) {
+      if (budget != nullptr && !budget->spend_bytes(output.data.size())) {
+        return SubgraphBudget::exceeded(node);
+      }
+    }
     for (std::size_t i = 0; i < node.outputs.size() && i < outputs->size(); ++i) {
       if (node.outputs[i].empty()) continue;
       computed.push_back(std::move((*outputs)[i]));
       live[node.outputs[i]] = &computed.back();
     }
   }
-  std::map<std::string, Tensor> out;
+  std::vector<Tensor> out;
   for (const ValueInfo& output : graph.outputs) {
-    const auto found = live.find(output.name);
-    if (found == live.end()) {
+    const Tensor* value = find(output.name);
+    if (value == nullptr) {
       return Error{Errc::malformed_input,
                    "the graph's output \"" + output.name + "\" is never computed"};
     }
-    out.emplace(output.name, *found->second);
+    out.push_back(*value);
   }
+  return out;
+}
+
+}  // namespace detail
+
+Result<std::map<std::string, Tensor>> run(const Model& model,
+                                          const std::map<std::string, Tensor>& inputs) {
+  const Graph& graph = model.graph();
+  std::vector<const Tensor*> given;
+  for (const ValueInfo& input : graph.inputs) {
+    const auto found = inputs.find(input.name);
+    if (found == inputs.end()) {
+      return Error{Errc::invalid_argument, "the model's input \"" + input.name + "\" is not given"};
+    }
+    given.push_back(&found->second);
+  }
+  if (auto names = detail::check_input_names(graph, inputs); !names) return names.error();
+  if (auto known = detail::check_operators(graph, model.opset()); !known) return known.error();
+  Result<std::vector<Tensor>> outputs = Error{Errc::io_error, ""};
+  try {
+    outputs = detail::run_graph(graph, given, {}, model.opset(), nullptr);
+  } catch (const std::bad_alloc&) {
+    return Error{Errc::out_of_range, "the host has no memory for a node's outputs"};
+  }
+  if (!outputs) return outputs.error();
+  std::map<std::string, Tensor> out;
+  for (std::size_t i = 0; i < graph.outputs.size(); ++i)
+    out.emplace(graph.outputs[i].name, std::move((*outputs)[i]));
   return out;
 }
 

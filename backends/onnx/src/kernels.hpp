@@ -6,12 +6,24 @@
 #include <vector>
 
 #include "faultline/onnx/operators.hpp"
+#include "node_execution.hpp"
 
 namespace faultline::onnx::detail {
 
 #define FAULTLINE_ONNX_KERNEL(name)                                                         \
   Result<std::vector<Tensor>> name(const Node& node, std::span<const Tensor* const> inputs, \
                                    [[maybe_unused]] std::int64_t opset)
+
+// ops_control.cpp
+FAULTLINE_ONNX_KERNEL(if_op);
+FAULTLINE_ONNX_KERNEL(loop);
+FAULTLINE_ONNX_KERNEL(scan);
+/// Whether the operator runs subgraphs (If, Loop, Scan).
+bool runs_subgraphs(std::string_view op_type);
+/// If, Loop or Scan spending `budget` (a subgraph's node: its graph's budget).
+Result<std::vector<Tensor>> run_control_flow(const Node& node,
+                                             std::span<const Tensor* const> inputs,
+                                             std::int64_t opset, SubgraphBudget& budget);
 
 // ops_index.cpp
 FAULTLINE_ONNX_KERNEL(cum_sum);

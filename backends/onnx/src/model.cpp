@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <set>
 
 #include "encoding.hpp"
 #include "faultline/file.hpp"
@@ -265,10 +266,11 @@ Result<ValueInfo> decode_value_info(const pb::ValueInfoProto& proto, const std::
   return info;
 }
 
-Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto);
+Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto, std::size_t depth);
 
+/// `depth`: how deep the node holding the attribute lies (0 in the main graph).
 Result<AttributeValue> decode_attribute(const pb::AttributeProto& attribute,
-                                        const std::string& where) {
+                                        const std::string& where, std::size_t depth) {
   using Kind = pb::AttributeProto_AttributeType;
   switch (attribute.type()) {
     case Kind::AttributeProto_AttributeType_FLOAT:
@@ -283,7 +285,7 @@ Result<AttributeValue> decode_attribute(const pb::AttributeProto& attribute,
       return AttributeValue(std::move(*tensor));
     }
     case Kind::AttributeProto_AttributeType_GRAPH: {
-      auto graph = decode_graph(attribute.g());
+      auto graph = decode_graph(attribute.g(), depth + 1);
       if (!graph) return graph.error();
       return AttributeValue(std::move(*graph));
     }
@@ -308,7 +310,7 @@ Result<AttributeValue> decode_attribute(const pb::AttributeProto& attribute,
     case Kind::AttributeProto_AttributeType_GRAPHS: {
       std::vector<std::shared_ptr<const Graph>> graphs;
       for (const pb::GraphProto& proto : attribute.graphs()) {
-        auto graph = decode_graph(proto);
+        auto graph = decode_graph(proto, depth + 1);
         if (!graph) return graph.error();
         graphs.push_back(std::move(*graph));
       }
@@ -321,7 +323,10 @@ Result<AttributeValue> decode_attribute(const pb::AttributeProto& attribute,
   }
 }
 
-Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto) {
+Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto, std::size_t depth) {
+  if (depth > kMaxGraphDepth) {
+    return unsupported("subgraphs nest more than " + std::to_string(kMaxGraphDepth) + " deep");
+  }
   auto graph = std::make_shared<Graph>();
   for (const pb::TensorProto& initializer : proto.initializer()) {
     auto tensor = decode_tensor(initializer, "initializer \"" + initializer.name() + "\"");
@@ -359,15 +364,37 @@ Result<std::shared_ptr<const Graph>> decode_graph(const pb::GraphProto& proto) {
     node.inputs.assign(source.input().begin(), source.input().end());
     node.outputs.assign(source.output().begin(), source.output().end());
     for (const pb::AttributeProto& attribute : source.attribute()) {
-      auto value = decode_attribute(attribute, where + " attribute " + attribute.name());
+      auto value = decode_attribute(attribute, where + " attribute " + attribute.name(), depth);
       if (!value) return value.error();
       if (!node.attributes.emplace(attribute.name(), std::move(*value)).second) {
         return malformed(where + " has the attribute " + attribute.name() + " twice");
       }
     }
+    node.captured = captured_names(node);
     graph->nodes.push_back(std::move(node));
   }
   return std::shared_ptr<const Graph>(std::move(graph));
+}
+
+void free_names(const Graph& graph, std::set<std::string>& out) {
+  std::set<std::string> defined;
+  for (const ValueInfo& input : graph.inputs)
+    defined.insert(input.name);
+  for (const auto& [name, tensor] : graph.initializers)
+    defined.insert(name);
+  const auto use = [&](const std::string& name) {
+    if (!name.empty() && !defined.contains(name)) out.insert(name);
+  };
+  for (const Node& node : graph.nodes) {
+    for (const std::string& name : node.inputs)
+      use(name);
+    for (const std::string& name : node.captured)
+      use(name);
+    for (const std::string& name : node.outputs)
+      defined.insert(name);
+  }
+  for (const ValueInfo& output : graph.outputs)
+    use(output.name);
 }
 
 /// The canonical encoding the commitment hashes: every integer 8 bytes big-endian, every
@@ -437,6 +464,19 @@ class Canonical : public detail::Writer {
 
 }  // namespace
 
+std::vector<std::string> captured_names(const Node& node) {
+  std::set<std::string> names;
+  for (const auto& [name, value] : node.attributes) {
+    if (const auto* one = std::get_if<std::shared_ptr<const Graph>>(&value)) {
+      free_names(**one, names);
+    } else if (const auto* list = std::get_if<std::vector<std::shared_ptr<const Graph>>>(&value)) {
+      for (const auto& each : *list)
+        free_names(*each, names);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
 Result<std::pair<std::string, Tensor>> parse_tensor(ByteView bytes) {
   pb::TensorProto proto;
   if (bytes.size() > static_cast<std::size_t>(INT_MAX) ||
@@ -505,7 +545,7 @@ Result<Model> Model::load(ByteView bytes, const fs::path& directory) {
   }
   // Our own reading first (its errors name the tensor: sizes, overflowing shapes, types we do
   // not run), then ONNX's checker and strict shape inference over the whole model.
-  auto graph = decode_graph(proto.graph());
+  auto graph = decode_graph(proto.graph(), 0);
   if (!graph) return graph.error();
   model.graph_ = std::move(*graph);
   try {

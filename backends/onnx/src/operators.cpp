@@ -65,6 +65,9 @@ constexpr OperatorInfo kOperators[] = {
     {"HardSwish", 14, hard_swish, "x · max(0, min(1, x / 6 + 1/2))"},
     {"Hardmax", 1, hardmax, "1 at the first maximum along the axis, else 0"},
     {"Identity", 1, identity, "its input"},
+    {"If", 1, if_op,
+     "the then_branch or else_branch subgraph, by a bool condition (values it reads from the "
+     "graph around it are the step's inputs)"},
     {"InstanceNormalization", 6, instance_normalization,
      "(x − mean) / √(var + ε) · scale + B per image and channel, canonical sums"},
     {"IsInf", 10, is_inf, "x = ±∞ as bool (detect_negative, detect_positive)"},
@@ -79,6 +82,9 @@ constexpr OperatorInfo kOperators[] = {
     {"LessOrEqual", 12, less_or_equal, "a ≤ b as bool, broadcasting"},
     {"Log", 6, log_op, "ln x, faultline's own (elementary.hpp)"},
     {"LogSoftmax", 1, log_softmax, "(x − max) − ln Σ e^(x − max), canonical sum"},
+    {"Loop", 11, loop,
+     "its body while a trip count and a condition allow: loop-carried values, scan outputs "
+     "stacked along axis 0; at most 2^20 nodes and iterations"},
     {"MatMul", 1, matmul, "numpy's matmul, dot products in the canonical order"},
     {"MatMulInteger", 10, matmul_integer, "(A − a0)(B − b0) in int32, exact (wrapping)"},
     {"Max", 8, max_op, "the largest of its inputs, broadcasting; NaN wins"},
@@ -124,6 +130,9 @@ constexpr OperatorInfo kOperators[] = {
     {"Resize", 11, resize,
      "nearest, linear or cubic interpolation along every axis, ONNX's coordinate modes"},
     {"Round", 11, round_op, "to the nearest integer, halves to even"},
+    {"Scan", 9, scan,
+     "its body once per slice of the scan inputs along their axes (directions), state values "
+     "carried, scan outputs stacked along their axes; at most 2^20 nodes and iterations"},
     {"ScatterElements", 11, scatter_elements,
      "data with elements replaced (or added, multiplied) along an axis"},
     {"ScatterND", 11, scatter_nd,

@@ -134,7 +134,24 @@ struct Operation {
   std::vector<std::uint64_t> frees;
 };
 
-// Attributes in a self-contained form: tensors by their bytes (a step has nothing else).
+void put_slot(Writer& out, const std::optional<std::uint64_t>& slot) {
+  out.u8(slot ? 1 : 0);
+  out.u64(slot.value_or(0));
+}
+
+void put_value_info(Writer& out, const ValueInfo& info) {
+  out.text(info.name);
+  out.u8(info.type ? static_cast<std::uint8_t>(*info.type) : 0);
+  out.u8(info.has_shape ? 1 : 0);
+  out.u64(info.shape.size());
+  for (const auto& dimension : info.shape)
+    put_slot(out, dimension);
+}
+
+void put_attributes(Writer& out, const std::map<std::string, AttributeValue>& attributes);
+
+// Attributes in a self-contained form: tensors by their bytes, subgraphs whole (a step has
+// nothing else).
 void put_attribute(Writer& out, float value) {
   out.u64(std::bit_cast<std::uint32_t>(value));
 }
@@ -147,8 +164,28 @@ void put_attribute(Writer& out, const std::string& value) {
 void put_attribute(Writer& out, const Tensor& value) {
   out.blob(encode_tensor(value));
 }
-void put_attribute(Writer& /*out*/, const std::shared_ptr<const Graph>& /*value*/) {
-  // make_program refuses subgraph attributes before encoding.
+void put_attribute(Writer& out, const std::shared_ptr<const Graph>& graph) {
+  out.u64(graph->inputs.size());
+  for (const ValueInfo& input : graph->inputs)
+    put_value_info(out, input);
+  out.u64(graph->outputs.size());
+  for (const ValueInfo& output : graph->outputs)
+    put_value_info(out, output);
+  out.u64(graph->initializers.size());
+  for (const auto& [name, tensor] : graph->initializers) {
+    out.text(name);
+    out.blob(encode_tensor(tensor));
+  }
+  out.u64(graph->nodes.size());
+  for (const Node& node : graph->nodes) {
+    out.text(node.op_type);
+    for (const std::vector<std::string>* names : {&node.inputs, &node.outputs}) {
+      out.u64(names->size());
+      for (const std::string& name : *names)
+        out.text(name);
+    }
+    put_attributes(out, node.attributes);
+  }
 }
 template <class T>
 void put_attribute(Writer& out, const std::vector<T>& values) {
@@ -157,9 +194,13 @@ void put_attribute(Writer& out, const std::vector<T>& values) {
     put_attribute(out, value);
 }
 
-void put_slot(Writer& out, const std::optional<std::uint64_t>& slot) {
-  out.u8(slot ? 1 : 0);
-  out.u64(slot.value_or(0));
+void put_attributes(Writer& out, const std::map<std::string, AttributeValue>& attributes) {
+  out.u64(attributes.size());
+  for (const auto& [name, value] : attributes) {
+    out.text(name);
+    out.u8(static_cast<std::uint8_t>(value.index()));
+    std::visit([&out](const auto& held) { put_attribute(out, held); }, value);
+  }
 }
 
 Bytes encode_operation(const Operation& operation) {
@@ -168,14 +209,8 @@ Bytes encode_operation(const Operation& operation) {
     out.u8(kLoadInputs);
     out.u64(operation.inputs.size());
     for (std::size_t i = 0; i < operation.inputs.size(); ++i) {
-      const ValueInfo& info = operation.inputs[i];
       out.u64(operation.input_slots[i]);
-      out.text(info.name);
-      out.u8(info.type ? static_cast<std::uint8_t>(*info.type) : 0);
-      out.u8(info.has_shape ? 1 : 0);
-      out.u64(info.shape.size());
-      for (const auto& dimension : info.shape)
-        put_slot(out, dimension);
+      put_value_info(out, operation.inputs[i]);
     }
     return out.take();
   }
@@ -191,12 +226,7 @@ Bytes encode_operation(const Operation& operation) {
   out.u64(operation.frees.size());
   for (const std::uint64_t slot : operation.frees)
     out.u64(slot);
-  out.u64(operation.node.attributes.size());
-  for (const auto& [name, value] : operation.node.attributes) {
-    out.text(name);
-    out.u8(static_cast<std::uint8_t>(value.index()));
-    std::visit([&out](const auto& held) { put_attribute(out, held); }, value);
-  }
+  put_attributes(out, operation.node.attributes);
   return out.take();
 }
 
@@ -219,15 +249,84 @@ Result<std::optional<std::uint64_t>> get_slot(Reader& in, std::uint64_t slot_cou
   return present == 1 ? std::optional<std::uint64_t>(slot) : std::nullopt;
 }
 
-Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind);
+Result<ValueInfo> get_value_info(Reader& in) {
+  ValueInfo info;
+  info.name = in.text();
+  const std::uint8_t type = in.u8();
+  if (type != 0) {
+    if (!element_size(static_cast<ElementType>(type))) {
+      return Error{Errc::malformed_input, "element type " + std::to_string(type)};
+    }
+    info.type = static_cast<ElementType>(type);
+  }
+  info.has_shape = in.u8() != 0;
+  const std::uint64_t rank = in.u64();
+  if (!plausible(in, rank)) return in.finish().error();
+  for (std::uint64_t d = 0; d < rank; ++d) {
+    auto dimension = get_slot(in, ~std::uint64_t{0});
+    if (!dimension) return dimension.error();
+    info.shape.push_back(*dimension);
+  }
+  return info;
+}
+
+/// `depth`: how deep the node holding the attributes lies (0 for an operation's own node).
+Result<std::map<std::string, AttributeValue>> get_attributes(Reader& in, std::size_t depth);
+Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind, std::size_t depth);
+
+Result<std::shared_ptr<const Graph>> get_graph(Reader& in, std::size_t depth) {
+  if (depth > kMaxGraphDepth) {
+    return Error{Errc::malformed_input,
+                 "subgraphs nest more than " + std::to_string(kMaxGraphDepth) + " deep"};
+  }
+  auto graph = std::make_shared<Graph>();
+  for (std::vector<ValueInfo>* infos : {&graph->inputs, &graph->outputs}) {
+    const std::uint64_t count = in.u64();
+    if (!plausible(in, count)) return in.finish().error();
+    for (std::uint64_t i = 0; i < count; ++i) {
+      auto info = get_value_info(in);
+      if (!info) return info.error();
+      infos->push_back(std::move(*info));
+    }
+  }
+  const std::uint64_t initializers = in.u64();
+  if (!plausible(in, initializers)) return in.finish().error();
+  for (std::uint64_t i = 0; i < initializers; ++i) {
+    std::string name = in.text();
+    auto tensor = decode_tensor(in.blob());
+    if (!tensor) return tensor.error();
+    if (!graph->initializers.emplace(std::move(name), std::move(*tensor)).second) {
+      return Error{Errc::malformed_input, "a subgraph names an initializer twice"};
+    }
+  }
+  const std::uint64_t nodes = in.u64();
+  if (!plausible(in, nodes)) return in.finish().error();
+  for (std::uint64_t i = 0; i < nodes; ++i) {
+    Node node;
+    node.op_type = in.text();
+    for (std::vector<std::string>* names : {&node.inputs, &node.outputs}) {
+      const std::uint64_t count = in.u64();
+      if (!plausible(in, count)) return in.finish().error();
+      for (std::uint64_t n = 0; n < count; ++n)
+        names->push_back(in.text());
+    }
+    auto attributes = get_attributes(in, depth);
+    if (!attributes) return attributes.error();
+    node.attributes = std::move(*attributes);
+    node.captured = captured_names(node);
+    graph->nodes.push_back(std::move(node));
+  }
+  if (!in.ok()) return in.finish().error();
+  return std::shared_ptr<const Graph>(std::move(graph));
+}
 
 template <class T>
-Result<AttributeValue> get_list(Reader& in, std::uint8_t element_kind) {
+Result<AttributeValue> get_list(Reader& in, std::uint8_t element_kind, std::size_t depth) {
   const std::uint64_t count = in.u64();
   if (!plausible(in, count)) return Error{Errc::malformed_input, "an attribute list is cut"};
   std::vector<T> values;
   for (std::uint64_t i = 0; i < count; ++i) {
-    auto value = get_attribute(in, element_kind);
+    auto value = get_attribute(in, element_kind, depth);
     if (!value) return value.error();
     values.push_back(std::get<T>(std::move(*value)));
   }
@@ -236,7 +335,7 @@ Result<AttributeValue> get_list(Reader& in, std::uint8_t element_kind) {
 
 // Kinds are AttributeValue's variant indices: float, int, string, tensor, graph, then the
 // lists of each in the same order.
-Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind) {
+Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind, std::size_t depth) {
   switch (kind) {
     case 0:
       return AttributeValue(std::bit_cast<float>(static_cast<std::uint32_t>(in.u64())));
@@ -249,17 +348,39 @@ Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind) {
       if (!tensor) return tensor.error();
       return AttributeValue(std::move(*tensor));
     }
+    case 4: {
+      auto graph = get_graph(in, depth + 1);
+      if (!graph) return graph.error();
+      return AttributeValue(std::move(*graph));
+    }
     case 5:
-      return get_list<float>(in, 0);
+      return get_list<float>(in, 0, depth);
     case 6:
-      return get_list<std::int64_t>(in, 1);
+      return get_list<std::int64_t>(in, 1, depth);
     case 7:
-      return get_list<std::string>(in, 2);
+      return get_list<std::string>(in, 2, depth);
     case 8:
-      return get_list<Tensor>(in, 3);
+      return get_list<Tensor>(in, 3, depth);
+    case 9:
+      return get_list<std::shared_ptr<const Graph>>(in, 4, depth);
     default:
       return Error{Errc::malformed_input, "attribute kind " + std::to_string(kind)};
   }
+}
+
+Result<std::map<std::string, AttributeValue>> get_attributes(Reader& in, std::size_t depth) {
+  std::map<std::string, AttributeValue> attributes;
+  const std::uint64_t count = in.u64();
+  if (!plausible(in, count)) return in.finish().error();
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::string name = in.text();
+    auto value = get_attribute(in, in.u8(), depth);
+    if (!value) return value.error();
+    if (!attributes.emplace(std::move(name), std::move(*value)).second) {
+      return Error{Errc::malformed_input, "a node names an attribute twice"};
+    }
+  }
+  return attributes;
 }
 
 Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
@@ -273,24 +394,9 @@ Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::uint64_t slot = in.u64();
       if (slot >= slot_count) return Error{Errc::malformed_input, "an input slot out of range"};
-      ValueInfo info;
-      info.name = in.text();
-      const std::uint8_t type = in.u8();
-      if (type != 0) {
-        if (!element_size(static_cast<ElementType>(type))) {
-          return Error{Errc::malformed_input, "element type " + std::to_string(type)};
-        }
-        info.type = static_cast<ElementType>(type);
-      }
-      info.has_shape = in.u8() != 0;
-      const std::uint64_t rank = in.u64();
-      if (!plausible(in, rank)) return in.finish().error();
-      for (std::uint64_t d = 0; d < rank; ++d) {
-        auto dimension = get_slot(in, ~std::uint64_t{0});
-        if (!dimension) return dimension.error();
-        info.shape.push_back(*dimension);
-      }
-      operation.inputs.push_back(std::move(info));
+      auto info = get_value_info(in);
+      if (!info) return info.error();
+      operation.inputs.push_back(std::move(*info));
       operation.input_slots.push_back(slot);
     }
   } else if (kind == kRunNode) {
@@ -319,14 +425,16 @@ Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
       if (slot >= slot_count) return Error{Errc::malformed_input, "a freed slot out of range"};
       operation.frees.push_back(slot);
     }
-    const std::uint64_t attributes = in.u64();
-    if (!plausible(in, attributes)) return in.finish().error();
-    for (std::uint64_t i = 0; i < attributes; ++i) {
-      std::string name = in.text();
-      auto value = get_attribute(in, in.u8());
-      if (!value) return value.error();
-      operation.node.attributes.emplace(std::move(name), std::move(*value));
+    auto attributes = get_attributes(in, 0);
+    if (!attributes) return attributes.error();
+    operation.node.attributes = std::move(*attributes);
+    // The reads past the node's own inputs are the values its subgraphs capture.
+    operation.node.captured = captured_names(operation.node);
+    const std::size_t captured = operation.node.captured.size();
+    if (captured > operation.reads.size()) {
+      return Error{Errc::malformed_input, "an operation reads fewer values than its node captures"};
     }
+    operation.node.inputs.resize(operation.reads.size() - captured);
   } else {
     return Error{Errc::malformed_input, "operation kind " + std::to_string(kind)};
   }
@@ -480,20 +588,16 @@ Result<Plan> make_plan(const Model& model, TraceOptions options) {
   operations.push_back(std::move(load));
   // The last operation that reads each slot; graph outputs are read "after the end".
   std::map<std::uint64_t, std::uint64_t> last_read;
+  if (auto known = detail::check_operators(graph, model.opset()); !known) return known.error();
   for (const Node& node : graph.nodes) {
-    if (auto known = detail::check_operator(node, model.opset()); !known) return known.error();
     Operation operation;  // its node's value names come from decoding it, below
     operation.node.op_type = node.op_type;
     operation.node.attributes = node.attributes;
     operation.opset = model.opset();
-    for (const auto& [name, value] : node.attributes) {
-      if (std::holds_alternative<std::shared_ptr<const Graph>>(value) ||
-          std::holds_alternative<std::vector<std::shared_ptr<const Graph>>>(value)) {
-        return Error{Errc::unsupported, "node \"" + node.name + "\" (" + node.op_type +
-                                            "): subgraph attributes are not traced yet"};
-      }
-    }
-    for (const std::string& name : node.inputs) {
+    // The node's inputs, then the values its subgraphs capture from the main graph.
+    std::vector<std::string> reads = node.inputs;
+    reads.insert(reads.end(), node.captured.begin(), node.captured.end());
+    for (const std::string& name : reads) {
       if (name.empty()) {
         operation.reads.emplace_back();
         continue;

@@ -25,6 +25,9 @@ namespace faultline::onnx {
 /// an operator only at an opset where its kernel's semantics hold (OperatorInfo::since).
 inline constexpr std::int64_t kMinOpset = 1;
 inline constexpr std::int64_t kMaxOpset = 17;
+/// How deep subgraphs (If's branches, Loop's and Scan's bodies) may nest: far past real models,
+/// and a bound on the recursion of every reader and runner of a graph.
+inline constexpr std::size_t kMaxGraphDepth = 16;
 
 /// A constant tensor: its elements in row-major order, each little-endian.
 struct Tensor {
@@ -56,6 +59,10 @@ struct Node {
   std::vector<std::string> inputs;   ///< "" for an optional input left out
   std::vector<std::string> outputs;  ///< "" for an optional output left out
   std::map<std::string, AttributeValue> attributes;
+  /// The values its subgraphs read from the graphs around it, sorted (captured_names): what
+  /// a step running the node is given beside its inputs. Derived, not committed; the loader
+  /// fills it.
+  std::vector<std::string> captured;
 };
 
 /// A graph input or output: its element type and shape where the model gives them.
@@ -73,6 +80,11 @@ struct Graph {
   std::vector<ValueInfo> outputs;
   std::map<std::string, Tensor> initializers;
 };
+
+/// The names `node`'s subgraphs read but do not define (ONNX lets a branch or a body use any
+/// value in scope), sorted; the nodes inside the subgraphs count by their own `captured`, so
+/// this costs one pass over the subgraphs' nodes. Empty for a node without subgraphs.
+[[nodiscard]] std::vector<std::string> captured_names(const Node& node);
 
 class Model {
  public:

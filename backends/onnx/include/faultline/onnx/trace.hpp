@@ -57,8 +57,8 @@ class TraceProgram : public Program {
   }
 };
 
-/// unsupported for an operator the registry lacks or runs only from a later opset, or a
-/// subgraph attribute (If, Loop); invalid_argument for operators_per_step 0; out_of_range for
+/// unsupported for an operator the registry lacks or runs only from a later opset (in the
+/// graph or any subgraph); invalid_argument for operators_per_step 0; out_of_range for
 /// an initializer over kMaxTensorBytes. `artifact_hash` is the keccak256 of the model's file.
 [[nodiscard]] Result<std::unique_ptr<TraceProgram>> make_program(Model model,
                                                                  const Hash& artifact_hash,
