@@ -2,7 +2,6 @@
 #include "faultline/onnx/interpreter.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <new>
 
 #include "faultline/onnx/operators.hpp"
@@ -129,7 +128,17 @@ Result<std::vector<Tensor>> run_graph(const Graph& graph, std::span<const Tensor
                                              " inputs is given " + std::to_string(inputs.size())};
   }
   std::map<std::string, const Tensor*> live;
-  std::deque<Tensor> computed;  // stable addresses
+  std::map<std::string, Tensor> computed;  // stable addresses; each freed after its last reader
+  // The last node that reads each value; the graph's outputs are read after the last node.
+  std::map<std::string, std::size_t> last_read;
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+    for (const std::string& name : graph.nodes[i].inputs)
+      last_read[name] = i;
+    for (const std::string& name : graph.nodes[i].captured)
+      last_read[name] = i;
+  }
+  for (const ValueInfo& output : graph.outputs)
+    last_read[output.name] = graph.nodes.size();
   const auto find = [&](const std::string& name) -> const Tensor* {
     if (const auto found = live.find(name); found != live.end()) return found->second;
     const auto outer = captured.find(name);
@@ -149,7 +158,8 @@ Result<std::vector<Tensor>> run_graph(const Graph& graph, std::span<const Tensor
     if (auto fits = check_initializer(name, tensor); !fits) return fits.error();
     live[name] = &tensor;
   }
-  for (const Node& node : graph.nodes) {
+  for (std::size_t index = 0; index < graph.nodes.size(); ++index) {
+    const Node& node = graph.nodes[index];
     if (budget != nullptr && !budget->spend_run()) return SubgraphBudget::exceeded(node);
     std::vector<const Tensor*> arguments;
     const auto argument = [&](const std::string& name) -> Result<void> {
@@ -177,8 +187,20 @@ Result<std::vector<Tensor>> run_graph(const Graph& graph, std::span<const Tensor
     }
     for (std::size_t i = 0; i < node.outputs.size() && i < outputs->size(); ++i) {
       if (node.outputs[i].empty()) continue;
-      computed.push_back(std::move((*outputs)[i]));
-      live[node.outputs[i]] = &computed.back();
+      const std::string& name = node.outputs[i];
+      const auto read = last_read.find(name);
+      if (read == last_read.end() || read->second <= index) continue;  // nothing reads it
+      Tensor& stored = computed[name];
+      stored = std::move((*outputs)[i]);
+      live[name] = &stored;
+    }
+    for (const std::vector<std::string>* names : {&node.inputs, &node.captured}) {
+      for (const std::string& name : *names) {
+        const auto read = last_read.find(name);
+        if (read == last_read.end() || read->second != index) continue;
+        live.erase(name);
+        computed.erase(name);
+      }
     }
   }
   std::vector<Tensor> out;

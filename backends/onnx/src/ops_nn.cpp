@@ -96,6 +96,33 @@ std::optional<std::uint64_t> input_offset(const Window& w, const std::vector<std
   return offset;
 }
 
+/// Where each window reads: entry p · K + q is the plane offset of output position p's term at
+/// kernel position q (both row-major, K = the kernel's size), kPadding for a term in the
+/// padding, kOutside for one past it (ceil_mode's last windows). Computed once per call, so the
+/// loops over images and channels only look offsets up.
+constexpr std::int32_t kPadding = -1;
+constexpr std::int32_t kOutside = -2;
+std::vector<std::int32_t> window_table(const Window& w, const std::vector<std::uint64_t>& spatial) {
+  std::vector<std::int32_t> table;
+  table.reserve(count_of(w.output) * count_of(w.kernel));
+  for_each_index(w.output, [&](const std::vector<std::uint64_t>& out_at) {
+    for_each_index(w.kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
+      if (const auto offset = input_offset(w, spatial, out_at, kernel_at)) {
+        table.push_back(static_cast<std::int32_t>(*offset));
+        return;
+      }
+      bool inside = true;  // within the padded input
+      for (std::size_t i = 0; i < spatial.size(); ++i) {
+        const std::uint64_t at = out_at[i] * w.strides[i] + kernel_at[i] * w.dilations[i];
+        inside =
+            inside && at < spatial[i] + static_cast<std::uint64_t>(w.pads_begin[i] + w.pads_end[i]);
+      }
+      table.push_back(inside ? kPadding : kOutside);
+    });
+  });
+  return table;
+}
+
 Result<void> float_input(const Node& node, const Tensor& x, std::size_t least_rank) {
   if (x.type != ElementType::float32) return type_unsupported(node, x.type);
   if (x.shape.size() < least_rank) return node_error(node, "the input's rank is too small");
@@ -154,27 +181,30 @@ FAULTLINE_ONNX_KERNEL(conv) {
     // canonical order (channel of the group, then kernel position row-major; padding as 0), is
     // copied out once per image and group, and every filter of the group reads it in order.
     // The same terms in the same order as the loop below: the same bytes, much faster.
-    std::vector<std::int32_t> offsets(out_plane * kernel_size);  // -1: padding
-    std::uint64_t at = 0;
-    for_each_index(w->output, [&](const std::vector<std::uint64_t>& out_at) {
-      for_each_index(kernel, [&](const std::vector<std::uint64_t>& kernel_at) {
-        const auto offset = input_offset(*w, spatial, out_at, kernel_at);
-        offsets[at++] = offset ? static_cast<std::int32_t>(*offset) : -1;
-      });
-    });
+    // by_term[q · out_plane + p]: where output position p's term at kernel position q reads,
+    // padding pointing one past the plane, at a zero.
+    const std::vector<std::int32_t> table = window_table(*w, spatial);
+    std::vector<std::int32_t> by_term(out_plane * kernel_size);
+    for (std::uint64_t p = 0; p < out_plane; ++p) {
+      for (std::uint64_t q = 0; q < kernel_size; ++q) {
+        const std::int32_t offset = table[p * kernel_size + q];
+        by_term[q * out_plane + p] = offset < 0 ? static_cast<std::int32_t>(plane) : offset;
+      }
+    }
+    std::vector<float> padded(plane + 1, 0.0F);  // a channel's plane, then the zero
     // windows[t · out_plane + p]: term t of output position p.
     std::vector<float> windows(out_plane * depth);
     const std::uint64_t filters_per_group = filters / group;
     for (std::uint64_t n = 0; n < batch; ++n) {
       for (std::uint64_t g = 0; g < group; ++g) {
-        for (std::uint64_t p = 0; p < out_plane; ++p) {
-          const std::int32_t* window_offsets = offsets.data() + p * kernel_size;
-          for (std::uint64_t c = 0; c < per_group; ++c) {
-            const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
-            for (std::uint64_t q = 0; q < kernel_size; ++q) {
-              const std::int32_t offset = window_offsets[q];
-              windows[(c * kernel_size + q) * out_plane + p] = offset < 0 ? 0.0F : plane_in[offset];
-            }
+        for (std::uint64_t c = 0; c < per_group; ++c) {
+          const float* plane_in = in.data() + (n * channels + g * per_group + c) * plane;
+          std::copy(plane_in, plane_in + plane, padded.begin());
+          for (std::uint64_t q = 0; q < kernel_size; ++q) {
+            const std::int32_t* offsets = by_term.data() + q * out_plane;
+            float* term = windows.data() + (c * kernel_size + q) * out_plane;
+            for (std::uint64_t p = 0; p < out_plane; ++p)
+              term[p] = padded[static_cast<std::size_t>(offsets[p])];
           }
         }
         for (std::uint64_t f = g * filters_per_group; f < (g + 1) * filters_per_group; ++f) {
@@ -316,7 +346,43 @@ Result<std::vector<Tensor>> pool(const Node& node, std::span<const Tensor* const
   if (auto fits = check_output(node, shape, x.type); !fits) return fits.error();
   const std::vector<float> in = values<float>(x);
   const std::uint64_t plane = count_of(spatial), out_plane = count_of(w->output);
+  const std::uint64_t kernel_size = count_of(kernel);
   std::vector<float> out(count_of(shape));
+  if (out_plane * kernel_size <= kMaxLoweredTerms) {
+    // The windows' offsets looked up from a table: the same terms in the same order as the
+    // loop below, so the same bytes.
+    const std::vector<std::int32_t> table = window_table(*w, spatial);
+    for (std::uint64_t nc = 0; nc < x.shape[0] * x.shape[1]; ++nc) {
+      const float* plane_in = in.data() + nc * plane;
+      float* plane_out = out.data() + nc * out_plane;
+      for (std::uint64_t p = 0; p < out_plane; ++p) {
+        const std::int32_t* offsets = table.data() + p * kernel_size;
+        if (max) {
+          float best = -std::numeric_limits<float>::infinity();
+          bool nan = false;
+          for (std::uint64_t q = 0; q < kernel_size; ++q) {
+            if (offsets[q] < 0) continue;
+            const float v = plane_in[offsets[q]];
+            nan = nan || std::isnan(v);
+            best = v > best ? v : best;
+          }
+          plane_out[p] = nan ? std::numeric_limits<float>::quiet_NaN() : best;
+        } else {
+          CanonicalSum<float> sum;
+          for (std::uint64_t q = 0; q < kernel_size; ++q) {
+            if (offsets[q] >= 0) {
+              sum.add(plane_in[offsets[q]]);
+            } else if (offsets[q] == kPadding && include_pad) {
+              sum.add(0.0F);  // padding inside the padded input counts, past it does not
+            }
+          }
+          const std::size_t counted = sum.count();
+          plane_out[p] = canonical(counted == 0 ? 0.0F : sum.total() / static_cast<float>(counted));
+        }
+      }
+    }
+    return std::vector<Tensor>{make_tensor(x.type, shape, out)};
+  }
   for (std::uint64_t nc = 0; nc < x.shape[0] * x.shape[1]; ++nc) {
     const float* plane_in = in.data() + nc * plane;
     std::uint64_t position = 0;
