@@ -1,6 +1,8 @@
 // The backend registry.
 #include "faultline/backend.hpp"
 
+#include <algorithm>
+
 #include "faultline/file.hpp"
 
 namespace faultline {
@@ -11,9 +13,20 @@ Result<std::unique_ptr<Program>> Backend::load_file(const std::string& path) con
   return load(*artifact);
 }
 
+bool is_backend_name(std::string_view name) noexcept {
+  return !name.empty() && name.front() >= 'a' && name.front() <= 'z' &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+         });
+}
+
 Result<void> BackendRegistry::add(std::unique_ptr<Backend> backend) {
   if (!backend) return Error{Errc::invalid_argument, "cannot register a null backend"};
   std::string name(backend->name());
+  if (!is_backend_name(name)) {
+    return Error{Errc::invalid_argument,
+                 "backend name '" + name + "' is not [a-z][a-z0-9_-]* (is_backend_name)"};
+  }
   if (backends_.contains(name)) {
     return Error{Errc::invalid_argument, "a backend named '" + name + "' is already registered"};
   }

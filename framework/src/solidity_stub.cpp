@@ -10,6 +10,7 @@
 #include <system_error>
 #include <utility>
 
+#include "faultline/backend.hpp"
 #include "faultline/file.hpp"
 
 namespace faultline {
@@ -612,12 +613,7 @@ std::string test_text(std::string_view backend, const StubNames& names, const St
 }  // namespace
 
 Result<StubNames> stub_names(std::string_view backend_name) {
-  const bool valid =
-      !backend_name.empty() && backend_name.front() >= 'a' && backend_name.front() <= 'z' &&
-      std::all_of(backend_name.begin(), backend_name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-      });
-  if (!valid) {
+  if (!is_backend_name(backend_name)) {
     return Error{Errc::invalid_argument,
                  "backend name '" + std::string(backend_name) + "' is not [a-z][a-z0-9_-]*"};
   }

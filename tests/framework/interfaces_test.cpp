@@ -86,7 +86,8 @@ class CounterProgram final : public Program {
 
 class CounterBackend final : public Backend {
  public:
-  std::string_view name() const noexcept override { return "counter"; }
+  explicit CounterBackend(std::string name = "counter") : name_(std::move(name)) {}
+  std::string_view name() const noexcept override { return name_; }
   std::string_view description() const noexcept override { return "counts to five"; }
   Result<std::unique_ptr<Program>> load(ByteView artifact) const override {
     if (!artifact.empty()) return Error{Errc::malformed_input, "counter programs are empty"};
@@ -95,6 +96,7 @@ class CounterBackend final : public Backend {
   const StepVerifier& step_verifier() const noexcept override { return verifier_; }
 
  private:
+  std::string name_;
   CounterVerifier verifier_;
 };
 
@@ -106,6 +108,13 @@ TEST_CASE("a backend plugs in through the registry and its steps verify") {
   const auto duplicate = registry.add(std::make_unique<CounterBackend>());
   REQUIRE_FALSE(duplicate.ok());
   CHECK(duplicate.error().code == Errc::invalid_argument);
+  // Names are [a-z][a-z0-9_-]*: they name files and Solidity contracts too.
+  for (const char* bad : {"", "Stack VM", "stack vm", "9lives", "stack.vm"}) {
+    INFO(bad);
+    CHECK(registry.add(std::make_unique<CounterBackend>(bad)).error().code ==
+          Errc::invalid_argument);
+  }
+  CHECK(registry.add(std::make_unique<CounterBackend>("stack-vm_2")).ok());
   const auto missing = registry.find("mips");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find("counter") != std::string::npos);

@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/chain/chain_agent.hpp"
 #include "game_setup.hpp"
@@ -85,7 +84,8 @@ class MetricsServer {
 
 }  // namespace
 
-int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+int agent_command(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                  std::ostream& err) {
   po::options_description options("options");
   options.add_options()("backend", po::value<std::string>()->required(),
                         "backend name (see 'faultline info')")(
@@ -171,7 +171,7 @@ int agent_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (!signer) return fail(signer.error());
 
   const BackendRegistry registry =
-      built_in_backends(kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value);
+      backends.registry({kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value});
   auto backend = registry.find(values["backend"].as<std::string>());
   if (!backend) return usage_error(err, backend.error().message);
   auto loaded = load_program(**backend, values);

@@ -1,30 +1,65 @@
-// Registration of the built-in backends: one add() call per backend.
-#include "built_in_backends.hpp"
-
+// The backend catalog, and the backends built into faultline: one add() call per backend.
+#include "faultline/cli/cli.hpp"
 #include "faultline/mips/backend.hpp"
 #include "faultline/onnx/trace.hpp"
 #include "faultline/riscv/backend.hpp"
 
 namespace faultline::cli {
 
-BackendRegistry built_in_backends(std::uint64_t memory_limit, std::uint64_t operators_per_step) {
+Result<void> BackendCatalog::add(Factory make, std::optional<VerifierContract> verifier) {
+  if (!make) return Error{Errc::invalid_argument, "cannot add a backend without a factory"};
+  const std::unique_ptr<Backend> sample = make(BackendSettings{});
+  if (!sample) return Error{Errc::invalid_argument, "the backend factory made no backend"};
+  std::string name(sample->name());
+  if (!is_backend_name(name)) {
+    return Error{Errc::invalid_argument, "backend name '" + name + "' is not [a-z][a-z0-9_-]*"};
+  }
+  if (contains(name)) {
+    return Error{Errc::invalid_argument, "a backend named '" + name + "' is already added"};
+  }
+  entries_.push_back({std::move(name), std::move(make), std::move(verifier)});
+  return {};
+}
+
+BackendRegistry BackendCatalog::registry(const BackendSettings& settings) const {
   BackendRegistry registry;
-  (void)registry.add(onnx::make_backend(onnx::TraceOptions{operators_per_step}));
-  (void)registry.add(riscv::make_backend(32, memory_limit));
-  (void)registry.add(riscv::make_backend(64, memory_limit));
-  (void)registry.add(mips::make_backend(32, memory_limit));
-  (void)registry.add(mips::make_backend(64, memory_limit));
+  for (const Entry& entry : entries_)
+    (void)registry.add(entry.make(settings));  // names checked by add(); a null is refused
   return registry;
 }
 
-std::optional<VerifierContract> verifier_contract(std::string_view backend) {
-  if (backend == "riscv32")
-    return VerifierContract{"RiscvStepVerifier.sol", "RiscvStepVerifier", 32};
-  if (backend == "riscv64")
-    return VerifierContract{"RiscvStepVerifier.sol", "RiscvStepVerifier", 64};
-  if (backend == "mips32") return VerifierContract{"MipsStepVerifier.sol", "MipsStepVerifier", 32};
-  if (backend == "mips64") return VerifierContract{"MipsStepVerifier.sol", "MipsStepVerifier", 64};
+bool BackendCatalog::contains(std::string_view name) const {
+  for (const Entry& entry : entries_) {
+    if (entry.name == name) return true;
+  }
+  return false;
+}
+
+std::optional<VerifierContract> BackendCatalog::verifier_contract(std::string_view name) const {
+  for (const Entry& entry : entries_) {
+    if (entry.name == name) return entry.verifier;
+  }
   return std::nullopt;
+}
+
+BackendCatalog built_in_backends() {
+  BackendCatalog catalog;
+  (void)catalog.add([](const BackendSettings& settings) {
+    return onnx::make_backend(onnx::TraceOptions{settings.operators_per_step});
+  });
+  for (const unsigned xlen : {32U, 64U}) {
+    (void)catalog.add(
+        [xlen](const BackendSettings& settings) {
+          return riscv::make_backend(xlen, settings.memory_limit_pages);
+        },
+        VerifierContract{"RiscvStepVerifier.sol", "RiscvStepVerifier", xlen});
+    (void)catalog.add(
+        [xlen](const BackendSettings& settings) {
+          return mips::make_backend(xlen, settings.memory_limit_pages);
+        },
+        VerifierContract{"MipsStepVerifier.sol", "MipsStepVerifier", xlen});
+  }
+  return catalog;
 }
 
 }  // namespace faultline::cli

@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/chain/anvil.hpp"
 #include "faultline/chain/chain_game.hpp"
@@ -66,7 +65,8 @@ int usage_error(std::ostream& err, const std::string& message) {
 
 }  // namespace
 
-int play_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+int play_command(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                 std::ostream& err) {
   po::options_description options("options");
   add_game_options(options);
   options.add_options()("unchallenged",
@@ -118,14 +118,14 @@ int play_command(const Arguments& args, std::ostream& out, std::ostream& err) {
   defaults.bond_growth_percent = 25;
   if (defaults.max_clock < 8) return usage_error(err, "--max-clock must be at least 8 seconds");
   const std::string backend_name = values["backend"].as<std::string>();
-  const auto verifier_contract = cli::verifier_contract(backend_name);
-  if (!verifier_contract && built_in_backends().find(backend_name).ok()) {
+  const auto verifier_contract = backends.verifier_contract(backend_name);
+  if (!verifier_contract && backends.contains(backend_name)) {
     return usage_error(err, "backend '" + backend_name + "' has no step verifier contract");
   }
   auto artifacts = chain::Artifacts::open(values["contracts"].as<std::string>());
   if (!artifacts) return fail(artifacts.error());
   int exit_code = kExitOk;
-  auto setup = prepare_game(values, defaults, kCommand, err, exit_code);
+  auto setup = prepare_game(values, defaults, backends, kCommand, err, exit_code);
   if (!setup) return exit_code;
   const dispute::GameConfig& config = setup->config;
   const Scenario& scenario = *setup->scenario;

@@ -12,7 +12,6 @@
 #include <sstream>
 #include <thread>
 
-#include "built_in_backends.hpp"
 #include "faultline/file.hpp"
 #include "faultline/keccak.hpp"
 #include "faultline/program_executor.hpp"
@@ -96,7 +95,8 @@ struct Session {
 
 /// Loads the program named by the options; returns an exit code on failure.
 std::optional<Session> open_session(std::string_view command, const po::variables_map& values,
-                                    std::ostream& err, int& exit_code) {
+                                    const BackendCatalog& backends, std::ostream& err,
+                                    int& exit_code) {
   Session session;
   const auto& progress_option = values["progress"].as<std::string>();
   const auto style = progress_style(progress_option, values.contains("json"));
@@ -107,8 +107,8 @@ std::optional<Session> open_session(std::string_view command, const po::variable
     return std::nullopt;
   }
   session.progress = std::make_shared<Progress>(*style, std::string(command));
-  session.registry = std::make_shared<const BackendRegistry>(built_in_backends(
-      values["memory-limit"].as<Count>().value, values["operators-per-step"].as<Count>().value));
+  session.registry = std::make_shared<const BackendRegistry>(backends.registry(
+      {values["memory-limit"].as<Count>().value, values["operators-per-step"].as<Count>().value}));
   auto backend = session.registry->find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline " << command << ": " << backend.error().message << "\n";
@@ -149,16 +149,15 @@ struct ProgramCommand {
   Session session;
 };
 
-std::optional<ProgramCommand> start_program_command(std::string_view command,
-                                                    std::string_view usage,
-                                                    const po::options_description& options,
-                                                    const Arguments& args, std::ostream& out,
-                                                    std::ostream& err, int& exit_code) {
+std::optional<ProgramCommand> start_program_command(
+    std::string_view command, std::string_view usage, const po::options_description& options,
+    const Arguments& args, const BackendCatalog& backends, std::ostream& out, std::ostream& err,
+    int& exit_code) {
   po::positional_options_description positional;
   positional.add("program", 1);
   auto values = parse_options(command, usage, args, options, positional, out, err, exit_code);
   if (!values) return std::nullopt;
-  auto session = open_session(command, *values, err, exit_code);
+  auto session = open_session(command, *values, backends, err, exit_code);
   if (!session) return std::nullopt;
   return ProgramCommand{std::move(*values), std::move(*session)};
 }
@@ -241,7 +240,8 @@ Json machine_summary(Machine& machine) {
   return json;
 }
 
-int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_run(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+            std::ostream& err) {
   auto options = program_options();
   options.add_options()("max-steps", po::value<Count>(), "stop after this many steps")(
       "output-dir", po::value<std::string>(),
@@ -251,7 +251,7 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
       "run",
       "--backend NAME PROGRAM [--input FILE | --input NAME=FILE ...] [--max-steps N] "
       "[--output-dir DIR] [--json]",
-      options, args, out, err, exit_code);
+      options, args, backends, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
 
@@ -292,13 +292,14 @@ int run_run(const Arguments& args, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_state(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+              std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N");
   int exit_code = kExitOk;
   auto command = start_program_command(
       "state", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
-      options, args, out, err, exit_code);
+      options, args, backends, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;
@@ -318,13 +319,14 @@ int run_state(const Arguments& args, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_witness(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                std::ostream& err) {
   auto options = program_options();
   options.add_options()("at", po::value<Count>()->required(), "step index N (state N to N+1)");
   int exit_code = kExitOk;
   auto command = start_program_command(
       "witness", "--backend NAME PROGRAM --at N [--input FILE | --input NAME=FILE ...] [--json]",
-      options, args, out, err, exit_code);
+      options, args, backends, out, err, exit_code);
   if (!command) return exit_code;
   auto& [values, session] = *command;
   const std::uint64_t at = values["at"].as<Count>().value;
@@ -383,14 +385,15 @@ int run_witness(const Arguments& args, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int run_info(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_info(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+             std::ostream& err) {
   po::options_description options("options");
   options.add_options()("json", "print JSON");
   int exit_code = kExitOk;
   const auto values = parse_options("info", "[--json]", args, options, {}, out, err, exit_code);
   if (!values) return exit_code;
 
-  const BackendRegistry registry = built_in_backends();
+  const BackendRegistry registry = backends.registry();
   Json info;
   info["version"] = kVersion;
   info["keccak_pairs"] = keccak_pairs_implementation();

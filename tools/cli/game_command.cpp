@@ -111,7 +111,8 @@ int usage_error(std::ostream& err, const std::string& message) {
   return kExitUsage;
 }
 
-int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+int simulate_command(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                     std::ostream& err) {
   po::options_description options("options");
   add_game_options(options);
   options.add_options()("dot", po::value<std::string>(),
@@ -146,8 +147,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
     }
   }
   int exit_code = kExitOk;
-  auto setup =
-      prepare_game(values, dispute::GameConfig{}, "faultline game simulate", err, exit_code);
+  auto setup = prepare_game(values, dispute::GameConfig{}, backends, "faultline game simulate", err,
+                            exit_code);
   if (!setup) return exit_code;
   const dispute::GameConfig& config = setup->config;
   const Scenario& scenario = *setup->scenario;
@@ -257,7 +258,8 @@ int simulate_command(const Arguments& args, std::ostream& out, std::ostream& err
 
 }  // namespace
 
-int run_game(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_game(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+             std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? err : out)
         << "usage: faultline game simulate [options]   play in memory   (see --help)\n"
@@ -265,8 +267,9 @@ int run_game(const Arguments& args, std::ostream& out, std::ostream& err) {
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "simulate")
-    return simulate_command(Arguments(args.begin() + 1, args.end()), out, err);
-  if (args[0] == "play") return play_command(Arguments(args.begin() + 1, args.end()), out, err);
+    return simulate_command(Arguments(args.begin() + 1, args.end()), backends, out, err);
+  if (args[0] == "play")
+    return play_command(Arguments(args.begin() + 1, args.end()), backends, out, err);
   err << "faultline game: unknown subcommand '" << args[0] << "' (known: simulate, play)\n";
   return kExitUsage;
 }

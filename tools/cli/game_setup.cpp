@@ -1,7 +1,6 @@
 // The set-up shared by `game simulate` and `game play`.
 #include "game_setup.hpp"
 
-#include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/file.hpp"
 #include "options.hpp"
@@ -53,8 +52,8 @@ Result<LoadedProgram> load_program(const Backend& backend, const po::variables_m
 
 std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
                                         const dispute::GameConfig& config_defaults,
-                                        const std::string& command, std::ostream& err,
-                                        int& exit_code) {
+                                        const BackendCatalog& backends, const std::string& command,
+                                        std::ostream& err, int& exit_code) {
   const auto usage = [&](const std::string& message) {
     err << command << ": " << message << "\nrun '" << command << " --help' for usage\n";
     exit_code = kExitUsage;
@@ -98,8 +97,8 @@ std::unique_ptr<GameSetup> prepare_game(const po::variables_map& values,
     setup->chunk = chunk;
   }
 
-  setup->registry = std::make_shared<const BackendRegistry>(
-      built_in_backends(kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value));
+  setup->registry = std::make_shared<const BackendRegistry>(backends.registry(
+      {kDefaultMemoryLimitPages, values["operators-per-step"].as<Count>().value}));
   auto backend = setup->registry->find(values["backend"].as<std::string>());
   if (!backend) return usage(backend.error().message);
   setup->backend = *backend;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "faultline/backend.hpp"
+#include "faultline/cli/cli.hpp"
 #include "faultline/dispute/scenario.hpp"
 #include "faultline/program_executor.hpp"
 #include "progress.hpp"
@@ -57,7 +58,7 @@ struct GameSetup {
 /// sets `exit_code` and returns null.
 std::unique_ptr<GameSetup> prepare_game(const boost::program_options::variables_map& values,
                                         const dispute::GameConfig& config_defaults,
-                                        const std::string& command, std::ostream& err,
-                                        int& exit_code);
+                                        const BackendCatalog& backends, const std::string& command,
+                                        std::ostream& err, int& exit_code);
 
 }  // namespace faultline::cli

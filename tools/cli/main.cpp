@@ -1,62 +1,7 @@
-// faultline: run programs, print commitments and witnesses, play and simulate dispute games.
-#include <iostream>
-#include <new>
-#include <string>
-#include <string_view>
-
-#include "commands.hpp"
-#include "faultline/version.hpp"
-
-namespace {
-
-using faultline::cli::commands;
-
-void print_usage(std::ostream& out) {
-  out << "faultline " << faultline::kVersion << " - one fault-proof bisection engine for any VM\n\n"
-      << "usage: faultline <command> [options]\n"
-      << "       faultline <command> --help\n\n"
-      << "commands:\n";
-  for (const auto& command : commands()) {
-    out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
-        << "\n";
-  }
-}
-
-}  // namespace
+// faultline: run programs, print commitments and witnesses, play and simulate dispute games,
+// with the built-in backends (a project adds its own through faultline/cli/cli.hpp).
+#include "faultline/cli/cli.hpp"
 
 int main(int argc, char** argv) {
-  using namespace faultline::cli;
-  if (argc < 2) {
-    print_usage(std::cerr);
-    return kExitUsage;
-  }
-  const std::string_view first = argv[1];
-  if (first == "--help" || first == "-h" || first == "help") {
-    print_usage(std::cout);
-    return kExitOk;
-  }
-  if (first == "--version") {
-    std::cout << "faultline " << faultline::kVersion << "\n";
-    return kExitOk;
-  }
-  for (const auto& command : commands()) {
-    if (command.name == first) {
-      int code = kExitFailure;
-      try {
-        code = command.run(Arguments(argv + 2, argv + argc), std::cout, std::cerr);
-      } catch (const std::bad_alloc&) {
-        // The documented limits bound every command's memory; past the host's, fail cleanly.
-        std::cerr << "faultline " << first << ": out of memory\n";
-        return kExitFailure;
-      }
-      // Output that never arrived (a full disk, a closed pipe) is a failure, not a success.
-      if (!std::cout.flush()) {
-        std::cerr << "faultline: cannot write to standard output\n";
-        return kExitFailure;
-      }
-      return code;
-    }
-  }
-  std::cerr << "faultline: unknown command '" << first << "'; run 'faultline --help'\n";
-  return kExitUsage;
+  return faultline::cli::run_cli(argc, argv, faultline::cli::built_in_backends());
 }

@@ -3,7 +3,6 @@
 #include <boost/program_options.hpp>
 #include <ostream>
 
-#include "built_in_backends.hpp"
 #include "commands.hpp"
 #include "faultline/solidity_stub.hpp"
 
@@ -14,7 +13,8 @@ namespace po = boost::program_options;
 
 constexpr std::string_view kGenUsage = "gen --backend NAME --out DIR [--force]";
 
-int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+int gen_command(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                std::ostream& err) {
   po::options_description options("options");
   options.add_options()("backend", po::value<std::string>()->required(),
                         "backend name (see 'faultline info')")(
@@ -44,7 +44,7 @@ int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     err << "faultline verifier gen: --out must name a directory\n";
     return kExitUsage;
   }
-  const BackendRegistry registry = built_in_backends();
+  const BackendRegistry registry = backends.registry();
   auto backend = registry.find(values["backend"].as<std::string>());
   if (!backend) {
     err << "faultline verifier gen: " << backend.error().message << "\n";
@@ -75,12 +75,14 @@ int gen_command(const Arguments& args, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int run_verifier(const Arguments& args, std::ostream& out, std::ostream& err) {
+int run_verifier(const Arguments& args, const BackendCatalog& backends, std::ostream& out,
+                 std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? err : out) << "usage: faultline verifier " << kGenUsage << "\n";
     return args.empty() ? kExitUsage : kExitOk;
   }
-  if (args[0] == "gen") return gen_command(Arguments(args.begin() + 1, args.end()), out, err);
+  if (args[0] == "gen")
+    return gen_command(Arguments(args.begin() + 1, args.end()), backends, out, err);
   err << "faultline verifier: unknown subcommand '" << args[0] << "' (known: gen)\n";
   return kExitUsage;
 }

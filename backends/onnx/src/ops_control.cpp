@@ -317,11 +317,13 @@ Result<std::vector<Tensor>> run_scan(const Node& node, const Arguments& argument
   for (std::uint64_t t = 0; t < length; ++t) {
     if (!budget.spend_run()) return SubgraphBudget::exceeded(node);
     std::vector<Tensor> slices;
+    slices.reserve(input_count);
     for (std::size_t i = 0; i < input_count; ++i) {
       slices.push_back(slice_at(*own[state_count + i], (*input_axes)[i],
                                 (*input_reversed)[i] ? length - 1 - t : t));
     }
     std::vector<const Tensor*> inputs;
+    inputs.reserve(states.size() + slices.size());
     for (const Tensor& state : states)
       inputs.push_back(&state);
     for (const Tensor& slice : slices)

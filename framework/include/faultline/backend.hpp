@@ -23,7 +23,7 @@ class Backend {
  public:
   virtual ~Backend() = default;
 
-  /// Registry name: lower case, no spaces.
+  /// Registry name: is_backend_name(), [a-z][a-z0-9_-]* (it names files and contracts too).
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   /// One line for `faultline info`.
   [[nodiscard]] virtual std::string_view description() const noexcept = 0;
@@ -49,10 +49,15 @@ class Backend {
   }
 };
 
+/// Whether `name` may name a backend: a lower-case letter, then lower-case letters, digits, '_'
+/// or '-' ("riscv64", "stack-vm").
+[[nodiscard]] bool is_backend_name(std::string_view name) noexcept;
+
 /// Backends by name.
 class BackendRegistry {
  public:
-  /// invalid_argument if a backend of the same name is already registered.
+  /// invalid_argument for a null backend, a name that is not is_backend_name(), or a name
+  /// already registered.
   Result<void> add(std::unique_ptr<Backend> backend);
 
   /// not_found, naming the registered backends, if there is none called `name`.
