@@ -1,0 +1,14 @@
+// The stack backend as a faultline CLI catalog entry (faultline_add_cli's BACKENDS).
+#pragma once
+
+#include "faultline/cli/cli.hpp"
+#include "stack/backend.hpp"
+
+namespace stack {
+
+inline std::unique_ptr<faultline::Backend> cli_backend(
+    const faultline::cli::BackendSettings& settings) {
+  return make_backend(settings.memory_limit_pages);
+}
+
+}  // namespace stack
