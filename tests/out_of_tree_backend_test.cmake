@@ -44,6 +44,16 @@ foreach(strategy lie-at lie-from random coalition)
       --dishonest ${strategy} --honest-role ${role})
   endforeach()
 endforeach()
-# The Solidity stub, generated from the backend's declared state layout.
-run(MATCH "StackStepVerifier.sol" COMMAND ${cli} verifier gen --backend stack
-  --out ${WORK_DIR}/contracts)
+# The Solidity stub, generated from the backend's declared state layout, with the files it
+# imports (the same as the package installs), compiles and passes its generated tests: nothing
+# copied from the repository.
+set(project ${WORK_DIR}/contracts)
+run(MATCH "src/stack/StackStepVerifier.sol.*src/IStepVerifier.sol.*test/Test.sol"
+  COMMAND ${cli} verifier gen --backend stack --out ${project})
+foreach(file src/IStepVerifier.sol src/IPreimageOracle.sol src/PreimageOracle.sol test/Test.sol)
+  run(COMMAND ${CMAKE_COMMAND} -E compare_files ${project}/${file}
+    ${WORK_DIR}/prefix/share/faultline/contracts/${file})
+endforeach()
+file(WRITE ${project}/foundry.toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\n"
+  "libs = []\noffline = true\nsolc = \"${SOLC}\"\nevm_version = \"cancun\"\n")
+run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${project})

@@ -1,6 +1,7 @@
 // `faultline verifier gen`: writes a backend's Solidity step-verifier stub and its Foundry test
 // from the state layout the backend declares (the generator is faultline/solidity_stub.hpp).
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <ostream>
 
 #include "commands.hpp"
@@ -29,7 +30,9 @@ int gen_command(const Arguments& args, const BackendCatalog& backends, std::ostr
     if (values.contains("help")) {
       out << "usage: faultline verifier " << kGenUsage << "\n\n"
           << "Writes src/NAME/<Name>StepVerifier.sol and test/<Name>StepVerifier.t.sol under DIR\n"
-          << "from the backend's state layout (docs/writing-a-backend.md).\n\n"
+          << "from the backend's state layout (docs/writing-a-backend.md), and the files they\n"
+          << "import (src/IStepVerifier.sol, src/IPreimageOracle.sol, src/PreimageOracle.sol,\n"
+          << "test/Test.sol) where DIR lacks them.\n\n"
           << options << "\n";
       return kExitOk;
     }
@@ -70,6 +73,17 @@ int gen_command(const Arguments& args, const BackendCatalog& backends, std::ostr
   }
   for (const SolidityFile& file : *files)
     out << "wrote " << root << "/" << file.path << "\n";
+  // What the stub imports, where the project lacks it; a project's own copy is kept.
+  for (const SolidityFile& file : verifier_support_files()) {
+    const std::filesystem::path path = std::filesystem::path(root) / file.path;
+    std::error_code error;
+    if (std::filesystem::exists(path, error)) continue;
+    if (auto written = write_solidity_files({file}, root, false); !written) {
+      err << "faultline verifier gen: " << written.error().message << "\n";
+      return kExitFailure;
+    }
+    out << "wrote " << root << "/" << file.path << "\n";
+  }
   return kExitOk;
 }
 

@@ -20,8 +20,8 @@
 namespace stack {
 namespace {
 
-using faultline::ByteView;
 using faultline::Bytes;
+using faultline::ByteView;
 using faultline::Errc;
 using faultline::Error;
 using faultline::Hash;
@@ -35,12 +35,12 @@ using faultline::VmStatus;
 /// Why a step faulted: kept in exit_code while the status is faulted.
 enum class Fault : std::uint32_t {
   none = 0,
-  bad_pc = 1,           ///< pc not 8-aligned, or past the code region
-  bad_op = 2,           ///< an opcode the machine does not have
-  underflow = 3,        ///< a pop from an empty stack
-  overflow = 4,         ///< a push past kStackLimit
-  misaligned = 5,       ///< a load or store address not 4-aligned
-  memory_limit = 6,     ///< a store would make more pages non-zero than allowed
+  bad_pc = 1,        ///< pc not 8-aligned, or past the code region
+  bad_op = 2,        ///< an opcode the machine does not have
+  underflow = 3,     ///< a pop from an empty stack
+  overflow = 4,      ///< a push past kStackLimit
+  misaligned = 5,    ///< a load or store address not 4-aligned
+  memory_limit = 6,  ///< a store would make more pages non-zero than allowed
 };
 
 struct State {
@@ -115,8 +115,8 @@ struct MemoryContext : faultline::MachineIo {
 struct DecodeCache {};  // the stack machine decodes nothing ahead
 
 struct RunContext : MemoryContext {
-  RunContext(State& s, MerkleMemory& m, const faultline::PreimageOracle& o,
-             faultline::Outputs& out, DecodeCache& /*cache*/)
+  RunContext(State& s, MerkleMemory& m, const faultline::PreimageOracle& o, faultline::Outputs& out,
+             DecodeCache& /*cache*/)
       : MemoryContext(s, m, o, out) {}
 };
 
@@ -270,8 +270,8 @@ struct Isa {
 
   static Result<State> decode(ByteView bytes) {
     if (bytes.size() != kStateSize) {
-      return Error{Errc::malformed_input, "a stack state has 69 bytes, not " +
-                                              std::to_string(bytes.size())};
+      return Error{Errc::malformed_input,
+                   "a stack state has 69 bytes, not " + std::to_string(bytes.size())};
     }
     State s;
     if (bytes[0] > static_cast<std::uint8_t>(VmStatus::running)) {
@@ -292,10 +292,13 @@ struct Isa {
   }
 
   static std::string fault_description(const State& s) {
-    static constexpr std::array<const char*, 7> kWhy = {
-        "no fault",          "pc not 8-aligned or past the code", "unknown opcode",
-        "stack underflow",   "stack overflow",                    "misaligned load or store",
-        "memory limit reached"};
+    static constexpr std::array<const char*, 7> kWhy = {"no fault",
+                                                        "pc not 8-aligned or past the code",
+                                                        "unknown opcode",
+                                                        "stack underflow",
+                                                        "stack overflow",
+                                                        "misaligned load or store",
+                                                        "memory limit reached"};
     return s.exit_code < kWhy.size() ? kWhy[s.exit_code] : "fault " + std::to_string(s.exit_code);
   }
 
@@ -314,8 +317,8 @@ static_assert(faultline::VmIsa<Isa>);
 
 std::optional<Op> op_named(const std::string& name) {
   static const std::map<std::string, Op> kOps = {
-      {"halt", Op::halt}, {"push", Op::push}, {"add", Op::add}, {"sub", Op::sub},
-      {"mul", Op::mul},   {"lt", Op::lt},     {"dup", Op::dup}, {"swap", Op::swap},
+      {"halt", Op::halt}, {"push", Op::push}, {"add", Op::add},   {"sub", Op::sub},
+      {"mul", Op::mul},   {"lt", Op::lt},     {"dup", Op::dup},   {"swap", Op::swap},
       {"jz", Op::jz},     {"jmp", Op::jmp},   {"load", Op::load}, {"store", Op::store}};
   const auto found = kOps.find(name);
   return found == kOps.end() ? std::nullopt : std::optional(found->second);
@@ -368,8 +371,8 @@ Result<Bytes> assemble(std::string_view text) {
         const char* last = line.operand.data() + line.operand.size();
         const auto parsed = std::from_chars(first, last, immediate, hex ? 16 : 10);
         if (parsed.ec != std::errc() || parsed.ptr != last || first == last) {
-          return Error{Errc::malformed_input, "line " + std::to_string(line.number) +
-                                                  ": '" + line.operand +
+          return Error{Errc::malformed_input, "line " + std::to_string(line.number) + ": '" +
+                                                  line.operand +
                                                   "' is neither a label nor a 32-bit number"};
         }
       }
@@ -396,8 +399,7 @@ class Program final : public faultline::Program {
     State state;
     state.memory_limit = memory_limit_;
     state.pages_in_use = memory.nonzero_pages();
-    return std::make_unique<faultline::VmMachine<Isa>>(state, std::move(memory),
-                                                       std::move(oracle));
+    return std::make_unique<faultline::VmMachine<Isa>>(state, std::move(memory), std::move(oracle));
   }
 
  private:
@@ -415,17 +417,17 @@ class Backend final : public faultline::Backend {
     return "a 32-bit stack machine (examples/stack_backend, built outside the tree)";
   }
   Result<std::unique_ptr<faultline::Program>> load(ByteView artifact) const override {
-    auto code = assemble(std::string_view(reinterpret_cast<const char*>(artifact.data()),
-                                          artifact.size()));
+    auto code =
+        assemble(std::string_view(reinterpret_cast<const char*>(artifact.data()), artifact.size()));
     if (!code) return code.error();
     if (code->empty()) return Error{Errc::malformed_input, "a program needs an instruction"};
-    const std::uint64_t pages = (code->size() + MerkleMemory::kPageBytes - 1) >>
-                                MerkleMemory::kPageBits;
+    const std::uint64_t pages =
+        (code->size() + MerkleMemory::kPageBytes - 1) >> MerkleMemory::kPageBits;
     if (pages > memory_limit_) {
       return Error{Errc::out_of_range, "the code needs more pages than the memory limit"};
     }
-    return std::unique_ptr<faultline::Program>(std::make_unique<Program>(
-        std::move(*code), faultline::keccak256(artifact), memory_limit_));
+    return std::unique_ptr<faultline::Program>(
+        std::make_unique<Program>(std::move(*code), faultline::keccak256(artifact), memory_limit_));
   }
   const faultline::StepVerifier& step_verifier() const noexcept override { return verifier_; }
   std::optional<faultline::StateLayout> state_layout() const noexcept override { return kLayout; }

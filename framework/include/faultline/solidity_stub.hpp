@@ -43,4 +43,10 @@ Result<std::vector<SolidityFile>> generate_verifier_stub(std::string_view backen
 Result<void> write_solidity_files(const std::vector<SolidityFile>& files, const std::string& root,
                                   bool overwrite);
 
+/// The Solidity files a generated stub and its tests import, as faultline's own contracts/
+/// holds them: src/IStepVerifier.sol, src/IPreimageOracle.sol, src/PreimageOracle.sol and
+/// test/Test.sol (paths relative to a Foundry project's root). The package also installs them
+/// in share/faultline/contracts.
+[[nodiscard]] std::vector<SolidityFile> verifier_support_files();
+
 }  // namespace faultline

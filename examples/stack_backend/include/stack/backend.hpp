@@ -17,18 +17,18 @@
 namespace stack {
 
 enum class Op : std::uint8_t {
-  halt = 0,   ///< pop the exit code and exit (0: exited_ok, else exited_failure)
-  push = 1,   ///< push the immediate
-  add = 2,    ///< pop b, pop a, push a + b (mod 2^32)
-  sub = 3,    ///< a − b
-  mul = 4,    ///< a · b
-  lt = 5,     ///< a < b (unsigned) as 1 or 0
-  dup = 6,    ///< push a copy of the top
-  swap = 7,   ///< exchange the top two
-  jz = 8,     ///< pop; jump to the immediate if it was 0
-  jmp = 9,    ///< jump to the immediate
-  load = 10,  ///< pop an address, push the word there (4-aligned)
-  store = 11, ///< pop an address, pop a value, store the value there (4-aligned)
+  halt = 0,    ///< pop the exit code and exit (0: exited_ok, else exited_failure)
+  push = 1,    ///< push the immediate
+  add = 2,     ///< pop b, pop a, push a + b (mod 2^32)
+  sub = 3,     ///< a − b
+  mul = 4,     ///< a · b
+  lt = 5,      ///< a < b (unsigned) as 1 or 0
+  dup = 6,     ///< push a copy of the top
+  swap = 7,    ///< exchange the top two
+  jz = 8,      ///< pop; jump to the immediate if it was 0
+  jmp = 9,     ///< jump to the immediate
+  load = 10,   ///< pop an address, push the word there (4-aligned)
+  store = 11,  ///< pop an address, pop a value, store the value there (4-aligned)
 };
 inline constexpr std::uint8_t kOpCount = 12;
 
