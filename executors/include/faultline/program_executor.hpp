@@ -43,7 +43,9 @@ class ProgramExecutor final : public TraceProvider {
   /// Commitment to the state after `index` steps (the final state repeats after a halt).
   [[nodiscard]] Result<Hash> claim_at(std::uint64_t index) override;
 
-  /// Witness of step `index` (state `index` to `index + 1`).
+  /// Witness of step `index` (state `index` to `index + 1`). Past the halt the machine's own
+  /// step counter stays at the halt step, so the witness's `step` is set to `index` here; its
+  /// state is the final state, and its proof is empty (a halted step reads nothing).
   [[nodiscard]] Result<StepWitness> witness_at(std::uint64_t index) override;
 
   /// Claims at many indices in one forward pass (indices in any order).

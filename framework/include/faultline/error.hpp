@@ -48,6 +48,7 @@ class [[nodiscard]] Result {
   T&& value() && { return std::move(checked()); }
   T& operator*() & { return checked(); }
   const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(checked()); }  ///< moves out of a temporary
   T* operator->() { return &checked(); }
   const T* operator->() const { return &value(); }
 

@@ -86,8 +86,10 @@ class Machine {
   virtual Result<std::uint64_t> run(std::uint64_t max_steps) = 0;
 
   /// Executes one step and returns its witness: the encoded pre-state and the proofs of every
-  /// memory leaf the step touches, each taken when the step first touches the leaf.
-  /// Errors as for run(); the state is then unchanged.
+  /// memory leaf the step touches, each taken when the step first touches the leaf. A halted
+  /// machine's witness has an empty proof (its step reads nothing and changes nothing), and a
+  /// step verifier refuses proof bytes a step leaves unused. Errors as for run(); the state is
+  /// then unchanged.
   [[nodiscard]] virtual Result<StepWitness> step_with_witness() = 0;
 
   /// The state in the byte layout the step verifiers decode, including the memory root.
