@@ -2,10 +2,11 @@
 # faultline CLI (faultline/cli/cli.hpp) over the built-in backends and the project's own.
 #
 #   faultline_add_cli(my-faultline
-#     BACKENDS stack::make_backend          # each: std::unique_ptr<faultline::Backend>(
-#     HEADERS stack/backend.hpp             #          const faultline::cli::BackendSettings&)
-#     LIBRARIES stack_backend
-#     [NO_BUILT_INS])                       # leave out riscv*, mips*, onnx
+#     BACKENDS stack::cli_backend           # each: what BackendCatalog::add takes, a factory
+#     HEADERS stack/cli.hpp                 #   std::unique_ptr<faultline::Backend>(
+#     LIBRARIES stack_backend               #     const faultline::cli::BackendSettings&),
+#     [NO_BUILT_INS])                       #   then ", VerifierContract{...}" if it has one;
+#                                           # NO_BUILT_INS leaves out riscv*, mips*, onnx
 #
 # writes the binary's main(); or, with SOURCES main.cpp ..., takes the project's own main()
 # (which calls faultline::cli::run_cli). Installed with the package: find_package(faultline)

@@ -55,21 +55,31 @@ foreach(file src/IStepVerifier.sol src/IPreimageOracle.sol src/PreimageOracle.so
     ${WORK_DIR}/prefix/share/faultline/contracts/${file})
 endforeach()
 file(WRITE ${project}/foundry.toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\n"
-  "libs = []\noffline = true\nsolc = \"${SOLC}\"\nevm_version = \"cancun\"\n")
+  "libs = []\noffline = true\nsolc = \"${SOLC}\"\noptimizer = true\noptimizer_runs = 200\n"
+  "evm_version = \"cancun\"\n")
 run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${project})
 
 # The stub completed (examples/stack_backend/contracts: the step written in Solidity, the
-# generated tests edited for its one-encoding rule), with the Solidity files the package
-# installs (the library route), compiled, its Foundry tests passed, and every step of the
-# example programs checked against the C++ step on anvil.
+# generated tests edited for its one-encoding rule), with the contracts the package installs
+# (the library route), compiled, its Foundry tests passed, and every step of the example
+# programs checked against the C++ step on anvil.
 set(verifier ${WORK_DIR}/verifier)
 file(COPY ${SOURCE_DIR}/examples/stack_backend/contracts/ DESTINATION ${verifier})
 file(COPY ${WORK_DIR}/prefix/share/faultline/contracts/ DESTINATION ${verifier})
 file(WRITE ${verifier}/foundry.toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\n"
-  "libs = []\noffline = true\nsolc = \"${SOLC}\"\nevm_version = \"cancun\"\n")
+  "libs = []\noffline = true\nsolc = \"${SOLC}\"\noptimizer = true\noptimizer_runs = 200\n"
+  "evm_version = \"cancun\"\n")
 run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${verifier})
 run(COMMAND ${FORGE} build --root ${verifier} --out ${verifier}/out)
 run(MATCH "the contract agrees with the C\\+\\+ step on [0-9]+ witnesses"
   COMMAND ${WORK_DIR}/build/stack-evm-check ${ANVIL} ${verifier}/out ${programs}/sum.stk
     ${programs}/ops.stk ${programs}/underflow.stk ${programs}/faults.stk ${programs}/bad_jump.stk
     ${programs}/memory_limit.stk)
+# And the game on a chain: the installed game contracts and the stack machine's verifier,
+# deployed by game play, the honest side winning as proposer (the game ends in an onchain
+# step) and as challenger.
+foreach(role proposer challenger)
+  run(MATCH "the honest party wins.*game balance after every claim: 0 ETH"
+    COMMAND ${cli} game play --backend stack ${programs}/sum.stk --contracts ${verifier}/out
+      --anvil ${ANVIL} --honest-role ${role} --progress none)
+endforeach()

@@ -171,7 +171,9 @@ int play_command(const Arguments& args, const BackendCatalog& backends, std::ost
   if (!deployment) return fail(deployment.error());
   auto verifier = chain::Deployment::deploy_contract(
       deployer, *artifacts, verifier_contract->file, verifier_contract->contract,
-      chain::AbiEncoder().address(deployment->oracle).uint(verifier_contract->width).finish());
+      verifier_contract->width
+          ? chain::AbiEncoder().address(deployment->oracle).uint(*verifier_contract->width).finish()
+          : chain::AbiEncoder().address(deployment->oracle).finish());
   if (!verifier) return fail(verifier.error());
   auto game_type = deployment->register_game_type(deployer, *verifier, config);
   if (!game_type) return fail(game_type.error());

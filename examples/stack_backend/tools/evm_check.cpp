@@ -37,9 +37,9 @@ int main(int argc, char** argv) {
   auto oracle = chain::Deployment::deploy_contract(account, *artifacts, "PreimageOracle.sol",
                                                    "PreimageOracle");
   if (!oracle) return fail(oracle.error().message);
-  auto verifier = chain::Deployment::deploy_contract(
-      account, *artifacts, "StackStepVerifier.sol", "StackStepVerifier",
-      chain::AbiEncoder().address(*oracle).finish());
+  auto verifier = chain::Deployment::deploy_contract(account, *artifacts, "StackStepVerifier.sol",
+                                                     "StackStepVerifier",
+                                                     chain::AbiEncoder().address(*oracle).finish());
   if (!verifier) return fail(verifier.error().message);
 
   // Three pages: the code, the stack and one of data; programs/memory_limit.stk needs a fourth.
@@ -56,10 +56,9 @@ int main(int argc, char** argv) {
       if (!witness) return fail(witness.error().message);
       const Hash expected = machine->commitment();
       const auto call = [&](ByteView proof) {
-        return account.view(*verifier, chain::AbiEncoder("step(bytes,bytes)")
-                                           .bytes(witness->state)
-                                           .bytes(proof)
-                                           .finish());
+        return account.view(
+            *verifier,
+            chain::AbiEncoder("step(bytes,bytes)").bytes(witness->state).bytes(proof).finish());
       };
       auto onchain = call(witness->proof);
       if (!onchain) {
@@ -87,8 +86,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(machine->step_count()),
                 std::string(vm_status_name(machine->status())).c_str());
   }
-  std::printf("the contract agrees with the C++ step on %llu witnesses; %llu tampered ones "
-              "refused\n",
-              static_cast<unsigned long long>(agreed), static_cast<unsigned long long>(refused));
+  std::printf(
+      "the contract agrees with the C++ step on %llu witnesses; %llu tampered ones "
+      "refused\n",
+      static_cast<unsigned long long>(agreed), static_cast<unsigned long long>(refused));
   return 0;
 }

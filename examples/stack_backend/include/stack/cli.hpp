@@ -11,4 +11,9 @@ inline std::unique_ptr<faultline::Backend> cli_backend(
   return make_backend(settings.memory_limit_pages);
 }
 
+/// contracts/src/stack/StackStepVerifier.sol, constructed with the preimage oracle alone.
+inline faultline::cli::VerifierContract verifier_contract() {
+  return {"StackStepVerifier.sol", "StackStepVerifier", std::nullopt};
+}
+
 }  // namespace stack

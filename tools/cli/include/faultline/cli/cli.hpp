@@ -4,14 +4,16 @@
 //
 //   int main(int argc, char** argv) {
 //     faultline::cli::BackendCatalog backends = faultline::cli::built_in_backends();
-//     if (!backends.add([](const faultline::cli::BackendSettings&) {
-//           return std::make_unique<stack::Backend>();
-//         })) return 2;
+//     if (!backends.add([](const faultline::cli::BackendSettings& settings) {
+//           return stack::make_backend(settings.memory_limit_pages);
+//         }, faultline::cli::VerifierContract{"StackStepVerifier.sol", "StackStepVerifier"}))
+//       return 2;
 //     return faultline::cli::run_cli(argc, argv, backends);
 //   }
 //
-// CMake: `faultline_add_cli(my-faultline SOURCES main.cpp LIBRARIES my_backend)` after
-// find_package(faultline) (docs/writing-a-backend.md, "Your backend in the CLI").
+// CMake: `faultline_add_cli(my-faultline BACKENDS ... HEADERS ... LIBRARIES ...)` writes that
+// main() (or takes yours: SOURCES main.cpp) after find_package(faultline)
+// (docs/writing-a-backend.md, "Registering: your backend in the CLI").
 #pragma once
 
 #include <cstdint>
@@ -36,12 +38,13 @@ struct BackendSettings {
 };
 
 /// A backend's Solidity step verifier, for `game play` and the agents: the contract `contract`
-/// of the source file `file` among the contract artifacts (--contracts), constructed with (the
-/// preimage oracle's address, `width`).
+/// of the source file `file` among the contract artifacts (--contracts), constructed with the
+/// preimage oracle's address, then `width` if it takes a second argument (the built-in VM
+/// verifiers take their xlen or bit width).
 struct VerifierContract {
   std::string file;
   std::string contract;
-  std::uint64_t width = 0;
+  std::optional<std::uint64_t> width;
 };
 
 /// The backends a faultline binary offers, each made afresh for a command's settings.
