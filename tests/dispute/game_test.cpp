@@ -230,3 +230,18 @@ TEST_CASE("bonds in wei grow without overflowing, and a config whose bonds do no
   config.bond_growth_percent = 300;  // quadrupled a level: 3.9e23 ETH at depth 41
   CHECK_THAT(config.validate().error().message, Catch::Contains("does not fit 128 bits"));
 }
+
+TEST_CASE("a layer of k to the d steps is refused from 2 to the 62 steps on, as the docs say") {
+  GameConfig config;
+  config.arity = 2;
+  config.bond_growth_percent = 0;  // the bonds' limit is not the one under test
+  config.max_depth = 61;
+  CHECK(config.validate().ok());  // 2^61 steps
+  config.max_depth = 62;          // 2^62: refused
+  CHECK_THAT(config.validate().error().message, Catch::Contains("below 2^62"));
+  config.arity = 64;
+  config.max_depth = 10;  // 2^60
+  CHECK(config.validate().ok());
+  config.max_depth = 11;  // 2^66
+  CHECK_FALSE(config.validate().ok());
+}
