@@ -72,6 +72,8 @@ class Reader {
   }
 
   [[nodiscard]] bool ok() const noexcept { return ok_; }
+  /// The error of a count larger than the bytes left could hold.
+  [[nodiscard]] Error cut() const { return Error{Errc::malformed_input, what_ + " is cut"}; }
   [[nodiscard]] std::uint64_t remaining() const noexcept { return bytes_.size() - at_; }
   /// The error of a read past the end, or of bytes left over once the decoder is done.
   [[nodiscard]] Result<void> finish() const {

@@ -261,7 +261,7 @@ Result<ValueInfo> get_value_info(Reader& in) {
   }
   info.has_shape = in.u8() != 0;
   const std::uint64_t rank = in.u64();
-  if (!plausible(in, rank)) return in.finish().error();
+  if (!plausible(in, rank)) return in.cut();
   for (std::uint64_t d = 0; d < rank; ++d) {
     auto dimension = get_slot(in, ~std::uint64_t{0});
     if (!dimension) return dimension.error();
@@ -282,7 +282,7 @@ Result<std::shared_ptr<const Graph>> get_graph(Reader& in, std::size_t depth) {
   auto graph = std::make_shared<Graph>();
   for (std::vector<ValueInfo>* infos : {&graph->inputs, &graph->outputs}) {
     const std::uint64_t count = in.u64();
-    if (!plausible(in, count)) return in.finish().error();
+    if (!plausible(in, count)) return in.cut();
     for (std::uint64_t i = 0; i < count; ++i) {
       auto info = get_value_info(in);
       if (!info) return info.error();
@@ -290,7 +290,7 @@ Result<std::shared_ptr<const Graph>> get_graph(Reader& in, std::size_t depth) {
     }
   }
   const std::uint64_t initializers = in.u64();
-  if (!plausible(in, initializers)) return in.finish().error();
+  if (!plausible(in, initializers)) return in.cut();
   for (std::uint64_t i = 0; i < initializers; ++i) {
     std::string name = in.text();
     auto tensor = decode_tensor(in.blob());
@@ -300,13 +300,13 @@ Result<std::shared_ptr<const Graph>> get_graph(Reader& in, std::size_t depth) {
     }
   }
   const std::uint64_t nodes = in.u64();
-  if (!plausible(in, nodes)) return in.finish().error();
+  if (!plausible(in, nodes)) return in.cut();
   for (std::uint64_t i = 0; i < nodes; ++i) {
     Node node;
     node.op_type = in.text();
     for (std::vector<std::string>* names : {&node.inputs, &node.outputs}) {
       const std::uint64_t count = in.u64();
-      if (!plausible(in, count)) return in.finish().error();
+      if (!plausible(in, count)) return in.cut();
       for (std::uint64_t n = 0; n < count; ++n)
         names->push_back(in.text());
     }
@@ -316,7 +316,7 @@ Result<std::shared_ptr<const Graph>> get_graph(Reader& in, std::size_t depth) {
     node.captured = captured_names(node);
     graph->nodes.push_back(std::move(node));
   }
-  if (!in.ok()) return in.finish().error();
+  if (!in.ok()) return in.cut();
   return std::shared_ptr<const Graph>(std::move(graph));
 }
 
@@ -371,7 +371,7 @@ Result<AttributeValue> get_attribute(Reader& in, std::uint8_t kind, std::size_t 
 Result<std::map<std::string, AttributeValue>> get_attributes(Reader& in, std::size_t depth) {
   std::map<std::string, AttributeValue> attributes;
   const std::uint64_t count = in.u64();
-  if (!plausible(in, count)) return in.finish().error();
+  if (!plausible(in, count)) return in.cut();
   for (std::uint64_t i = 0; i < count; ++i) {
     std::string name = in.text();
     auto value = get_attribute(in, in.u8(), depth);
@@ -390,7 +390,7 @@ Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
   if (kind == kLoadInputs) {
     operation.loads_inputs = true;
     const std::uint64_t count = in.u64();
-    if (!plausible(in, count)) return in.finish().error();
+    if (!plausible(in, count)) return in.cut();
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::uint64_t slot = in.u64();
       if (slot >= slot_count) return Error{Errc::malformed_input, "an input slot out of range"};
@@ -405,7 +405,7 @@ Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
     const auto slots = [&](std::vector<std::optional<std::uint64_t>>& into,
                            std::vector<std::string>& names) -> Result<void> {
       const std::uint64_t count = in.u64();
-      if (!plausible(in, count)) return in.finish().error();
+      if (!plausible(in, count)) return in.cut();
       for (std::uint64_t i = 0; i < count; ++i) {
         auto slot = get_slot(in, slot_count);
         if (!slot) return slot.error();
@@ -419,7 +419,7 @@ Result<Operation> decode_operation(ByteView bytes, std::uint64_t slot_count) {
       return written.error();
     }
     const std::uint64_t frees = in.u64();
-    if (!plausible(in, frees)) return in.finish().error();
+    if (!plausible(in, frees)) return in.cut();
     for (std::uint64_t i = 0; i < frees; ++i) {
       const std::uint64_t slot = in.u64();
       if (slot >= slot_count) return Error{Errc::malformed_input, "a freed slot out of range"};
