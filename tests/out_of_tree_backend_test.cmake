@@ -4,6 +4,10 @@
 file(REMOVE_RECURSE ${WORK_DIR})
 set(cli ${WORK_DIR}/build/stack-faultline)
 set(programs ${SOURCE_DIR}/examples/stack_backend/programs)
+# Both Foundry projects below build as contracts/foundry.toml does: offline with the pinned
+# solc, the optimizer on (the game contract needs it), for cancun.
+string(CONCAT foundry_toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\nlibs = []\noffline = true\n"
+  "solc = \"${SOLC}\"\noptimizer = true\noptimizer_runs = 200\nevm_version = \"cancun\"\n")
 # run(EXPECT CODE MATCH REGEX COMMAND ...): the command exits CODE and its output matches REGEX.
 function(run)
   cmake_parse_arguments(ARG "" "EXPECT;MATCH" "COMMAND" ${ARGN})
@@ -54,9 +58,7 @@ foreach(file src/IStepVerifier.sol src/IPreimageOracle.sol src/PreimageOracle.so
   run(COMMAND ${CMAKE_COMMAND} -E compare_files ${project}/${file}
     ${WORK_DIR}/prefix/share/faultline/contracts/${file})
 endforeach()
-file(WRITE ${project}/foundry.toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\n"
-  "libs = []\noffline = true\nsolc = \"${SOLC}\"\noptimizer = true\noptimizer_runs = 200\n"
-  "evm_version = \"cancun\"\n")
+file(WRITE ${project}/foundry.toml "${foundry_toml}")
 run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${project})
 
 # The stub completed (examples/stack_backend/contracts: the step written in Solidity, the
@@ -66,9 +68,7 @@ run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${project})
 set(verifier ${WORK_DIR}/verifier)
 file(COPY ${SOURCE_DIR}/examples/stack_backend/contracts/ DESTINATION ${verifier})
 file(COPY ${WORK_DIR}/prefix/share/faultline/contracts/ DESTINATION ${verifier})
-file(WRITE ${verifier}/foundry.toml "[profile.default]\nsrc = \"src\"\ntest = \"test\"\n"
-  "libs = []\noffline = true\nsolc = \"${SOLC}\"\noptimizer = true\noptimizer_runs = 200\n"
-  "evm_version = \"cancun\"\n")
+file(WRITE ${verifier}/foundry.toml "${foundry_toml}")
 run(MATCH "Suite result: ok" COMMAND ${FORGE} test --root ${verifier})
 run(COMMAND ${FORGE} build --root ${verifier} --out ${verifier}/out)
 run(MATCH "the contract agrees with the C\\+\\+ step on [0-9]+ witnesses"

@@ -62,15 +62,8 @@ std::string difference(const Tensor& expected, const Tensor& actual) {
 void operators_of(const Graph& graph, std::set<std::string>& out) {
   for (const Node& node : graph.nodes) {
     out.insert(node.op_type);
-    for (const auto& [name, value] : node.attributes) {
-      if (const auto* one = std::get_if<std::shared_ptr<const Graph>>(&value)) {
-        operators_of(**one, out);
-      } else if (const auto* list =
-                     std::get_if<std::vector<std::shared_ptr<const Graph>>>(&value)) {
-        for (const auto& each : *list)
-          operators_of(*each, out);
-      }
-    }
+    for (const Graph* subgraph : subgraphs(node))
+      operators_of(*subgraph, out);
   }
 }
 

@@ -169,11 +169,12 @@ int play_command(const Arguments& args, const BackendCatalog& backends, std::ost
 
   auto deployment = chain::Deployment::deploy(deployer, *artifacts);
   if (!deployment) return fail(deployment.error());
-  auto verifier = chain::Deployment::deploy_contract(
-      deployer, *artifacts, verifier_contract->file, verifier_contract->contract,
-      verifier_contract->width
-          ? chain::AbiEncoder().address(deployment->oracle).uint(*verifier_contract->width).finish()
-          : chain::AbiEncoder().address(deployment->oracle).finish());
+  chain::AbiEncoder constructor_arguments;
+  constructor_arguments.address(deployment->oracle);
+  if (verifier_contract->width) constructor_arguments.uint(*verifier_contract->width);
+  auto verifier = chain::Deployment::deploy_contract(deployer, *artifacts, verifier_contract->file,
+                                                     verifier_contract->contract,
+                                                     constructor_arguments.finish());
   if (!verifier) return fail(verifier.error());
   auto game_type = deployment->register_game_type(deployer, *verifier, config);
   if (!game_type) return fail(game_type.error());

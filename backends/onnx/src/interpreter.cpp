@@ -81,15 +81,8 @@ Result<void> check_operator(const Node& node, std::int64_t opset) {
 Result<void> check_operators(const Graph& graph, std::int64_t opset) {
   for (const Node& node : graph.nodes) {
     if (auto known = check_operator(node, opset); !known) return known.error();
-    for (const auto& [name, value] : node.attributes) {
-      if (const auto* one = std::get_if<std::shared_ptr<const Graph>>(&value)) {
-        if (auto known = check_operators(**one, opset); !known) return known.error();
-      } else if (const auto* list =
-                     std::get_if<std::vector<std::shared_ptr<const Graph>>>(&value)) {
-        for (const auto& each : *list) {
-          if (auto known = check_operators(*each, opset); !known) return known.error();
-        }
-      }
+    for (const Graph* subgraph : subgraphs(node)) {
+      if (auto known = check_operators(*subgraph, opset); !known) return known.error();
     }
   }
   return {};

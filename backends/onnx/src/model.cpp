@@ -464,16 +464,23 @@ class Canonical : public detail::Writer {
 
 }  // namespace
 
-std::vector<std::string> captured_names(const Node& node) {
-  std::set<std::string> names;
+std::vector<const Graph*> subgraphs(const Node& node) {
+  std::vector<const Graph*> out;
   for (const auto& [name, value] : node.attributes) {
     if (const auto* one = std::get_if<std::shared_ptr<const Graph>>(&value)) {
-      free_names(**one, names);
+      out.push_back(one->get());
     } else if (const auto* list = std::get_if<std::vector<std::shared_ptr<const Graph>>>(&value)) {
       for (const auto& each : *list)
-        free_names(*each, names);
+        out.push_back(each.get());
     }
   }
+  return out;
+}
+
+std::vector<std::string> captured_names(const Node& node) {
+  std::set<std::string> names;
+  for (const Graph* graph : subgraphs(node))
+    free_names(*graph, names);
   return {names.begin(), names.end()};
 }
 

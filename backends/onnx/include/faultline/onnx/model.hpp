@@ -81,6 +81,10 @@ struct Graph {
   std::map<std::string, Tensor> initializers;
 };
 
+/// The node's subgraph attributes (If's branches, Loop's and Scan's bodies, lists of graphs),
+/// in attribute order: the one walk every reader of nested graphs shares.
+[[nodiscard]] std::vector<const Graph*> subgraphs(const Node& node);
+
 /// The names `node`'s subgraphs read but do not define (ONNX lets a branch or a body use any
 /// value in scope), sorted; the nodes inside the subgraphs count by their own `captured`, so
 /// this costs one pass over the subgraphs' nodes. Empty for a node without subgraphs.
